@@ -1,0 +1,16 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import Capability, user_can
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Home"), reverse("home"))]
+    if user_can(user, Capability.RUBRIC_VIEW):
+        items.append((_("Rubrics"), reverse("scoring:rubric_list")))
+    if user_can(user, Capability.ADMIN_SITE):
+        items.append((_("Administration"), reverse("admin:index")))
+    return {"nav_items": items}

@@ -1,0 +1,21 @@
+"""Errors the domain raises. Their messages are written for the person who caused them."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request."""
+
+    default_message = _("The request could not be carried out.")
+
+    def __init__(self, message=None, *, errors: list | None = None):
+        self.message = message if message is not None else self.default_message
+        # Optional list of detailed, person-readable problems (e.g. one per rubric section).
+        self.errors = list(errors or [])
+        super().__init__(str(self.message))
+
+
+class ConflictError(DomainError):
+    """Someone else changed the object after the caller loaded it; nothing was written."""
+
+    default_message = _("Someone else changed this after you opened it.")

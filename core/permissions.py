@@ -1,0 +1,84 @@
+"""Named capabilities, checked in one place.
+
+Views, API views and templates ask `user_can(user, Capability.X)`; nothing else looks at roles
+to decide what a person may do. Whether a person may *see* a particular object is decided by
+the selectors (a query the object is not in means 404).
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+from .models import Role
+
+
+class Capability(StrEnum):
+    RUBRIC_VIEW = "rubric.view"
+    RUBRIC_VIEW_DRAFTS = "rubric.view_drafts"
+    RUBRIC_MANAGE = "rubric.manage"
+    PROGRAMME_MANAGE = "programme.manage"  # the QA manager's home: imports, sampling, reports
+    QUEUE_VIEW = "queue.view"  # a reviewer's monthly queue
+    FEEDBACK_VIEW_OWN = "feedback.view_own"  # an agent's own feedback
+    TEAM_VIEW = "team.view"  # a lead's teams
+    ADMIN_SITE = "admin.site"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.AGENT: frozenset({Capability.RUBRIC_VIEW, Capability.FEEDBACK_VIEW_OWN}),
+    Role.REVIEWER: frozenset({Capability.RUBRIC_VIEW, Capability.QUEUE_VIEW}),
+    Role.LEAD: frozenset({Capability.RUBRIC_VIEW, Capability.TEAM_VIEW}),
+    Role.MANAGER: frozenset(
+        {
+            Capability.RUBRIC_VIEW,
+            Capability.RUBRIC_VIEW_DRAFTS,
+            Capability.RUBRIC_MANAGE,
+            Capability.PROGRAMME_MANAGE,
+            Capability.QUEUE_VIEW,
+            Capability.TEAM_VIEW,
+        }
+    ),
+}
+
+# Administrators (superusers) have every capability; ADMIN_SITE is theirs alone.
+
+
+def user_can(user, capability: Capability) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def require(user, capability: Capability) -> None:
+    if not user_can(user, capability):
+        raise PermissionDenied
+
+
+def capability_required(capability: Capability):
+    """View decorator: log in first, then 403 unless the user has the capability."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            require(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def HasCapability(capability: Capability) -> type[BasePermission]:  # noqa: N802 (reads as a class)
+    """DRF permission class for one capability."""
+
+    class _HasCapability(BasePermission):
+        def has_permission(self, request, view) -> bool:
+            return user_can(request.user, capability)
+
+    _HasCapability.__name__ = f"Has_{capability.name}"
+    return _HasCapability

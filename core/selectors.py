@@ -1,0 +1,17 @@
+from django.db.models import Count, QuerySet
+
+from .models import AuditEvent, Role, Team
+
+
+def audit_event_list(*, group_key: str) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(group_key=group_key).select_related("actor")
+
+
+def team_list_for(*, user) -> QuerySet[Team]:
+    """Teams the user may see: a lead their own, managers and administrators every team."""
+    qs = Team.objects.select_related("lead").annotate(agent_count=Count("agents"))
+    if user.is_superuser or user.role == Role.MANAGER:
+        return qs
+    if user.role == Role.LEAD:
+        return qs.filter(lead=user)
+    return qs.none()

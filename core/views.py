@@ -1,0 +1,28 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from .models import Role
+from .permissions import Capability, capability_required
+
+# Where each role lands after logging in.
+ROLE_HOME = {
+    Role.AGENT: "reviews:my_feedback",
+    Role.REVIEWER: "reviews:queue",
+    Role.LEAD: "coaching:team_home",
+    Role.MANAGER: "manager_home",
+}
+
+
+@require_GET
+@login_required
+def home(request):
+    if request.user.is_superuser:
+        return redirect("manager_home")
+    return redirect(ROLE_HOME.get(request.user.role, "manager_home"))
+
+
+@require_GET
+@capability_required(Capability.PROGRAMME_MANAGE)
+def manager_home(request):
+    return render(request, "core/manager_home.html")

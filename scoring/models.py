@@ -1,0 +1,165 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Channel
+
+from .engine import AnswerType as EngineAnswerType
+
+
+class RubricStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class AnswerType(models.TextChoices):
+    YES_NO = EngineAnswerType.YES_NO.value, _("Yes / no")
+    POINTS = EngineAnswerType.POINTS.value, _("Point scale")
+    RATING = EngineAnswerType.RATING.value, _("Rating 1-5")
+
+
+PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class Rubric(models.Model):
+    """One version of a rubric. Versions of the same rubric share a `lineage`.
+
+    Drafts change; published and retired versions never do (a new version is a new row), so a
+    review can always refer to the exact version it was scored against.
+    """
+
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RubricStatus.choices, default=RubricStatus.DRAFT
+    )
+    # Bumped by every saved change; a save that names an older revision is refused.
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+        constraints = [
+            models.UniqueConstraint(fields=["lineage", "version"], name="rubric_version_unique"),
+            models.UniqueConstraint(
+                fields=["lineage"],
+                condition=Q(status=RubricStatus.DRAFT),
+                name="rubric_one_draft_per_lineage",
+            ),
+            models.UniqueConstraint(
+                fields=["lineage"],
+                condition=Q(status=RubricStatus.PUBLISHED),
+                name="rubric_one_published_per_lineage",
+            ),
+            models.CheckConstraint(condition=Q(status__in=RubricStatus.values), name="rubric_status_valid"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="rubric_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RubricStatus.DRAFT
+
+    @property
+    def audit_group(self) -> str:
+        return f"rubric:{self.lineage}"
+
+
+class RubricChannel(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="channel_links")
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "channel"], name="rubric_channel_unique"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="rubric_channel_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_channel_display()
+
+
+class Section(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(_("weight %"), max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS)
+    target = models.DecimalField(_("target %"), max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS)
+
+    class Meta:
+        ordering = ["rubric", "position", "id"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=0, weight__lte=100), name="section_weight_range"),
+            models.CheckConstraint(condition=Q(target__gte=0, target__lte=100), name="section_target_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveIntegerField(default=0)
+    behaviour = models.CharField(
+        _("observable behaviour"),
+        max_length=300,
+        help_text=_("What the reviewer can see or hear, e.g. 'Confirms the customer understood'."),
+    )
+    guidance = models.TextField(_("guidance for the reviewer"), blank=True)
+    answer_type = models.CharField(
+        _("answer type"), max_length=20, choices=AnswerType.choices, default=AnswerType.YES_NO
+    )
+    scale_min = models.IntegerField(_("scale minimum"), default=0)
+    scale_max = models.IntegerField(_("scale maximum"), default=1)
+    weight = models.DecimalField(
+        _("weight or points"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    na_allowed = models.BooleanField(_("N/A allowed"), default=False)
+    critical = models.BooleanField(
+        _("critical"), default=False, help_text=_("Failing it fails the whole review.")
+    )
+
+    class Meta:
+        ordering = ["section", "position", "id"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer_type__in=AnswerType.values), name="criterion_answer_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=F("scale_min")), name="criterion_scale_max_above_min"
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.behaviour

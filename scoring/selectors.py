@@ -1,0 +1,107 @@
+"""Reads: which rubrics a person may see, and a rubric as plain data or as an engine spec."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.permissions import Capability, user_can
+
+from . import engine
+from .models import Criterion, Rubric, RubricStatus, Section
+from .structure import CriterionData, RubricData, SectionData, engine_spec
+
+
+def rubric_queryset_for(user) -> QuerySet[Rubric]:
+    """Rubrics the user may see: managers everything, everyone else published and retired ones."""
+    qs = rubric_queryset_all()
+    if user_can(user, Capability.RUBRIC_VIEW_DRAFTS):
+        return qs
+    if user_can(user, Capability.RUBRIC_VIEW):
+        return qs.exclude(status=RubricStatus.DRAFT)
+    return qs.none()
+
+
+def rubric_list(*, user, status: str | None = None) -> QuerySet[Rubric]:
+    qs = rubric_queryset_for(user)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("name", "lineage", "-version")
+
+
+def rubric_get_for(*, user, pk: int) -> Rubric:
+    """The rubric with its structure loaded, or 404 if the user may not see it."""
+    return get_object_or_404(rubric_with_structure(rubric_queryset_for(user)), pk=pk)
+
+
+def rubric_get(*, pk: int) -> Rubric:
+    """A rubric with its structure loaded, whoever asks (callers check access first)."""
+    return rubric_with_structure(rubric_queryset_all()).get(pk=pk)
+
+
+def rubric_queryset_all() -> QuerySet[Rubric]:
+    return Rubric.objects.select_related("created_by", "updated_by").prefetch_related("channel_links")
+
+
+def rubric_with_structure(qs: QuerySet[Rubric]) -> QuerySet[Rubric]:
+    return qs.prefetch_related(
+        Prefetch(
+            "sections",
+            queryset=Section.objects.order_by("position", "id").prefetch_related(
+                Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id"))
+            ),
+        )
+    )
+
+
+def rubric_versions(*, user, rubric: Rubric) -> QuerySet[Rubric]:
+    return rubric_queryset_for(user).filter(lineage=rubric.lineage).order_by("-version")
+
+
+def rubric_data(rubric: Rubric, *, with_ids: bool = True) -> RubricData:
+    """The rubric's structure as plain data (ids kept unless `with_ids` is false)."""
+    sections = (
+        rubric.sections.all()
+        if _prefetched(rubric, "sections")
+        else rubric.sections.order_by("position", "id").prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id"))
+        )
+    )
+    return RubricData(
+        name=rubric.name,
+        description=rubric.description,
+        channels=sorted(link.channel for link in rubric.channel_links.all()),
+        sections=[
+            SectionData(
+                id=s.pk if with_ids else None,
+                name=s.name,
+                description=s.description,
+                weight=s.weight,
+                target=s.target,
+                criteria=[
+                    CriterionData(
+                        id=c.pk if with_ids else None,
+                        behaviour=c.behaviour,
+                        guidance=c.guidance,
+                        answer_type=c.answer_type,
+                        scale_min=c.scale_min,
+                        scale_max=c.scale_max,
+                        weight=c.weight,
+                        na_allowed=c.na_allowed,
+                        critical=c.critical,
+                    )
+                    for c in s.criteria.all()
+                ],
+            )
+            for s in sections
+        ],
+    )
+
+
+def rubric_spec(rubric: Rubric) -> engine.RubricSpec:
+    """The rubric as the scoring engine reads it; criterion keys are criterion ids as text."""
+    return engine_spec(rubric_data(rubric))
+
+
+def _prefetched(obj, name: str) -> bool:
+    return name in getattr(obj, "_prefetched_objects_cache", {})

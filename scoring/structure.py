@@ -1,0 +1,231 @@
+"""A rubric's structure as plain data, and the rules it must follow.
+
+HTML forms and API serializers both turn their input into `RubricData`; services validate it
+here and write it. Problems name the section or criterion at fault so a manager can find it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from core.models import Channel
+
+from . import engine
+from .models import AnswerType
+
+HUNDRED = Decimal("100")
+
+# Fixed scale bounds for the answer types that have them.
+FIXED_BOUNDS = {AnswerType.YES_NO: (0, 1), AnswerType.RATING: (1, 5)}
+
+
+def fmt_decimal(value: Decimal) -> str:
+    """25.00 -> "25", 12.50 -> "12.5": how people write weights and targets."""
+    return format(value.normalize(), "f")
+
+
+@dataclass
+class CriterionData:
+    behaviour: str
+    weight: Decimal = Decimal("1")
+    answer_type: str = AnswerType.YES_NO
+    scale_min: int = 0
+    scale_max: int = 1
+    guidance: str = ""
+    na_allowed: bool = False
+    critical: bool = False
+    id: int | None = None
+
+    def normalised(self) -> CriterionData:
+        if self.answer_type in FIXED_BOUNDS:
+            self.scale_min, self.scale_max = FIXED_BOUNDS[self.answer_type]
+        return self
+
+
+@dataclass
+class SectionData:
+    name: str
+    weight: Decimal
+    target: Decimal
+    description: str = ""
+    criteria: list[CriterionData] = field(default_factory=list)
+    id: int | None = None
+
+
+@dataclass
+class RubricData:
+    name: str
+    description: str = ""
+    channels: list[str] = field(default_factory=list)
+    sections: list[SectionData] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a rubric. Indexes are 0-based positions in the structure."""
+
+    message: str
+    section: int | None = None
+    criterion: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def section_label(index: int, section: SectionData) -> str:
+    name = section.name.strip() or _("(no name)")
+    return _("Section %(number)s “%(name)s”") % {"number": index + 1, "name": name}
+
+
+def criterion_label(s_index: int, section: SectionData, c_index: int, crit: CriterionData) -> str:
+    text = crit.behaviour.strip() or _("(no behaviour)")
+    return _("criterion %(number)s “%(text)s” in %(section)s") % {
+        "number": c_index + 1,
+        "text": text if len(text) <= 60 else text[:57] + "…",
+        "section": section_label(s_index, section),
+    }
+
+
+def field_problems(data: RubricData) -> list[Problem]:
+    """Problems that stop a draft from being saved at all."""
+    problems: list[Problem] = []
+    if not data.name.strip():
+        problems.append(Problem(_("The rubric needs a name."), field="name"))
+    for channel in data.channels:
+        if channel not in Channel.values:
+            problems.append(
+                Problem(_("“%(value)s” is not a channel.") % {"value": channel}, field="channels")
+            )
+    for s_index, section in enumerate(data.sections):
+        label = section_label(s_index, section)
+        if not section.name.strip():
+            problems.append(
+                Problem(_("%(section)s needs a name.") % {"section": label}, s_index, field="name")
+            )
+        if not Decimal(0) <= section.weight <= HUNDRED:
+            problems.append(
+                Problem(
+                    _("%(section)s: the weight must be between 0 and 100, not %(value)s.")
+                    % {"section": label, "value": section.weight},
+                    s_index,
+                    field="weight",
+                )
+            )
+        if not Decimal(0) <= section.target <= HUNDRED:
+            problems.append(
+                Problem(
+                    _("%(section)s: the target must be between 0 and 100, not %(value)s.")
+                    % {"section": label, "value": section.target},
+                    s_index,
+                    field="target",
+                )
+            )
+        for c_index, crit in enumerate(section.criteria):
+            clabel = criterion_label(s_index, section, c_index, crit)
+            if not crit.behaviour.strip():
+                problems.append(
+                    Problem(
+                        _("Describe the observable behaviour of %(criterion)s.") % {"criterion": clabel},
+                        s_index,
+                        c_index,
+                        "behaviour",
+                    )
+                )
+            if crit.answer_type not in AnswerType.values:
+                problems.append(
+                    Problem(
+                        _("%(criterion)s: “%(value)s” is not an answer type.")
+                        % {"criterion": clabel, "value": crit.answer_type},
+                        s_index,
+                        c_index,
+                        "answer_type",
+                    )
+                )
+            elif crit.scale_max <= crit.scale_min:
+                problems.append(
+                    Problem(
+                        _("%(criterion)s: the scale maximum (%(max)s) must be above its minimum (%(min)s).")
+                        % {"criterion": clabel, "max": crit.scale_max, "min": crit.scale_min},
+                        s_index,
+                        c_index,
+                        "scale_max",
+                    )
+                )
+            if crit.weight < 0:
+                problems.append(
+                    Problem(
+                        _("%(criterion)s: the weight cannot be negative.") % {"criterion": clabel},
+                        s_index,
+                        c_index,
+                        "weight",
+                    )
+                )
+    return problems
+
+
+def publish_problems(data: RubricData) -> list[Problem]:
+    """Everything that stops a rubric from being published (includes `field_problems`)."""
+    problems = field_problems(data)
+    if not data.channels:
+        problems.append(Problem(_("Choose at least one channel the rubric applies to."), field="channels"))
+    if not data.sections:
+        problems.append(Problem(_("Add at least one section.")))
+        return problems
+    total = sum((s.weight for s in data.sections), Decimal(0))
+    if total != HUNDRED:
+        problems.append(
+            Problem(
+                _("Section weights must add up to 100; they add up to %(total)s.")
+                % {"total": fmt_decimal(total)},
+                field="weight",
+            )
+        )
+    for s_index, section in enumerate(data.sections):
+        label = section_label(s_index, section)
+        if not section.criteria:
+            problems.append(
+                Problem(_("%(section)s needs at least one criterion.") % {"section": label}, s_index)
+            )
+        elif sum((c.weight for c in section.criteria), Decimal(0)) <= 0:
+            problems.append(
+                Problem(
+                    _("%(section)s: at least one criterion must weigh more than 0.") % {"section": label},
+                    s_index,
+                )
+            )
+    return problems
+
+
+def engine_spec(data: RubricData) -> engine.RubricSpec:
+    """The structure as the scoring engine reads it.
+
+    Keys are the database ids where there are any ("12"), otherwise positions ("s1", "s1c2").
+    """
+    return engine.RubricSpec(
+        sections=tuple(
+            engine.SectionSpec(
+                key=str(s.id) if s.id is not None else f"s{si}",
+                label=s.name,
+                weight=s.weight,
+                target=s.target,
+                criteria=tuple(
+                    engine.CriterionSpec(
+                        key=str(c.id) if c.id is not None else f"s{si}c{ci}",
+                        label=c.behaviour,
+                        weight=c.weight,
+                        answer_type=engine.AnswerType(c.answer_type),
+                        scale_min=c.scale_min,
+                        scale_max=c.scale_max,
+                        na_allowed=c.na_allowed,
+                        critical=c.critical,
+                    )
+                    for ci, c in enumerate(s.criteria, start=1)
+                ),
+            )
+            for si, s in enumerate(data.sections, start=1)
+        )
+    )

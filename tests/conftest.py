@@ -1,0 +1,60 @@
+import pytest
+
+from core.models import Role
+from tests.factories import AgentFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Team A")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Team B")
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager", role=Role.MANAGER)
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", role=Role.REVIEWER)
+
+
+@pytest.fixture
+def lead(team):
+    return team.lead
+
+
+@pytest.fixture
+def agent(team):
+    return AgentFactory(username="agent", team=team)
+
+
+@pytest.fixture
+def outsider(other_team):
+    """An agent of another team."""
+    return AgentFactory(username="outsider", team=other_team)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role=Role.MANAGER, is_superuser=True, is_staff=True)
+
+
+PERSONAS = ("manager", "reviewer", "lead", "agent", "outsider", "admin_user")
+
+
+@pytest.fixture
+def as_user(client, request):
+    """`as_user("manager")` logs the test client in as that persona and returns the user."""
+
+    def login(persona: str):
+        user = request.getfixturevalue(persona)
+        client.force_login(user)
+        return user
+
+    return login
