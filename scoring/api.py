@@ -1,6 +1,7 @@
 """REST API for rubrics. Every write calls the same service as the HTML pages."""
 
 from dataclasses import asdict
+from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -23,7 +24,7 @@ class CriterionSerializer(serializers.Serializer):
     answer_type = serializers.ChoiceField(choices=AnswerType.choices, default=AnswerType.YES_NO)
     scale_min = serializers.IntegerField(required=False, default=0)
     scale_max = serializers.IntegerField(required=False, default=4)
-    weight = serializers.DecimalField(max_digits=7, decimal_places=2, default="1")
+    weight = serializers.DecimalField(max_digits=7, decimal_places=2, default=Decimal("1"))
     na_allowed = serializers.BooleanField(default=False)
     critical = serializers.BooleanField(default=False)
 

@@ -110,7 +110,7 @@ def field_problems(data: RubricData) -> list[Problem]:
             problems.append(
                 Problem(
                     _("%(section)s: the weight must be between 0 and 100, not %(value)s.")
-                    % {"section": label, "value": section.weight},
+                    % {"section": label, "value": fmt_decimal(section.weight)},
                     s_index,
                     field="weight",
                 )
@@ -119,7 +119,7 @@ def field_problems(data: RubricData) -> list[Problem]:
             problems.append(
                 Problem(
                     _("%(section)s: the target must be between 0 and 100, not %(value)s.")
-                    % {"section": label, "value": section.target},
+                    % {"section": label, "value": fmt_decimal(section.target)},
                     s_index,
                     field="target",
                 )

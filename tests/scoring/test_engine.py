@@ -62,7 +62,13 @@ def test_example_2_critical_failure_keeps_the_raw_score():
     }  # fmt: skip
     result = engine.score(DEFAULT_SPEC, answers)
 
-    assert [s.score for s in result.sections] == [D("100.00"), D("100.00"), D("66.67"), D("100.00"), D("75.00")]
+    assert [s.score for s in result.sections] == [
+        D("100.00"),
+        D("100.00"),
+        D("66.67"),
+        D("100.00"),
+        D("75.00"),
+    ]
     assert result.raw_total == D("90.83")
     assert result.total == D("0.00")
     assert result.critical_failed
@@ -115,8 +121,20 @@ ZERO_W = CriterionSpec("zero", D(0))
         # A zero-weight criterion is answered but counts for nothing.
         (one_section(ZERO_W, YN), {"zero": NO, "yn": YES}, "100.00", "100.00", False),
         # 1/3 is reported as 33.33, 2/3 as 66.67.
-        (one_section(YN, YN.__class__("b", D(1)), YN.__class__("c", D(1))), {"yn": YES, "b": NO, "c": NO}, "33.33", "33.33", False),
-        (one_section(YN, YN.__class__("b", D(1)), YN.__class__("c", D(1))), {"yn": YES, "b": YES, "c": NO}, "66.67", "66.67", False),
+        (
+            one_section(YN, YN.__class__("b", D(1)), YN.__class__("c", D(1))),
+            {"yn": YES, "b": NO, "c": NO},
+            "33.33",
+            "33.33",
+            False,
+        ),
+        (
+            one_section(YN, YN.__class__("b", D(1)), YN.__class__("c", D(1))),
+            {"yn": YES, "b": YES, "c": NO},
+            "66.67",
+            "66.67",
+            False,
+        ),
     ],
 )
 def test_edge_cases(spec, answers, total, raw_total, failed):

@@ -1,0 +1,37 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from core.models import Role, Team, User
+from scoring.models import Rubric, RubricStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_the_documented_logins_and_is_idempotent(capsys, settings):
+    settings.DEBUG = True  # pytest-django turns it off; a development install has it on
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "password for all: demo" in out
+    call_command("seed_demo")
+
+    assert User.objects.count() == 1 + 3 + 3 + 24
+    assert User.objects.get(username="manager").role == Role.MANAGER
+    assert User.objects.filter(username__startswith="reviewer", role=Role.REVIEWER).count() == 3
+    assert Team.objects.count() == 3
+    for i in range(1, 4):
+        lead = User.objects.get(username=f"lead{i}")
+        assert lead.role == Role.LEAD and lead.led_teams.count() == 1
+    agents = User.objects.filter(role=Role.AGENT)
+    assert agents.count() == 24
+    assert all(t.agents.count() == 8 for t in Team.objects.all())
+    assert User.objects.get(username="agent1").check_password("demo")
+
+    assert Rubric.objects.count() == 2
+    assert set(Rubric.objects.values_list("status", flat=True)) == {RubricStatus.PUBLISHED}
+
+
+def test_seed_demo_refuses_to_run_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="do not belong on a production server"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
