@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,9 @@ MSG_CONFLICT = gettext_lazy(
 )
 MSG_INVALID = gettext_lazy("The rubric has problems; nothing was saved.")
 MSG_CANNOT_PUBLISH = gettext_lazy("The rubric cannot be published yet.")
+MSG_VERSION_RACE = gettext_lazy(
+    "Someone else created a new version of this rubric at the same moment; open the rubric again."
+)
 MSG_UNKNOWN_TEMPLATE = gettext_lazy("There is no rubric template “%(key)s”.")
 
 
@@ -267,14 +270,18 @@ def rubric_new_version(*, actor, rubric: Rubric) -> Rubric:
         raise DomainError(MSG_DRAFT_EXISTS % {"version": draft.version})
     data = rubric_data(rubric, with_ids=False)
     latest = Rubric.objects.filter(lineage=rubric.lineage).aggregate(v=Max("version"))["v"]
-    new = Rubric.objects.create(
-        lineage=rubric.lineage,
-        version=latest + 1,
-        name=data.name,
-        status=RubricStatus.DRAFT,
-        created_by=actor,
-        updated_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            new = Rubric.objects.create(
+                lineage=rubric.lineage,
+                version=latest + 1,
+                name=data.name,
+                status=RubricStatus.DRAFT,
+                created_by=actor,
+                updated_by=actor,
+            )
+    except IntegrityError:
+        raise DomainError(MSG_VERSION_RACE) from None
     _write_structure(new, data)
     audit_record(
         actor=actor,

@@ -171,7 +171,12 @@ def _rubric_action(request, pk: int, action):
 @login_required
 def rubric_publish_view(request, pk: int):
     def publish(rubric):
-        rubric = services.rubric_publish(actor=request.user, rubric=rubric)
+        # The revision the manager was looking at: publishing what they have not seen is refused.
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = None
+        rubric = services.rubric_publish(actor=request.user, rubric=rubric, expected_revision=revision)
         messages.success(request, _("Version %(version)s is published.") % {"version": rubric.version})
         return redirect("scoring:rubric_detail", pk=rubric.pk)
 

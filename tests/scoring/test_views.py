@@ -263,3 +263,20 @@ def test_list_and_detail_query_counts_stay_flat(
         assert client.get(reverse("scoring:rubric_detail", kwargs={"pk": rubric.pk})).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("scoring:rubric_edit", kwargs={"pk": rubric.pk})).status_code == 302
+
+
+def test_publish_button_refuses_a_draft_changed_since_the_page_was_opened(client, as_user, draft, manager):
+    from scoring.selectors import rubric_data
+
+    opened_at = draft.revision
+    changed = rubric_data(draft)
+    changed.sections[0].weight = D("10")
+    services.rubric_save_draft(actor=manager, rubric=draft, data=changed, expected_revision=opened_at)
+
+    as_user("admin_user")
+    response = client.post(
+        reverse("scoring:rubric_publish", kwargs={"pk": draft.pk}), {"revision": opened_at}, follow=True
+    )
+    assert "saved this rubric at" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == RubricStatus.DRAFT
