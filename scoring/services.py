@@ -45,6 +45,13 @@ class RubricInvalid(DomainError):
         super().__init__(message, errors=[p.message for p in problems])
 
 
+def _audit(*, actor, rubric: Rubric, action: str, summary: str, data: dict | None = None) -> None:
+    """Record a change in the history shared by every version of the rubric."""
+    audit_record(
+        actor=actor, action=action, target=rubric, group_key=rubric.audit_group, summary=summary, data=data
+    )
+
+
 def _conflict(rubric: Rubric) -> ConflictError:
     who = (
         rubric.updated_by.get_full_name() or rubric.updated_by.username if rubric.updated_by else _("Someone")
@@ -165,11 +172,10 @@ def rubric_create(*, actor, data: RubricData) -> Rubric:
         name=data.name.strip(), created_by=actor, updated_by=actor, status=RubricStatus.DRAFT
     )
     _write_structure(rubric, data)
-    audit_record(
+    _audit(
         actor=actor,
+        rubric=rubric,
         action="rubric.created",
-        target=rubric,
-        group_key=rubric.audit_group,
         summary=_("Created “%(name)s” version 1 as a draft.") % {"name": rubric.name},
     )
     return rubric
@@ -195,11 +201,10 @@ def rubric_save_draft(*, actor, rubric: Rubric, data: RubricData, expected_revis
     rubric = _claim_revision(actor=actor, rubric=rubric, expected_revision=expected_revision)
     _write_structure(rubric, data)
     changes = describe_changes(before, rubric_data(rubric))
-    audit_record(
+    _audit(
         actor=actor,
+        rubric=rubric,
         action="rubric.edited",
-        target=rubric,
-        group_key=rubric.audit_group,
         summary="; ".join(changes) if changes else _("Saved without changes."),
         data={"version": rubric.version, "revision": rubric.revision, "changes": changes},
     )
@@ -218,22 +223,20 @@ def rubric_publish(*, actor, rubric: Rubric, expected_revision: int | None = Non
         old.status = RubricStatus.RETIRED
         old.retired_at = now
         old.save(update_fields=["status", "retired_at", "updated_at"])
-        audit_record(
+        _audit(
             actor=actor,
+            rubric=old,
             action="rubric.retired",
-            target=old,
-            group_key=old.audit_group,
             summary=_("Retired version %(old)s: version %(new)s replaces it.")
             % {"old": old.version, "new": rubric.version},
         )
     rubric.status = RubricStatus.PUBLISHED
     rubric.published_at = now
     rubric.save(update_fields=["status", "published_at", "updated_at"])
-    audit_record(
+    _audit(
         actor=actor,
+        rubric=rubric,
         action="rubric.published",
-        target=rubric,
-        group_key=rubric.audit_group,
         summary=_("Published version %(version)s.") % {"version": rubric.version},
     )
     return rubric
@@ -247,11 +250,10 @@ def rubric_retire(*, actor, rubric: Rubric) -> Rubric:
     ):
         raise DomainError(MSG_NOT_PUBLISHED)
     rubric.refresh_from_db()
-    audit_record(
+    _audit(
         actor=actor,
+        rubric=rubric,
         action="rubric.retired",
-        target=rubric,
-        group_key=rubric.audit_group,
         summary=_("Retired version %(version)s.") % {"version": rubric.version},
     )
     return rubric
@@ -283,11 +285,10 @@ def rubric_new_version(*, actor, rubric: Rubric) -> Rubric:
     except IntegrityError:
         raise DomainError(MSG_VERSION_RACE) from None
     _write_structure(new, data)
-    audit_record(
+    _audit(
         actor=actor,
+        rubric=new,
         action="rubric.version_created",
-        target=new,
-        group_key=new.audit_group,
         summary=_("Created version %(new)s as a draft, copied from version %(old)s.")
         % {"new": new.version, "old": rubric.version},
     )
@@ -298,11 +299,10 @@ def rubric_new_version(*, actor, rubric: Rubric) -> Rubric:
 def rubric_discard_draft(*, actor, rubric: Rubric) -> None:
     if not Rubric.objects.filter(pk=rubric.pk, status=RubricStatus.DRAFT).exists():
         raise DomainError(MSG_NOT_DRAFT)
-    audit_record(
+    _audit(
         actor=actor,
+        rubric=rubric,
         action="rubric.discarded",
-        target=rubric,
-        group_key=rubric.audit_group,
         summary=_("Discarded the draft of version %(version)s.") % {"version": rubric.version},
     )
     rubric.delete()
