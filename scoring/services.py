@@ -109,9 +109,8 @@ def _write_structure(rubric: Rubric, data: RubricData) -> None:
             kept_sections.add(section.pk)
             section.save()
         new_sections.append((section, s_data))
-    Section.objects.filter(rubric=rubric).exclude(pk__in=kept_sections).delete()
-    created = [s for s, _d in new_sections if s.pk is None]
-    Section.objects.bulk_create(created)
+    created = Section.objects.bulk_create([s for s, _d in new_sections if s.pk is None])
+    kept_sections.update(s.pk for s in created)
 
     to_update, to_create = [], []
     for section, s_data in new_sections:
@@ -156,6 +155,8 @@ def _write_structure(rubric: Rubric, data: RubricData) -> None:
         ],
     )
     Criterion.objects.bulk_create(to_create)
+    # Last, so that a criterion moved out of a removed section is not deleted with it.
+    Section.objects.filter(rubric=rubric).exclude(pk__in=kept_sections).delete()
 
 
 def _check_fields(data: RubricData) -> None:

@@ -17,6 +17,10 @@ from . import engine
 from .models import AnswerType
 
 HUNDRED = Decimal("100")
+MAX_CRITERION_WEIGHT = Decimal("10000")
+SCALE_LIMIT = 1000
+NAME_LENGTH = 200  # rubric and section names
+BEHAVIOUR_LENGTH = 300
 
 # Fixed scale bounds for the answer types that have them.
 FIXED_BOUNDS = {AnswerType.YES_NO: (0, 1), AnswerType.RATING: (1, 5)}
@@ -95,6 +99,12 @@ def field_problems(data: RubricData) -> list[Problem]:
     problems: list[Problem] = []
     if not data.name.strip():
         problems.append(Problem(_("The rubric needs a name."), field="name"))
+    elif len(data.name.strip()) > NAME_LENGTH:
+        problems.append(
+            Problem(
+                _("The rubric's name is longer than %(n)s characters.") % {"n": NAME_LENGTH}, field="name"
+            )
+        )
     for channel in data.channels:
         if channel not in Channel.values:
             problems.append(
@@ -102,67 +112,73 @@ def field_problems(data: RubricData) -> list[Problem]:
             )
     for s_index, section in enumerate(data.sections):
         label = section_label(s_index, section)
+
+        def on_section(message: str, field: str, s_index=s_index) -> None:
+            problems.append(Problem(message, s_index, None, field))
+
         if not section.name.strip():
-            problems.append(
-                Problem(_("%(section)s needs a name.") % {"section": label}, s_index, field="name")
+            on_section(_("%(section)s needs a name.") % {"section": label}, "name")
+        elif len(section.name.strip()) > NAME_LENGTH:
+            on_section(
+                _("%(section)s: the name is longer than %(n)s characters.")
+                % {"section": label, "n": NAME_LENGTH},
+                "name",
             )
-        if not Decimal(0) <= section.weight <= HUNDRED:
-            problems.append(
-                Problem(
-                    _("%(section)s: the weight must be between 0 and 100, not %(value)s.")
-                    % {"section": label, "value": fmt_decimal(section.weight)},
-                    s_index,
-                    field="weight",
+        for attr, what, value in (
+            ("weight", _("weight"), section.weight),
+            ("target", _("target"), section.target),
+        ):
+            if not Decimal(0) <= value <= HUNDRED:
+                on_section(
+                    _("%(section)s: the %(field)s must be between 0 and 100, not %(value)s.")
+                    % {"section": label, "field": what, "value": fmt_decimal(value)},
+                    attr,
                 )
-            )
-        if not Decimal(0) <= section.target <= HUNDRED:
-            problems.append(
-                Problem(
-                    _("%(section)s: the target must be between 0 and 100, not %(value)s.")
-                    % {"section": label, "value": fmt_decimal(section.target)},
-                    s_index,
-                    field="target",
-                )
-            )
         for c_index, crit in enumerate(section.criteria):
             clabel = criterion_label(s_index, section, c_index, crit)
-            if not crit.behaviour.strip():
-                problems.append(
-                    Problem(
-                        _("Describe the observable behaviour of %(criterion)s.") % {"criterion": clabel},
-                        s_index,
-                        c_index,
-                        "behaviour",
-                    )
+
+            def on_criterion(message: str, field: str, s_index=s_index, c_index=c_index) -> None:
+                problems.append(Problem(message, s_index, c_index, field))
+
+            behaviour = crit.behaviour.strip()
+            if not behaviour:
+                on_criterion(
+                    _("Describe the observable behaviour of %(criterion)s.") % {"criterion": clabel},
+                    "behaviour",
+                )
+            elif len(behaviour) > BEHAVIOUR_LENGTH:
+                on_criterion(
+                    _("%(criterion)s: the behaviour is longer than %(n)s characters.")
+                    % {"criterion": clabel, "n": BEHAVIOUR_LENGTH},
+                    "behaviour",
                 )
             if crit.answer_type not in AnswerType.values:
-                problems.append(
-                    Problem(
-                        _("%(criterion)s: “%(value)s” is not an answer type.")
-                        % {"criterion": clabel, "value": crit.answer_type},
-                        s_index,
-                        c_index,
-                        "answer_type",
-                    )
+                on_criterion(
+                    _("%(criterion)s: “%(value)s” is not an answer type.")
+                    % {"criterion": clabel, "value": crit.answer_type},
+                    "answer_type",
                 )
             elif crit.scale_max <= crit.scale_min:
-                problems.append(
-                    Problem(
-                        _("%(criterion)s: the scale maximum (%(max)s) must be above its minimum (%(min)s).")
-                        % {"criterion": clabel, "max": crit.scale_max, "min": crit.scale_min},
-                        s_index,
-                        c_index,
-                        "scale_max",
-                    )
+                on_criterion(
+                    _("%(criterion)s: the scale maximum (%(max)s) must be above its minimum (%(min)s).")
+                    % {"criterion": clabel, "max": crit.scale_max, "min": crit.scale_min},
+                    "scale_max",
                 )
-            if crit.weight < 0:
-                problems.append(
-                    Problem(
-                        _("%(criterion)s: the weight cannot be negative.") % {"criterion": clabel},
-                        s_index,
-                        c_index,
-                        "weight",
-                    )
+            elif not -SCALE_LIMIT <= crit.scale_min < crit.scale_max <= SCALE_LIMIT:
+                on_criterion(
+                    _("%(criterion)s: the scale must lie between -%(n)s and %(n)s.")
+                    % {"criterion": clabel, "n": SCALE_LIMIT},
+                    "scale_max",
+                )
+            if not Decimal(0) <= crit.weight <= MAX_CRITERION_WEIGHT:
+                on_criterion(
+                    _("%(criterion)s: the weight must be between 0 and %(max)s, not %(value)s.")
+                    % {
+                        "criterion": clabel,
+                        "max": fmt_decimal(MAX_CRITERION_WEIGHT),
+                        "value": fmt_decimal(crit.weight),
+                    },
+                    "weight",
                 )
     return problems
 

@@ -235,3 +235,34 @@ def test_rubric_spec_uses_criterion_ids(manager):
         .values_list("pk", flat=True)
     ]
     assert [c.key for c in spec.criteria()] == ids
+
+
+def test_criterion_moved_out_of_a_removed_section_survives(manager):
+    rubric = create(manager)
+    data = rubric_data(rubric)
+    identity = data.sections[1].criteria[0]
+    data.sections[0].criteria.append(identity)
+    data.sections = [data.sections[0]]  # "Process" goes; its criterion moved to "Knowledge"
+    data.sections[0].weight = D(100)
+    rubric = services.rubric_save_draft(actor=manager, rubric=rubric, data=data, expected_revision=1)
+    after = rubric_data(rubric)
+    assert [c.id for c in after.sections[0].criteria][-1] == identity.id
+    assert Section.objects.filter(rubric=rubric).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: setattr(d, "name", "x" * 201), "The rubric's name is longer than 200 characters."),
+        (lambda d: setattr(d.sections[0], "name", "x" * 201), "Section 1 “" + "x" * 201 + "”: the name is longer than 200 characters."),
+        (lambda d: setattr(d.sections[0].criteria[0], "weight", D("20000")), "criterion 1 “States facts accurately” in Section 1 “Knowledge”: the weight must be between 0 and 10000, not 20000."),
+        (lambda d: setattr(d.sections[0].criteria[1], "scale_max", 10**9), "criterion 2 “Explains clearly” in Section 1 “Knowledge”: the scale must lie between -1000 and 1000."),
+    ],
+)  # fmt: skip
+def test_values_the_database_cannot_hold_are_refused_with_a_message(manager, mutate, message):
+    data = make_data()
+    mutate(data)
+    with pytest.raises(services.RubricInvalid) as exc:
+        services.rubric_create(actor=manager, data=data)
+    assert message in [p.message for p in exc.value.problems]
+    assert not Rubric.objects.exists()
