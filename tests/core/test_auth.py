@@ -74,3 +74,24 @@ def test_admin_site_is_for_administrators_only(client, as_user):
     assert client.get("/admin/").status_code == 302  # not staff: sent to the admin login
     as_user("admin_user")
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/core/user/",
+        "/admin/core/user/add/",
+        "/admin/core/team/",
+        "/admin/core/auditevent/",
+        "/admin/scoring/rubric/",
+        "/admin/scoring/criterion/",
+    ],
+)
+def test_admin_pages_work_for_administrators(client, as_user, url):
+    as_user("admin_user")
+    assert client.get(url).status_code == 200
+
+
+def test_rubrics_are_read_only_in_the_admin(client, as_user):
+    as_user("admin_user")
+    assert client.get("/admin/scoring/rubric/add/").status_code == 403
