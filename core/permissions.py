@@ -23,13 +23,18 @@ class Capability(StrEnum):
     QUEUE_VIEW = "queue.view"  # a reviewer's monthly queue
     FEEDBACK_VIEW_OWN = "feedback.view_own"  # an agent's own feedback
     TEAM_VIEW = "team.view"  # a lead's teams
+    INTERACTION_IMPORT = "interaction.import"  # upload files, POST to the import API
+    INTERACTION_VIEW = "interaction.view"  # which ones: reviews.selectors.interaction_queryset_for
+    SAMPLING_MANAGE = "sampling.manage"  # the policy, draws, coverage
     ADMIN_SITE = "admin.site"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.AGENT: frozenset({Capability.RUBRIC_VIEW, Capability.FEEDBACK_VIEW_OWN}),
-    Role.REVIEWER: frozenset({Capability.RUBRIC_VIEW, Capability.QUEUE_VIEW}),
-    Role.LEAD: frozenset({Capability.RUBRIC_VIEW, Capability.TEAM_VIEW}),
+    Role.AGENT: frozenset(
+        {Capability.RUBRIC_VIEW, Capability.FEEDBACK_VIEW_OWN, Capability.INTERACTION_VIEW}
+    ),
+    Role.REVIEWER: frozenset({Capability.RUBRIC_VIEW, Capability.QUEUE_VIEW, Capability.INTERACTION_VIEW}),
+    Role.LEAD: frozenset({Capability.RUBRIC_VIEW, Capability.TEAM_VIEW, Capability.INTERACTION_VIEW}),
     Role.MANAGER: frozenset(
         {
             Capability.RUBRIC_VIEW,
@@ -38,6 +43,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PROGRAMME_MANAGE,
             Capability.QUEUE_VIEW,
             Capability.TEAM_VIEW,
+            Capability.INTERACTION_IMPORT,
+            Capability.INTERACTION_VIEW,
+            Capability.SAMPLING_MANAGE,
         }
     ),
 }

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError
 from core.jobs import enqueue, progress_clear, progress_set
-from core.models import Channel, Team
+from core.models import Channel, Team, User
 from core.services import audit_record
 
 from .imports import fields as import_fields
@@ -171,11 +171,26 @@ def import_job_check(job_id: int) -> ImportJob | None:
     job.unknown_agents = {name: rows[:20] for name, rows in list(checked.unknown_agents.items())[:200]}
     if checked.ok:
         outcome = classify(checked, source=_options(job).source)
+        ids = {r.get("agent_id") for r in checked.records[:8]}
+        agent_names = {u.pk: str(u) for u in User.objects.filter(pk__in=ids)}
         counts = {"create": 0, "update": 0, "unchanged": 0}
         for value in outcome.values():
             counts[value] += 1
         job.preview = counts | {
-            "agents_to_create": len({r["agent_new"] for r in checked.records if "agent_new" in r})
+            "agents_to_create": sorted({r["agent_new"] for r in checked.records if "agent_new" in r})[:50],
+            # A few rows as they will be stored, so the manager sees dates and times were read right.
+            "samples": [
+                {
+                    "source_id": r["source_id"],
+                    "agent": r.get("agent_new") or agent_names.get(r.get("agent_id"), ""),
+                    "channel": r["channel"],
+                    "started_at": timezone.localtime(r["started_at"]).strftime("%Y-%m-%d %H:%M"),
+                    "handle": r["talk_seconds"] + r["hold_seconds"] + r["acw_seconds"],
+                    "answered": r["answered"],
+                    "outcome": outcome[r["source_id"]],
+                }
+                for r in checked.records[:8]
+            ],
         }
         return _finish(job, ImportStatus.CHECKED)
     job.preview = {}

@@ -61,9 +61,12 @@ def as_user(client, request):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _test_settings(settings, tmp_path):
     # Real hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background jobs run inline (see core.jobs.enqueue), uploads go to a throw-away folder.
+    settings.JOBS_IN_THREAD = False
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def pytest_report_header(config):

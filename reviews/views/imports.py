@@ -1,0 +1,101 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.exceptions import DomainError
+from core.jobs import progress_get
+from core.permissions import Capability, capability_required
+
+from .. import services
+from ..forms import ImportMappingForm, ImportUploadForm
+from ..imports.fields import FIELDS_BY_NAME
+from ..models import ImportJob, ImportStatus
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Capability.INTERACTION_IMPORT)
+def import_list(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            saved = form.cleaned_data["mapping_name"]
+            try:
+                job = services.import_job_create(
+                    actor=request.user,
+                    upload=form.cleaned_data["file"],
+                    mapping_name=saved.name if saved else "",
+                )
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                return redirect("reviews:import_detail", pk=job.pk)
+        status = 400
+    jobs = ImportJob.objects.select_related("created_by")[:20]
+    return render(request, "reviews/import_list.html", {"form": form, "jobs": jobs}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Capability.INTERACTION_IMPORT)
+def import_detail(request, pk: int):
+    job = get_object_or_404(ImportJob, pk=pk)
+    form = ImportMappingForm(
+        request.POST if request.method == "POST" and "check" in request.POST else None,
+        headers=job.headers,
+        initial=ImportMappingForm.initial_for(job),
+    )
+    status = 200
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            if "import" in request.POST:
+                services.import_job_confirm(actor=request.user, job=job)
+                return redirect("reviews:import_detail", pk=job.pk)
+            if form.is_valid():
+                services.import_job_check_start(
+                    actor=request.user,
+                    job=job,
+                    mapping=form.mapping(),
+                    options=form.options(),
+                    save_as=form.cleaned_data["save_as"],
+                )
+                return redirect("reviews:import_detail", pk=job.pk)
+        except DomainError as exc:
+            problems = [str(p) for p in exc.errors or [exc.message]]
+        status = 400
+    return render(
+        request,
+        "reviews/import_detail.html",
+        {
+            "job": job,
+            "form": form,
+            "progress": _progress(job),
+            "problems": problems,
+            "required": [FIELDS_BY_NAME[n].label for n in ("source_id", "agent", "started_at", "channel")],
+            "editable": job.status
+            in (ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.INVALID, ImportStatus.FAILED),
+        },
+        status=status,
+    )
+
+
+def _progress(job: ImportJob) -> dict:
+    live = progress_get("import", job.pk) if job.is_running else None
+    done = live["done"] if live else job.processed_rows
+    total = live["total"] if live else job.total_rows
+    phase = (live or {}).get("phase") or ("checking" if job.status == ImportStatus.CHECKING else "writing")
+    percent = min(100, round(100 * done / total)) if total else 0
+    return {"done": done, "total": total, "percent": percent, "phase": phase}
+
+
+@require_GET
+@capability_required(Capability.INTERACTION_IMPORT)
+def import_progress(request, pk: int):
+    """The progress bar fragment; once the job has finished, the page reloads itself."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if not job.is_running:
+        response = HttpResponse(_("Finished."))
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "reviews/partials/import_progress.html", {"job": job, "progress": _progress(job)})
