@@ -57,6 +57,12 @@ class User(AbstractUser):
         help_text=_("Agents belong to exactly one team; other roles belong to none."),
     )
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
+    review_capacity = models.PositiveIntegerField(
+        _("monthly review capacity"),
+        null=True,
+        blank=True,
+        help_text=_("QA reviewers: the most interactions to assign in one month (empty: no limit)."),
+    )
 
     class Meta:
         verbose_name = _("user")

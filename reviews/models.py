@@ -173,3 +173,187 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class SamplingPolicy(models.Model):
+    """How each agent's monthly sample is drawn. One row; QA managers edit it."""
+
+    min_per_agent = models.PositiveSmallIntegerField(_("minimum per agent per month"), default=15)
+    max_per_agent = models.PositiveSmallIntegerField(_("maximum per agent per month"), default=20)
+    min_handle_seconds = models.PositiveIntegerField(_("leave out interactions shorter than (s)"), default=30)
+    exclude_reviewed = models.BooleanField(_("leave out interactions already sampled"), default=True)
+    stratify_channel = models.BooleanField(_("spread over channels"), default=True)
+    stratify_time_band = models.BooleanField(_("spread over times of day"), default=True)
+    stratify_week = models.BooleanField(_("spread over weeks of the month"), default=True)
+    # Start hours of the time bands, in the contact centre's time zone: night 0-6, morning 6-12,
+    # afternoon 12-18, evening 18-24.
+    time_band_starts = models.JSONField(_("time bands start at (hours)"), default=list)
+    risk_share = models.PositiveSmallIntegerField(_("risk share of the quota (%)"), default=25)
+    risk_csat_max = models.PositiveSmallIntegerField(_("risk: CSAT at or below"), default=2)
+    risk_nps_max = models.PositiveSmallIntegerField(_("risk: NPS at or below"), default=6)
+    risk_long_handle_factor = models.DecimalField(
+        _("risk: handle time above this many times the channel's average"),
+        max_digits=4,
+        decimal_places=2,
+        default=2,
+    )
+    new_agent_days = models.PositiveSmallIntegerField(_("new agents: first days get the maximum"), default=90)
+    seed = models.PositiveIntegerField(
+        _("seed"), default=1, help_text=_("Change it to draw a different, still reproducible, sample.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sampling policy")
+        verbose_name_plural = _("sampling policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_per_agent__lte=F("max_per_agent")), name="policy_min_le_max"
+            ),
+            models.CheckConstraint(condition=Q(risk_share__lte=100), name="policy_risk_share_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Sampling policy"))
+
+    def bands(self) -> list[int]:
+        return sorted(self.time_band_starts or [0, 6, 12, 18])
+
+
+class DrawStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class SampleDraw(models.Model):
+    """One run of the monthly draw (the first, or a top-up)."""
+
+    month = models.DateField(_("month"))  # the first day of the month
+    status = models.CharField(max_length=20, choices=DrawStatus.choices, default=DrawStatus.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    policy = models.JSONField(default=dict)  # the policy as it was used
+    seed = models.BigIntegerField(default=0)
+    agents = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    short_agents = models.PositiveIntegerField(default=0)
+    assigned = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("sample draw")
+        verbose_name_plural = _("sample draws")
+        constraints = [
+            # Two draws for one month cannot run at once: the second insert fails.
+            models.UniqueConstraint(
+                fields=["month"], condition=Q(status="running"), name="draw_one_running_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} ({self.get_status_display()})"
+
+
+class ReasonKind(models.TextChoices):
+    STRATUM = "stratum", _("Stratified")
+    RISK = "risk", _("Risk")
+    ALL = "all", _("All eligible (short sample)")
+    REPLACEMENT = "replacement", _("Replacement")
+
+
+class SampleItem(models.Model):
+    """An interaction drawn for review in a month, and why it was drawn."""
+
+    month = models.DateField()
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="sample_items")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    draw = models.ForeignKey(SampleDraw, on_delete=models.SET_NULL, null=True, related_name="items")
+    kind = models.CharField(max_length=20, choices=ReasonKind.choices)
+    stratum = models.CharField(max_length=60, blank=True)  # "phone|morning|w2"
+    reason = models.CharField(max_length=200)  # for people: "Phone · morning · week 2" / "CSAT 1, escalated"
+    risk_score = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agent", "month", "id"]
+        verbose_name = _("sampled interaction")
+        verbose_name_plural = _("sampled interactions")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "interaction"], name="sample_item_once_per_month"),
+            models.CheckConstraint(condition=Q(kind__in=ReasonKind.values), name="sample_item_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["month", "agent"], name="sample_item_month_agent")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.interaction_id}: {self.reason}"
+
+
+class AgentMonth(models.Model):
+    """Per agent and month: the quota the policy set and what the draws found."""
+
+    month = models.DateField()
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    quota = models.PositiveSmallIntegerField(default=0)
+    eligible = models.PositiveIntegerField(default=0)
+    sampled = models.PositiveIntegerField(default=0)
+    new_agent = models.BooleanField(default=False)
+    short_sample = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "agent"], name="agent_month_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agent_id}: {self.sampled}/{self.quota}"
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("To do")
+    STARTED = "started", _("Started")
+    DONE = "done", _("Done")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class Assignment(models.Model):
+    """A sampled interaction given to a QA reviewer to score."""
+
+    item = models.OneToOneField(SampleItem, on_delete=models.CASCADE, related_name="assignment")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    month = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    skip_reason = models.CharField(_("why skipped"), max_length=300, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
+    )
+
+    class Meta:
+        ordering = ["month", "status", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AssignmentStatus.values), name="assignment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AssignmentStatus.SKIPPED) | ~Q(skip_reason=""),
+                name="assignment_skip_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewer", "month", "status"], name="assignment_reviewer_month")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} · {self.item}"

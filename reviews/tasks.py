@@ -13,3 +13,22 @@ def import_check(job_id: int) -> None:
 @shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)
 def import_run(job_id: int) -> None:
     services.import_job_run(job_id)
+
+
+@shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)
+def sample_draw_task(month: str | None = None, actor_id: int | None = None) -> int | None:
+    """Draw (top up) the sample of `month` (YYYY-MM-DD), default the current month. A draw that
+    is already running makes this one a no-op."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.exceptions import DomainError
+    from core.models import User
+
+    day = dt.date.fromisoformat(month) if month else timezone.localdate()
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    try:
+        return services.sample_draw(month=day, actor=actor).pk
+    except DomainError:
+        return None

@@ -15,10 +15,10 @@ from core.jobs import enqueue, progress_clear, progress_set
 from core.models import Channel, Team, User
 from core.services import audit_record
 
-from .imports import fields as import_fields
-from .imports.files import ImportFileError, open_sheet
-from .imports.pipeline import Checked, ImportOptions, Summary, check_items, check_sheet, classify, write
-from .models import ColumnMapping, ImportJob, ImportStatus
+from ..imports import fields as import_fields
+from ..imports.files import ImportFileError, open_sheet
+from ..imports.pipeline import Checked, ImportOptions, Summary, check_items, check_sheet, classify, write
+from ..models import ColumnMapping, ImportJob, ImportStatus
 
 MSG_MISSING_FIELDS = gettext_lazy("Choose a column for: %(fields)s.")
 MSG_UNKNOWN_HEADER = gettext_lazy("The file has no column “%(header)s” (chosen for %(field)s).")
@@ -128,7 +128,7 @@ def import_job_check_start(
                 "created_by": actor,
             },
         )
-    from .tasks import import_check
+    from ..tasks import import_check
 
     enqueue(import_check, job.pk)
     job.refresh_from_db()
@@ -219,7 +219,7 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
         target=job,
         summary=_("Started importing “%(name)s”.") % {"name": job.original_name},
     )
-    from .tasks import import_run
+    from ..tasks import import_run
 
     enqueue(import_run, job.pk)
     job.refresh_from_db()

@@ -1,0 +1,30 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from core.exceptions import DomainError
+from reviews.services import sample_draw
+
+
+class Command(BaseCommand):
+    help = "Draw (or top up) the monthly sample and assign it to reviewers."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", help="YYYY-MM (default: this month)")
+
+    def handle(self, *args, month: str | None = None, **options):
+        try:
+            day = dt.datetime.strptime(month, "%Y-%m").date() if month else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"--month takes YYYY-MM, not {month!r}") from None
+        try:
+            draw = sample_draw(month=day)
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{draw.month:%Y-%m}: {draw.added} interactions drawn for {draw.agents} agents "
+                f"({draw.short_agents} short), {draw.assigned} assigned."
+            )
+        )

@@ -1,0 +1,207 @@
+"""The monthly draw: quota, strata, risk share, new agents, short samples, reproducibility,
+top-up, concurrency, assignment fairness, skip and replace."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from core.exceptions import DomainError
+from core.models import Role
+from reviews import services
+from reviews.models import AgentMonth, Assignment, AssignmentStatus, DrawStatus, ReasonKind, SampleDraw, SampleItem
+from tests.factories import AgentFactory, UserFactory, make_interaction
+
+pytestmark = pytest.mark.django_db
+NOV = dt.date(2026, 11, 1)
+CHANNELS = ["phone", "phone", "chat", "email"]
+HOURS = [3, 9, 14, 20]
+
+
+def month_of_work(agent, n=60, start=NOV, **fields):
+    """n interactions spread over the month's days, four times of day and three channels."""
+    made = []
+    for i in range(n):
+        day = start + dt.timedelta(days=i % 30)
+        when = dt.datetime.combine(day, dt.time(HOURS[i % 4], (i * 7) % 60))
+        made.append(make_interaction(agent, when, CHANNELS[(i // 4) % 4], **fields))
+    return made
+
+
+@pytest.fixture
+def reviewers(db):
+    return [UserFactory(username=f"rev{i}", role=Role.REVIEWER) for i in range(3)]
+
+
+def items_of(agent, month=NOV):
+    return SampleItem.objects.filter(agent=agent, month=month)
+
+
+def test_each_agent_gets_the_minimum_spread_over_channels_times_and_weeks(team, reviewers):
+    agent = AgentFactory(username="a1", team=team, hired_on=dt.date(2020, 1, 1))
+    month_of_work(agent, 120)
+    draw = services.sample_draw(month=NOV)
+    assert draw.status == DrawStatus.DONE
+    items = list(items_of(agent).select_related("interaction"))
+    assert len(items) == 15
+    assert {i.interaction.channel for i in items} == {"phone", "chat", "email"}
+    assert {i.interaction.local_hour // 6 for i in items} == {0, 1, 2, 3}
+    assert {(i.interaction.local_date.day - 1) // 7 + 1 for i in items} == {1, 2, 3, 4, 5}
+    # Proportional: phone carries half the volume, so it gets the most.
+    per_channel = {c: sum(i.interaction.channel == c for i in items) for c in ("phone", "chat", "email")}
+    assert per_channel["phone"] > per_channel["chat"] and per_channel["phone"] > per_channel["email"]
+    assert all(i.kind == ReasonKind.STRATUM and i.reason for i in items)
+    assert "week" in items[0].reason
+
+
+def test_new_agents_get_the_maximum(team, reviewers):
+    veteran = AgentFactory(username="old", team=team, hired_on=dt.date(2020, 1, 1))
+    newcomer = AgentFactory(username="new", team=team, hired_on=NOV - dt.timedelta(days=30))
+    month_of_work(veteran, 80)
+    month_of_work(newcomer, 80)
+    services.sample_draw(month=NOV)
+    assert items_of(veteran).count() == 15
+    assert items_of(newcomer).count() == 20
+    assert AgentMonth.objects.get(agent=newcomer, month=NOV).new_agent
+
+
+def test_the_riskiest_interactions_fill_the_risk_share_first(team, reviewers):
+    agent = AgentFactory(username="a1", team=team)
+    month_of_work(agent, 100, csat=5)
+    escalated_low = month_of_work(agent, 2, csat=1, escalated=True)
+    low_csat = month_of_work(agent, 5, csat=2)
+    services.sample_draw(month=NOV)
+    risk = items_of(agent).filter(kind=ReasonKind.RISK).order_by("-risk_score", "pk")
+    # 25% of 15 = 3.75 -> at most 3 risk items, the escalated ones first.
+    assert risk.count() == 3
+    assert {i.interaction_id for i in risk[:2]} == {x.pk for x in escalated_low}
+    assert risk[2].interaction_id in {x.pk for x in low_csat}
+    assert risk[0].reason == "Risk: CSAT 1, escalated"
+    assert items_of(agent).count() == 15
+
+
+def test_agent_with_too_few_interactions_gets_all_and_is_flagged(team, reviewers):
+    agent = AgentFactory(username="few", team=team)
+    month_of_work(agent, 8)
+    services.sample_draw(month=NOV)
+    assert items_of(agent).count() == 8
+    month = AgentMonth.objects.get(agent=agent, month=NOV)
+    assert month.short_sample and month.eligible == 8 and month.sampled == 8
+    assert items_of(agent).filter(kind=ReasonKind.ALL).count() == 8
+
+
+def test_excluded_interactions_are_never_drawn(team, reviewers):
+    agent = AgentFactory(username="a1", team=team)
+    month_of_work(agent, 5, answered=False)
+    month_of_work(agent, 5, talk_seconds=5, hold_seconds=0, acw_seconds=0)  # under 30 s
+    month_of_work(agent, 5, start=dt.date(2026, 10, 1))  # another month
+    kept = month_of_work(agent, 4)
+    services.sample_draw(month=NOV)
+    assert set(items_of(agent).values_list("interaction_id", flat=True)) == {x.pk for x in kept}
+
+
+def test_same_data_same_policy_same_sample_and_a_new_seed_changes_it(team, reviewers, manager):
+    agents = [AgentFactory(username=f"a{i}", team=team) for i in range(3)]
+    for agent in agents:
+        month_of_work(agent, 90)
+    services.sample_draw(month=NOV)
+    first = set(SampleItem.objects.values_list("interaction_id", flat=True))
+    SampleItem.objects.all().delete()
+    services.sample_draw(month=NOV)
+    assert set(SampleItem.objects.values_list("interaction_id", flat=True)) == first
+    SampleItem.objects.all().delete()
+    services.sampling_policy_update(actor=manager, seed=2)
+    services.sample_draw(month=NOV)
+    assert set(SampleItem.objects.values_list("interaction_id", flat=True)) != first
+
+
+def test_drawing_again_tops_up_without_duplicates_or_replacing_started_work(team, reviewers):
+    agent = AgentFactory(username="a1", team=team)
+    month_of_work(agent, 10)
+    services.sample_draw(month=NOV)
+    first = list(items_of(agent).values_list("interaction_id", flat=True))
+    assert len(first) == 10
+    started = Assignment.objects.filter(item__agent=agent).first()
+    Assignment.objects.filter(pk=started.pk).update(status=AssignmentStatus.STARTED)
+
+    month_of_work(agent, 40)  # more interactions imported later
+    services.sample_draw(month=NOV)
+    after = list(items_of(agent).values_list("interaction_id", flat=True))
+    assert len(after) == 15 and len(set(after)) == 15
+    assert set(first) <= set(after)
+    assert Assignment.objects.get(pk=started.pk).status == AssignmentStatus.STARTED
+    assert not AgentMonth.objects.get(agent=agent, month=NOV).short_sample
+
+    services.sample_draw(month=NOV)  # nothing missing: nothing added
+    assert items_of(agent).count() == 15
+    assert SampleDraw.objects.filter(status=DrawStatus.DONE).count() == 3
+
+
+def test_a_second_draw_cannot_start_while_one_runs(team, reviewers):
+    SampleDraw.objects.create(month=NOV, status=DrawStatus.RUNNING)
+    with pytest.raises(DomainError, match="A draw for 2026-11 is already running"):
+        services.sample_draw(month=NOV)
+    assert SampleDraw.objects.filter(month=NOV).count() == 1
+
+
+def test_assignment_is_even_and_respects_capacity(team, reviewers):
+    for i in range(7):
+        month_of_work(AgentFactory(username=f"a{i}", team=team), 40)
+    services.sample_draw(month=NOV)
+    loads = sorted(Assignment.objects.filter(reviewer=r).count() for r in reviewers)
+    assert sum(loads) == 7 * 15 and loads[-1] - loads[0] <= 1
+    # Each agent's items are spread over the reviewers, not given to one.
+    per_agent = Assignment.objects.filter(item__agent__username="a0").values_list("reviewer", flat=True)
+    assert len(set(per_agent)) == 3
+
+
+def test_capacity_limits_a_reviewer_and_leftovers_stay_unassigned(team):
+    busy = UserFactory(username="busy", role=Role.REVIEWER, review_capacity=4)
+    month_of_work(AgentFactory(username="a1", team=team), 40)
+    draw = services.sample_draw(month=NOV)
+    assert Assignment.objects.filter(reviewer=busy).count() == 4
+    assert draw.assigned == 4 and draw.added == 15
+
+
+def test_nobody_reviews_their_own_interactions(team):
+    # A reviewer who also takes contacts (an agent record is what gets sampled: same person).
+    double = AgentFactory(username="double", team=team)
+    month_of_work(double, 40)
+    UserFactory(username="other", role=Role.REVIEWER)
+    services.sample_draw(month=NOV)
+    assert not Assignment.objects.filter(reviewer=double).exists()
+
+
+def test_skip_needs_a_reason_and_brings_a_replacement_from_the_same_stratum(team, reviewers):
+    agent = AgentFactory(username="a1", team=team)
+    month_of_work(agent, 200)
+    services.sample_draw(month=NOV)
+    assignment = Assignment.objects.filter(item__kind=ReasonKind.STRATUM).first()
+    with pytest.raises(DomainError, match="Say why"):
+        services.assignment_skip(actor=assignment.reviewer, assignment=assignment, reason=" ")
+    replacement = services.assignment_skip(actor=assignment.reviewer, assignment=assignment, reason="Recording is silent")
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.SKIPPED and assignment.replaced_by == replacement
+    assert replacement.reviewer == assignment.reviewer
+    assert replacement.item.stratum == assignment.item.stratum
+    assert replacement.item.kind == ReasonKind.REPLACEMENT
+    assert replacement.item.interaction_id != assignment.item.interaction_id
+    with pytest.raises(DomainError, match="still to do"):
+        services.assignment_skip(actor=assignment.reviewer, assignment=assignment, reason="again")
+
+
+def test_management_command_draws_a_month(team, reviewers, capsys):
+    month_of_work(AgentFactory(username="a1", team=team), 30)
+    call_command("sample_draw", "--month", "2026-11")
+    assert "15 interactions drawn" in capsys.readouterr().out
+    assert SampleItem.objects.count() == 15
+
+
+def test_items_are_unique_per_month_even_across_draws(team, reviewers):
+    agents = [AgentFactory(username=f"a{i}", team=team) for i in range(2)]
+    for agent in agents:
+        month_of_work(agent, 25)
+    for _ in range(3):
+        services.sample_draw(month=NOV)
+    ids = list(SampleItem.objects.values_list("interaction_id", flat=True))
+    assert len(ids) == len(set(ids)) == 30
