@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Hashable, Mapping, Sequence
-from fractions import Fraction
 
 Stratum = tuple  # e.g. ("phone", "morning", 2): one value per dimension
 
@@ -13,12 +13,12 @@ def allocate(
 ) -> dict[Stratum, int]:
     """How many to draw from each stratum.
 
-    1. Coverage first: while quota remains, give one to the stratum that covers the most
-       dimension values (a channel, a time band, a week) not yet in the sample, counting what
-       is `already` sampled; ties go to the larger stratum, then the smaller key.
-    2. The rest in proportion to each stratum's volume (largest remainders), never more than a
-       stratum holds.
-    Deterministic: the same counts and quota always give the same allocation.
+    1. Coverage first: strata are visited largest first (ties: smaller key); each one that adds
+       a dimension value (a channel, a time band, a week) not yet in the sample, counting what
+       is `already` sampled, gets one, while quota remains.
+    2. The rest, one at a time, to the stratum furthest below its proportional share of the
+       whole quota (quota × its volume ÷ all volume), never more than a stratum holds.
+    Deterministic and independent of the order of `counts`.
     """
     already = already or {}
     available = {s: n for s, n in counts.items() if n > 0}
@@ -28,36 +28,31 @@ def allocate(
     if total <= quota:
         return dict(available)
 
-    result = dict.fromkeys(available, 0)
-    covered: set[tuple[int, Hashable]] = {
-        (d, v) for s, n in already.items() if n > 0 for d, v in enumerate(s)
-    }
-    left = quota
     order = sorted(available, key=lambda s: (-available[s], s))
-    while left:
-        best, gain = None, 0
-        for s in order:
-            if result[s] >= available[s]:
-                continue
-            g = sum((d, v) not in covered for d, v in enumerate(s))
-            if g > gain:
-                best, gain = s, g
-        if best is None:
+    result = dict.fromkeys(order, 0)
+    covered = {(d, v) for s, n in already.items() if n > 0 for d, v in enumerate(s)}
+    left = quota
+    for s in order:
+        if not left:
             break
-        result[best] += 1
-        covered.update(enumerate(best))
-        left -= 1
+        values = set(enumerate(s))
+        if not values <= covered:
+            result[s] = 1
+            covered |= values
+            left -= 1
 
-    # The rest goes, one at a time, to the stratum furthest below its proportional share of
-    # the whole quota.
-    ideal = {s: Fraction(quota * available[s], total) for s in available}
-    while left:
-        room = [s for s in order if result[s] < available[s]]
-        if not room:
-            break
-        best = max(room, key=lambda s: (ideal[s] - result[s], available[s]))
-        result[best] += 1
+    # Deficit = quota × n − given × total (the share gap scaled by `total`, kept in integers).
+    rank = {s: i for i, s in enumerate(order)}
+    heap = [
+        (-(quota * available[s] - result[s] * total), rank[s], s) for s in order if result[s] < available[s]
+    ]
+    heapq.heapify(heap)
+    while left and heap:
+        _deficit, position, s = heapq.heappop(heap)
+        result[s] += 1
         left -= 1
+        if result[s] < available[s]:
+            heapq.heappush(heap, (-(quota * available[s] - result[s] * total), position, s))
     return {s: k for s, k in result.items() if k}
 
 
