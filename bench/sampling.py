@@ -34,7 +34,10 @@ print(f"database: {vendor}; {args.rows:,} interactions for {args.agents:,} agent
 t0 = time.perf_counter()
 team = Team.objects.create(name="Bench")
 User.objects.bulk_create(
-    [User(username=f"agent{i}", role=Role.AGENT, team=team, hired_on=dt.date(2020, 1, 1)) for i in range(args.agents)]
+    [
+        User(username=f"agent{i}", role=Role.AGENT, team=team, hired_on=dt.date(2020, 1, 1))
+        for i in range(args.agents)
+    ]
 )
 agent_ids = list(User.objects.filter(role=Role.AGENT).values_list("pk", flat=True))
 rng = random.Random(7)

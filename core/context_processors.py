@@ -11,6 +11,8 @@ def navigation(request):
     items = [(_("Home"), reverse("home"))]
     if user_can(user, Capability.RUBRIC_VIEW):
         items.append((_("Rubrics"), reverse("scoring:rubric_list")))
+    if user_can(user, Capability.SAMPLING_MANAGE):
+        items.append((_("Sampling"), reverse("reviews:sampling")))
     if user_can(user, Capability.INTERACTION_IMPORT):
         items.append((_("Imports"), reverse("reviews:import_list")))
     if user_can(user, Capability.ADMIN_SITE):

@@ -86,3 +86,61 @@ class ImportMappingForm(forms.Form):
             create_agents_team=options.get("create_agents_team_id"),
         )
         return initial
+
+
+class SamplingPolicyForm(forms.ModelForm):
+    time_band_starts = forms.CharField(
+        label=_("Times of day start at (hours, comma-separated)"),
+        help_text=_("0, 6, 12, 18 = night, morning, afternoon, evening."),
+    )
+
+    class Meta:
+        from .models import SamplingPolicy
+
+        model = SamplingPolicy
+        fields = [
+            "min_per_agent", "max_per_agent", "min_handle_seconds", "exclude_reviewed",
+            "stratify_channel", "stratify_time_band", "stratify_week", "time_band_starts",
+            "risk_share", "risk_csat_max", "risk_nps_max", "risk_long_handle_factor",
+            "new_agent_days", "seed",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and not self.is_bound:
+            self.initial["time_band_starts"] = ", ".join(str(h) for h in self.instance.bands())
+
+    def clean_time_band_starts(self):
+        raw = self.cleaned_data["time_band_starts"]
+        try:
+            hours = sorted({int(part) for part in raw.replace(";", ",").split(",") if part.strip()})
+        except ValueError:
+            raise forms.ValidationError(_("Give whole hours from 0 to 23, separated by commas.")) from None
+        if not hours or hours[0] != 0 or hours[-1] > 23:
+            raise forms.ValidationError(_("The first band must start at 0 and every start must be 0-23."))
+        if len(hours) > 9:
+            raise forms.ValidationError(_("At most 9 times of day."))
+        return hours
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_per_agent"), data.get("max_per_agent")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "max_per_agent", _("The maximum must be at least the minimum (%(n)s).") % {"n": low}
+            )
+        if data.get("risk_share") is not None and data["risk_share"] > 100:
+            self.add_error("risk_share", _("A share is at most 100%."))
+        return data
+
+
+class DrawForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+
+class SkipForm(forms.Form):
+    reason = forms.CharField(label=_("Why skip it?"), max_length=300)

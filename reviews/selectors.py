@@ -34,3 +34,127 @@ def interaction_list_for(*, user) -> QuerySet[Interaction]:
 
 def interaction_get_for(*, user, pk: int) -> Interaction:
     return get_object_or_404(interaction_queryset_for(user), pk=pk)
+
+
+def assignment_queue(*, reviewer, month, filters: dict | None = None) -> QuerySet:
+    """A reviewer's assignments for a month, with what the queue page shows joined in."""
+    from .models import Assignment
+
+    filters = filters or {}
+    qs = (
+        Assignment.objects.filter(reviewer=reviewer, month=month)
+        .select_related("item__interaction", "item__agent__team")
+        .order_by("status", "item__agent__username", "item__interaction__started_at")
+    )
+    if filters.get("team"):
+        qs = qs.filter(item__agent__team_id=filters["team"])
+    if filters.get("agent"):
+        qs = qs.filter(item__agent_id=filters["agent"])
+    if filters.get("channel"):
+        qs = qs.filter(item__interaction__channel=filters["channel"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("kind"):
+        qs = qs.filter(item__kind=filters["kind"])
+    return qs
+
+
+def queue_progress(*, reviewer, month) -> dict:
+    """Done / total overall and per agent for a reviewer's month (skipped items not counted)."""
+    from django.db.models import Count
+
+    from .models import AgentMonth, Assignment, AssignmentStatus
+
+    rows = (
+        Assignment.objects.filter(reviewer=reviewer, month=month)
+        .exclude(status=AssignmentStatus.SKIPPED)
+        .values(
+            "item__agent_id", "item__agent__username", "item__agent__first_name", "item__agent__last_name"
+        )
+        .annotate(total=Count("id"), done=Count("id", filter=Q(status=AssignmentStatus.DONE)))
+        .order_by("item__agent__username")
+    )
+    short = set(
+        AgentMonth.objects.filter(
+            month=month, short_sample=True, agent_id__in=[r["item__agent_id"] for r in rows]
+        ).values_list("agent_id", flat=True)
+    )
+    agents = [
+        {
+            "id": r["item__agent_id"],
+            "name": f"{r['item__agent__first_name']} {r['item__agent__last_name']}".strip()
+            or r["item__agent__username"],
+            "total": r["total"],
+            "done": r["done"],
+            "short": r["item__agent_id"] in short,
+        }
+        for r in rows
+    ]
+    return {
+        "total": sum(a["total"] for a in agents),
+        "done": sum(a["done"] for a in agents),
+        "agents": agents,
+    }
+
+
+def coverage_by_agent(*, month) -> list[dict]:
+    """Per agent: quota, eligible, sampled, assigned, done; from AgentMonth and two grouped counts."""
+    from django.db.models import Count
+
+    from .models import AgentMonth, Assignment, AssignmentStatus
+
+    assigned = {
+        r["item__agent_id"]: r
+        for r in Assignment.objects.filter(month=month)
+        .exclude(status=AssignmentStatus.SKIPPED)
+        .values("item__agent_id")
+        .annotate(assigned=Count("id"), done=Count("id", filter=Q(status=AssignmentStatus.DONE)))
+        .order_by()
+    }
+    rows = []
+    for m in (
+        AgentMonth.objects.filter(month=month)
+        .select_related("agent__team")
+        .order_by("agent__team__name", "agent__username")
+    ):
+        a = assigned.get(m.agent_id, {})
+        rows.append(
+            {
+                "agent": m.agent,
+                "team": m.agent.team,
+                "quota": m.quota,
+                "eligible": m.eligible,
+                "sampled": m.sampled,
+                "assigned": a.get("assigned", 0),
+                "done": a.get("done", 0),
+                "short": m.short_sample,
+                "new": m.new_agent,
+            }
+        )
+    return rows
+
+
+def coverage_by_reviewer(*, month) -> list[dict]:
+    from django.db.models import Count
+
+    from core.models import User
+
+    from .models import AssignmentStatus
+
+    return list(
+        User.objects.filter(role=Role.REVIEWER)
+        .annotate(
+            assigned=Count(
+                "assignments",
+                filter=Q(assignments__month=month) & ~Q(assignments__status=AssignmentStatus.SKIPPED),
+            ),
+            done=Count(
+                "assignments", filter=Q(assignments__month=month, assignments__status=AssignmentStatus.DONE)
+            ),
+            skipped=Count(
+                "assignments",
+                filter=Q(assignments__month=month, assignments__status=AssignmentStatus.SKIPPED),
+            ),
+        )
+        .order_by("username")
+    )

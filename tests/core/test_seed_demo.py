@@ -1,7 +1,9 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from core.models import Role, Team, User
+from reviews.models import Assignment, Interaction, SampleItem
 from scoring.models import Rubric, RubricStatus
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,16 @@ def test_seed_demo_creates_the_documented_logins_and_is_idempotent(capsys, setti
     assert all(t.agents.count() == 8 for t in Team.objects.all())
     assert User.objects.get(username="agent1").check_password("demo")
 
+    assert Interaction.objects.filter(source="demo").count() > 2000
+    assert set(Interaction.objects.values_list("channel", flat=True)) >= {"phone", "chat", "email"}
+    assert (
+        Interaction.objects.filter(escalated=True).exists()
+        and Interaction.objects.filter(repeat_contact=True).exists()
+    )
+    # This month's sample is drawn (15 each, 20 for the new starters) and assigned.
+    month = timezone.localdate().replace(day=1)
+    assert SampleItem.objects.filter(month=month).count() == 21 * 15 + 3 * 20
+    assert Assignment.objects.filter(month=month).count() == 21 * 15 + 3 * 20
     assert Rubric.objects.count() == 2
     assert set(Rubric.objects.values_list("status", flat=True)) == {RubricStatus.PUBLISHED}
 

@@ -3,7 +3,11 @@ from hypothesis import strategies as st
 
 from reviews.sampling.allocation import allocate, balance
 
-CHANNELS, BANDS, WEEKS = ["phone", "chat", "email"], ["night", "morning", "afternoon", "evening"], [1, 2, 3, 4, 5]
+CHANNELS, BANDS, WEEKS = (
+    ["phone", "chat", "email"],
+    ["night", "morning", "afternoon", "evening"],
+    [1, 2, 3, 4, 5],
+)
 
 
 def test_small_volume_takes_everything():
@@ -12,7 +16,12 @@ def test_small_volume_takes_everything():
 
 
 def test_every_channel_band_and_week_is_covered_before_proportions():
-    counts = {("phone", "morning", 1): 400, ("phone", "morning", 2): 300, ("chat", "evening", 3): 5, ("email", "night", 4): 2}
+    counts = {
+        ("phone", "morning", 1): 400,
+        ("phone", "morning", 2): 300,
+        ("chat", "evening", 3): 5,
+        ("email", "night", 4): 2,
+    }
     result = allocate(counts, 15)
     assert sum(result.values()) == 15
     assert result[("chat", "evening", 3)] >= 1 and result[("email", "night", 4)] >= 1

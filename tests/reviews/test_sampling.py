@@ -9,7 +9,15 @@ from django.core.management import call_command
 from core.exceptions import DomainError
 from core.models import Role
 from reviews import services
-from reviews.models import AgentMonth, Assignment, AssignmentStatus, DrawStatus, ReasonKind, SampleDraw, SampleItem
+from reviews.models import (
+    AgentMonth,
+    Assignment,
+    AssignmentStatus,
+    DrawStatus,
+    ReasonKind,
+    SampleDraw,
+    SampleItem,
+)
 from tests.factories import AgentFactory, UserFactory, make_interaction
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +187,9 @@ def test_skip_needs_a_reason_and_brings_a_replacement_from_the_same_stratum(team
     assignment = Assignment.objects.filter(item__kind=ReasonKind.STRATUM).first()
     with pytest.raises(DomainError, match="Say why"):
         services.assignment_skip(actor=assignment.reviewer, assignment=assignment, reason=" ")
-    replacement = services.assignment_skip(actor=assignment.reviewer, assignment=assignment, reason="Recording is silent")
+    replacement = services.assignment_skip(
+        actor=assignment.reviewer, assignment=assignment, reason="Recording is silent"
+    )
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.SKIPPED and assignment.replaced_by == replacement
     assert replacement.reviewer == assignment.reviewer

@@ -1,10 +1,20 @@
-"""Load the demo data: people, teams and the two shipped rubrics. Safe to run again."""
+"""Load the demo data: people, teams, the two shipped rubrics, two months of interactions and
+this month's sample. Safe to run again.
+
+It lives in `coaching`, the app that depends on all others, because it fills all of them.
+"""
+
+import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import Role, Team, User
+from reviews.demo import load_demo_interactions
+from reviews.services import sample_draw
 from scoring.models import Rubric
 from scoring.services import rubric_create_from_template, rubric_publish
 from scoring.templates_data import RUBRIC_TEMPLATES
@@ -41,7 +51,7 @@ LAST_NAMES = ("Lopez", "Wang", "Smith", "Okafor", "Novak", "Li", "Khan", "Berg")
 
 
 class Command(BaseCommand):
-    help = "Create the demo logins, teams and rubrics (idempotent). Password for all: demo."
+    help = "Create the demo logins, teams, rubrics, interactions and sample (idempotent). Password: demo."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -59,8 +69,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self._people()
             rubrics = self._rubrics()
+            imported = load_demo_interactions()
+        month = timezone.localdate().replace(day=1)
+        draw = sample_draw(month=month)
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready ({created} people created, {rubrics} rubrics published).")
+            self.style.SUCCESS(
+                f"Demo data ready ({created} people created, {rubrics} rubrics published, "
+                f"{imported.created} interactions imported, {draw.added} more sampled for {month:%Y-%m})."
+            )
         )
         self.stdout.write(
             "\nDemo logins (password for all: demo)\n"
@@ -82,7 +98,10 @@ class Command(BaseCommand):
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            # One hash for every demo login: hashing is slow on purpose, and these share a password.
+            if not hasattr(self, "_demo_hash"):
+                self._demo_hash = make_password(DEMO_PASSWORD)
+            user.password = self._demo_hash
             user.save(update_fields=["password"])
         return user, created
 
@@ -107,6 +126,9 @@ class Command(BaseCommand):
                 LAST_NAMES[(i - 1) % len(LAST_NAMES)],
                 team=teams[(i - 1) // 8],
             )
+            if c and i % 8 == 0:  # one new starter per team: they get the maximum sample
+                _u.hired_on = timezone.localdate() - dt.timedelta(days=40)
+                _u.save(update_fields=["hired_on"])
             count += c
         return count
 

@@ -1,0 +1,115 @@
+"""Demo interactions: about two months of realistic contacts for the demo agents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from core.models import Role, User
+
+from .imports.pipeline import ImportOptions, check_items, write
+
+TOPICS = {
+    "phone": ["Billing", "Card blocked", "Address change", "Refund", "Delivery"],
+    "chat": ["Order status", "Refund", "Password reset", "Delivery", "Product question"],
+    "email": ["Invoice copy", "Complaint", "Contract", "Refund"],
+    "social": ["Complaint", "Delivery"],
+}
+OPENINGS = [
+    "Agent: Thank you for contacting us, my name is {agent}. How can I help?",
+    "Agent: Good {daypart}, you're speaking with {agent}. What can I do for you today?",
+]
+PROBLEMS = {
+    "Billing": "Customer: I was charged twice for my October bill.",
+    "Card blocked": "Customer: My card was blocked while I was abroad.",
+    "Address change": "Customer: I moved last week and need to update my address.",
+    "Refund": "Customer: I returned the jacket two weeks ago and still have no refund.",
+    "Delivery": "Customer: My parcel was due on Monday and hasn't arrived.",
+    "Order status": "Customer: Can you tell me where my order is?",
+    "Password reset": "Customer: I can't log in, the reset e-mail never arrives.",
+    "Product question": "Customer: Does the X200 work with my older charger?",
+    "Invoice copy": "Customer: Please send me a copy of invoice 4471.",
+    "Complaint": "Customer: This is the third time I'm writing about the same problem.",
+    "Contract": "Customer: I want to know when my contract ends.",
+}
+CLOSINGS_GOOD = [
+    "Agent: I've sorted that for you and you'll get a confirmation by e-mail. Is there anything else?",
+    "Agent: That's done now. Just to confirm: you'll see the change within two working days.",
+]
+CLOSINGS_WEAK = [
+    "Agent: I'll pass it on to the team, they will get back to you.",
+    "Agent: There's nothing more I can do today, sorry.",
+]
+
+
+def demo_items(today: dt.date, rng: random.Random) -> list[dict]:
+    agents = list(User.objects.filter(role=Role.AGENT).order_by("username"))
+    start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # first day of last month
+    days = (today - start).days + 1
+    tz = timezone.get_current_timezone()
+    items = []
+    for index, agent in enumerate(agents):
+        # Some agents are busier; a few prefer chat or e-mail.
+        per_day = 2 + index % 3
+        weights = [5, 3, 2, 1] if index % 4 else [2, 5, 3, 1]
+        for day in range(days):
+            date = start + dt.timedelta(days=day)
+            for n in range(rng.randint(per_day - 1, per_day + 1)):
+                channel = rng.choices(["phone", "chat", "email", "social"], weights=weights)[0]
+                hour = rng.choices(range(24), weights=[1] * 7 + [6] * 5 + [6] * 6 + [3] * 4 + [1] * 2)[0]
+                when = dt.datetime.combine(date, dt.time(hour, rng.randrange(60)), tzinfo=tz)
+                if when.date() > today:
+                    continue
+                topic = rng.choice(TOPICS[channel])
+                answered = channel != "phone" or rng.random() > 0.06
+                good = rng.random() > 0.25
+                resolved = answered and (good or rng.random() > 0.6)
+                csat = (
+                    rng.choice([4, 5, 5, 5, 4, 3] if good else [1, 2, 3, 2])
+                    if answered and rng.random() < 0.45
+                    else None
+                )
+                daypart = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
+                transcript = "\n".join([
+                    rng.choice(OPENINGS).format(agent=agent.first_name or agent.username, daypart=daypart),
+                    PROBLEMS[topic],
+                    "Agent: I'm sorry to hear that. Let me check your account.",
+                    rng.choice(CLOSINGS_GOOD if good else CLOSINGS_WEAK),
+                ])  # fmt: skip
+                items.append(
+                    {
+                        "source_id": f"demo-{agent.username}-{date:%Y%m%d}-{n}",
+                        "agent": agent.username,
+                        "channel": channel,
+                        "queue": topic,
+                        "started_at": when,
+                        "answered": answered,
+                        "wait_seconds": rng.randint(3, 200) if channel in ("phone", "chat") else None,
+                        "talk_seconds": rng.randint(120, 900) if answered else 0,
+                        "hold_seconds": rng.choice([0, 0, 0, 30, 60, 120]) if answered else 0,
+                        "acw_seconds": rng.randint(20, 180) if answered else 0,
+                        "resolved": resolved,
+                        "first_contact_resolved": resolved and rng.random() < 0.75,
+                        "escalated": answered and rng.random() < 0.04,
+                        "repeat_contact": rng.random() < 0.08,
+                        "csat": csat,
+                        "nps": rng.randint(0, 10) if csat else None,
+                        "effort": rng.randint(1, 7) if csat else None,
+                        "customer_ref": f"C{rng.randint(10000, 99999)}",
+                        "transcript": transcript if answered else "",
+                        "tags": ["demo"],
+                    }
+                )
+    return items
+
+
+def load_demo_interactions(today: dt.date | None = None):
+    """Import the demo interactions through the same pipeline as the API (idempotent)."""
+    today = today or timezone.localdate()
+    items = demo_items(today, random.Random(42))
+    checked = check_items(items, ImportOptions(mapping={}, source="demo"))
+    if not checked.ok:  # pragma: no cover - the generator makes valid data
+        raise RuntimeError(checked.errors[:3])
+    return write(checked, ImportOptions(mapping={}, source="demo"))

@@ -1,0 +1,126 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.exceptions import DomainError
+from core.models import Channel, Team
+from core.permissions import Capability, capability_required
+
+from .. import selectors, services
+from ..forms import DrawForm, SamplingPolicyForm, SkipForm
+from ..models import Assignment, AssignmentStatus, DrawStatus, ReasonKind, SampleDraw
+
+
+def month_from(request) -> dt.date:
+    try:
+        return dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@require_GET
+@capability_required(Capability.QUEUE_VIEW)
+def queue(request):
+    month = month_from(request)
+    filters = {k: request.GET.get(k, "") for k in ("team", "agent", "channel", "status", "kind")}
+    assignments = selectors.assignment_queue(reviewer=request.user, month=month, filters=filters)
+    progress = selectors.queue_progress(reviewer=request.user, month=month)
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "month": month,
+            "assignments": assignments,
+            "progress": progress,
+            "filters": filters,
+            "teams": Team.objects.all(),
+            "channels": Channel.choices,
+            "statuses": AssignmentStatus.choices,
+            "kinds": ReasonKind.choices,
+        },
+    )
+
+
+@require_POST
+@capability_required(Capability.QUEUE_VIEW)
+def assignment_skip(request, pk: int):
+    assignment = get_object_or_404(Assignment.objects.select_related("item"), pk=pk, reviewer=request.user)
+    form = SkipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you skip this interaction."))
+    else:
+        try:
+            replacement = services.assignment_skip(
+                actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if replacement:
+                messages.success(
+                    request, _("Skipped. A replacement from the same stratum was added to your queue.")
+                )
+            else:
+                messages.warning(
+                    request, _("Skipped. This agent has no other interaction left to replace it this month.")
+                )
+    return redirect(f"{reverse('reviews:queue')}?month={assignment.month:%Y-%m}")
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Capability.SAMPLING_MANAGE)
+def sampling_home(request):
+    month = month_from(request)
+    policy = services.sampling_policy_get()
+    policy_form = SamplingPolicyForm(request.POST if "save_policy" in request.POST else None, instance=policy)
+    draw_form = DrawForm(request.POST if "draw" in request.POST else None, initial={"month": month})
+    status = 200
+    if request.method == "POST":
+        if "save_policy" in request.POST and policy_form.is_valid():
+            try:
+                services.sampling_policy_update(
+                    actor=request.user, **{f: policy_form.cleaned_data[f] for f in policy_form.Meta.fields}
+                )
+            except DomainError as exc:
+                policy_form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Sampling policy saved. It applies to the next draw."))
+                return redirect(f"{request.path}?month={month:%Y-%m}")
+        elif "draw" in request.POST and draw_form.is_valid():
+            chosen = draw_form.cleaned_data["month"].replace(day=1)
+            services.sample_draw_start(actor=request.user, month=chosen)
+            messages.success(request, _("The draw for %(month)s has started.") % {"month": f"{chosen:%Y-%m}"})
+            return redirect(f"{request.path}?month={chosen:%Y-%m}")
+        status = 400
+    return render(
+        request,
+        "reviews/sampling.html",
+        {
+            "month": month,
+            "policy_form": policy_form,
+            "draw_form": draw_form,
+            "draws": SampleDraw.objects.filter(month=month).select_related("started_by")[:10],
+            "running": SampleDraw.objects.filter(month=month, status=DrawStatus.RUNNING).exists(),
+            "agents": selectors.coverage_by_agent(month=month),
+            "reviewers": selectors.coverage_by_reviewer(month=month),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@capability_required(Capability.SAMPLING_MANAGE)
+def draw_status(request):
+    """Polled while a draw runs; reloads the page when it has finished."""
+    month = month_from(request)
+    if SampleDraw.objects.filter(month=month, status=DrawStatus.RUNNING).exists():
+        return render(request, "reviews/partials/draw_running.html", {"month": month})
+    response = HttpResponse(_("Finished."))
+    response["HX-Refresh"] = "true"
+    return response
