@@ -15,12 +15,14 @@ def enqueue(task, *args) -> None:
     """Send a Celery task once the current transaction has committed.
 
     With a broker, a worker runs it. Without one (a development install), it runs in a
-    background thread of this process so the page can poll its progress; with JOBS_IN_THREAD
-    off (tests), it runs inline before this returns.
+    background thread of this process so the page can poll its progress. With JOBS_INLINE on
+    (tests), it runs in this thread before this returns, broker or not.
     """
 
     def send():
-        if settings.CELERY_TASK_ALWAYS_EAGER and settings.JOBS_IN_THREAD:
+        if settings.JOBS_INLINE or (settings.CELERY_TASK_ALWAYS_EAGER and not settings.JOBS_IN_THREAD):
+            task.apply(args=args)
+        elif settings.CELERY_TASK_ALWAYS_EAGER:
             threading.Thread(target=_run_in_thread, args=(task, args), daemon=True).start()
         else:
             task.delay(*args)

@@ -189,6 +189,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Without a broker, long jobs run in a background thread of the web process so that pages can
 # show their progress; tests run them inline.
 JOBS_IN_THREAD = env.bool("JOBS_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
+JOBS_INLINE = env.bool("JOBS_INLINE", default=False)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60

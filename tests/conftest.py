@@ -65,7 +65,7 @@ def _test_settings(settings, tmp_path):
     # Real hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background jobs run inline (see core.jobs.enqueue), uploads go to a throw-away folder.
-    settings.JOBS_IN_THREAD = False
+    settings.JOBS_INLINE = True
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -37,6 +37,11 @@ def media(tmp_path_factory):
     return tmp_path_factory.mktemp("worker-media")
 
 
+@pytest.fixture(autouse=True)
+def _through_the_broker(settings):
+    settings.JOBS_INLINE = False  # the conftest runs jobs inline; here the worker must
+
+
 @pytest.fixture(scope="module")
 def worker(media, django_db_setup, django_db_blocker):
     db = connection.settings_dict
