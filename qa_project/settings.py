@@ -9,6 +9,7 @@ DATABASE_URL and CELERY_BROKER_URL.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -196,7 +197,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # The monthly sample, drawn early on the first of the month (top-ups are manual or later runs).
+    "monthly-sample-draw": {
+        "task": "reviews.tasks.sample_draw_task",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
