@@ -11,11 +11,11 @@ always give the same sample.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import (
-    Avg,
     BigIntegerField,
     Case,
     Count,
@@ -25,6 +25,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Sum,
     Value,
     When,
     Window,
@@ -104,6 +105,13 @@ class Strata:
         return (code // 100, code // 10 % 10, code % 10)
 
     def describe(self, code: int) -> str:
+        # Thousands of items share a few dozen strata: word each one once per draw.
+        cache = self.__dict__.setdefault("_described", {})
+        if code not in cache:
+            cache[code] = self._describe(code)
+        return cache[code]
+
+    def _describe(self, code: int) -> str:
         channel, band, week = self.decode(code)
         parts = []
         if channel:
@@ -226,19 +234,21 @@ def draw_items(*, month: dt.date, policy: SamplingPolicy, draw=None) -> DrawResu
         .filter(~Exists(already_sampled))
     )
 
-    # 1. Eligible interactions per agent and stratum.
-    for row in eligible.values("agent_id").annotate(stratum=strata.expression(), n=Count("id")).order_by():
-        plans[row["agent_id"]].eligible[row["stratum"]] = row["n"]
-
-    # 2. The riskiest interactions first, up to the risk share of each agent's quota.
-    long_handle = {
-        row["channel"]: float(row["avg"]) * float(policy.risk_long_handle_factor)
-        for row in Interaction.objects.filter(local_date__gte=start, local_date__lt=end, answered=True)
-        .values("channel")
-        .annotate(avg=Avg(HANDLE_SECONDS))
+    # 1. Eligible interactions per agent and stratum, with their handle time per channel (for
+    #    the "unusually long" risk rule) from the same scan.
+    handle_sum: dict[str, int] = defaultdict(int)
+    handle_n: dict[str, int] = defaultdict(int)
+    for row in (
+        eligible.values("agent_id", "channel")
+        .annotate(stratum=strata.expression(), n=Count("id"), handle=Sum(HANDLE_SECONDS))
         .order_by()
-        if row["avg"]
-    }
+    ):
+        plan = plans[row["agent_id"]]
+        plan.eligible[row["stratum"]] = plan.eligible.get(row["stratum"], 0) + row["n"]
+        handle_sum[row["channel"]] += row["handle"] or 0
+        handle_n[row["channel"]] += row["n"]
+    factor = float(policy.risk_long_handle_factor)
+    long_handle = {c: handle_sum[c] / handle_n[c] * factor for c in handle_n if handle_n[c]}
     risk_k = {}
     for plan in plans.values():
         share = plan.quota * policy.risk_share // 100
