@@ -215,3 +215,39 @@ def test_items_are_unique_per_month_even_across_draws(team, reviewers):
         services.sample_draw(month=NOV)
     ids = list(SampleItem.objects.values_list("interaction_id", flat=True))
     assert len(ids) == len(set(ids)) == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_draws_started_at_once_only_one_writes(team):
+    """Two real connections (PostgreSQL) start the same month's draw at the same moment."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: two real connections")
+    UserFactory(username="rev", role=Role.REVIEWER)
+    month_of_work(AgentFactory(username="a1", team=team), 40)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def draw():
+        barrier.wait()
+        try:
+            services.sample_draw(month=NOV)
+            outcomes.append("drew")
+        except DomainError as exc:
+            outcomes.append(str(exc.message))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=draw) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Either the second was refused while the first ran, or it started after and found nothing
+    # missing: never two writers, never a duplicate.
+    assert "drew" in outcomes
+    assert all(o == "drew" or o.startswith("A draw for 2026-11 is already running") for o in outcomes)
+    assert SampleItem.objects.filter(month=NOV).count() == 15

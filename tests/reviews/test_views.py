@@ -259,3 +259,23 @@ def test_api_lists_what_the_caller_may_see(api, drawn, agent, outsider, manager)
 
 def test_dates_of_sample_month_are_first_of_month(drawn):
     assert set(Assignment.objects.values_list("month", flat=True)) == {dt.date(2026, 11, 1)}
+
+
+def test_interaction_page_and_api_query_counts_are_flat(
+    client, as_user, team, reviewer, django_assert_max_num_queries
+):
+    as_user("manager")
+    api = APIClient()
+    api.force_login(UserFactory(username="m2", role=Role.MANAGER))
+    for size in (1, 5):
+        for i in range(size):
+            month_of_work(AgentFactory(username=f"i{size}-{i}", team=team), 20)
+        services.sample_draw(month=NOV)
+        sampled = Interaction.objects.filter(sample_items__isnull=False).last()
+        with django_assert_max_num_queries(8):
+            assert (
+                client.get(reverse("reviews:interaction_detail", kwargs={"pk": sampled.pk})).status_code
+                == 200
+            )
+        with django_assert_max_num_queries(6):
+            assert api.get("/api/interactions/", {"limit": 100}).status_code == 200
