@@ -257,8 +257,14 @@ def draw_items(*, month: dt.date, policy: SamplingPolicy, draw=None) -> DrawResu
     items: list[SampleItem] = []
     if any(risk_k.values()):
         randkey = order_key(policy, month)
+        # Plain column tests first, so the score and the order are computed for risky rows only.
+        any_risk = Q(csat__lte=policy.risk_csat_max) | Q(escalated=True) | Q(repeat_contact=True)
+        any_risk |= Q(nps__lte=policy.risk_nps_max)
+        if long_handle:
+            any_risk |= Q(handle__gt=min(long_handle.values()))
         risky = (
             eligible.alias(handle=HANDLE_SECONDS)
+            .filter(any_risk)
             .annotate(risk=_risk_score(policy, long_handle), stratum=strata.expression(), rk=randkey)
             .filter(risk__gt=0)
             .annotate(
