@@ -29,7 +29,8 @@ class InteractionOutputSerializer(serializers.ModelSerializer):
 
 
 class InteractionImportItemSerializer(serializers.Serializer):
-    """For the schema only: items are checked by the same pipeline as files (reviews.imports)."""
+    """One item, for the schema (InteractionImportSchemaSerializer); items are checked by the
+    same pipeline as files (reviews.imports), which also keeps unknown keys as extra data."""
 
     source_id = serializers.CharField()
     agent = serializers.CharField(help_text="Username, e-mail or full name of the agent.")
@@ -51,6 +52,14 @@ class InteractionImportInputSerializer(serializers.Serializer):
     source = serializers.CharField(max_length=50, default="default")
     default_channel = serializers.ChoiceField(choices=Channel.choices, allow_blank=True, default="")
     interactions = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=10_000)
+
+
+class InteractionImportSchemaSerializer(InteractionImportInputSerializer):
+    """The request as the schema shows it; items are then checked by the import pipeline."""
+
+    interactions = serializers.ListField(
+        child=InteractionImportItemSerializer(), allow_empty=False, max_length=10_000
+    )
 
 
 class ImportSummarySerializer(serializers.Serializer):
@@ -84,7 +93,7 @@ class InteractionImportApi(APIView):
 
     permission_classes = [HasCapability(Capability.INTERACTION_IMPORT)]
 
-    @extend_schema(request=InteractionImportInputSerializer, responses={200: ImportSummarySerializer})
+    @extend_schema(request=InteractionImportSchemaSerializer, responses={200: ImportSummarySerializer})
     def post(self, request):
         serializer = InteractionImportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -141,6 +141,8 @@ class AgentPlan:
     eligible: dict = field(default_factory=dict)  # stratum code -> count (not yet sampled)
     risk: list = field(default_factory=list)  # picked risk rows
     picks: dict = field(default_factory=dict)  # stratum code -> k
+    short: bool = False  # fewer eligible interactions than the policy's minimum
+    eligible_all: int = 0  # eligible this month, including what earlier draws took
 
     @property
     def eligible_total(self) -> int:

@@ -115,7 +115,7 @@ def sample_draw(*, month: dt.date, actor=None) -> SampleDraw:
             policy = sampling_policy_get()
             result = draw_items(month=month, policy=policy, draw=draw)
             _record_agent_months(month, result)
-            assigned = assign_items(month=month, items=[i for i in result.items])
+            assigned = assign_items(month=month, items=result.items)
             draw.agents = result.agents
             draw.added = len(result.items)
             draw.short_agents = sum(1 for p in result.plans.values() if p.short)

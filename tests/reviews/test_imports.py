@@ -266,18 +266,23 @@ def test_a_default_channel_stands_in_for_a_missing_column(tmp_path, agents):
 # --- bad files ------------------------------------------------------------------------------
 
 
-def test_not_a_spreadsheet(tmp_path):
-    path = tmp_path / "photo.png"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
-    with pytest.raises(ImportFileError, match="is not a spreadsheet this import can read"):
-        open_sheet(path, "photo.png")
-
-
-def test_binary_renamed_to_csv(tmp_path):
-    path = tmp_path / "data.csv"
-    path.write_bytes(b"\x00\x01\x02binary\x00" * 50)
-    with pytest.raises(ImportFileError, match="is not a CSV text file"):
-        open_sheet(path, "data.csv")
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "is not a spreadsheet this import can read"),
+        ("data.csv", b"\x00\x01\x02binary\x00" * 50, "is not a CSV text file"),
+        (
+            "secret.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000,
+            "is password-protected or in the old .xls format",
+        ),
+    ],
+)
+def test_unreadable_files_are_refused_with_the_reason(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=message):
+        open_sheet(path, name)
 
 
 def test_damaged_workbook(tmp_path):
@@ -294,13 +299,6 @@ def test_zip_that_is_not_a_workbook(tmp_path):
         z.writestr("readme.txt", "hello")
     with pytest.raises(ImportFileError, match="is damaged or not a real .xlsx workbook"):
         open_sheet(path, "archive.xlsx")
-
-
-def test_password_protected_workbook(tmp_path):
-    path = tmp_path / "secret.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000)
-    with pytest.raises(ImportFileError, match="is password-protected or in the old .xls format"):
-        open_sheet(path, "secret.xlsx")
 
 
 def test_empty_file_and_empty_sheet(tmp_path):
