@@ -72,29 +72,21 @@ def rubric_data(**overrides) -> RubricData:
 
 
 def make_interaction(agent, when, channel="phone", **fields):
-    """An Interaction saved with its derived columns, as the import pipeline would store it."""
-    import datetime as dt
-
+    """An Interaction saved with its derived columns (Interaction.save fills them in)."""
     from django.utils import timezone
 
-    from reviews.imports.pipeline import sample_key
     from reviews.models import Interaction
 
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
-    local = timezone.localtime(when)
     make_interaction.counter = getattr(make_interaction, "counter", 0) + 1
     source_id = fields.pop("source_id", f"T-{make_interaction.counter}")
     values = {"talk_seconds": 240, "hold_seconds": 30, "acw_seconds": 60} | fields
-    assert isinstance(local, dt.datetime)
     return Interaction.objects.create(
         source="default",
         source_id=source_id,
         agent=agent,
         channel=channel,
         started_at=when,
-        local_date=local.date(),
-        local_hour=local.hour,
-        sample_key=sample_key("default", source_id),
         **values,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Role, Team, User
 
-from ..models import Interaction
+from ..models import Interaction, local_parts, sample_key
 from . import fields
 from .files import ImportFileError, Sheet, column_letter, max_rows
 
@@ -25,8 +24,9 @@ MAX_ERRORS_KEPT = 500
 
 # Interaction fields an import writes (and compares to tell "updated" from "unchanged").
 DATA_FIELDS = (
-    "agent_id", "channel", "queue", "started_at", "local_date", "local_hour", "answered",
-    "wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds", "resolved",
+    "agent_id", "channel", "queue", "started_at", "local_date", "local_hour", "local_month",
+    "local_week", "answered", "wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds",
+    "handle_seconds", "resolved",
     "first_contact_resolved", "escalated", "repeat_contact", "csat", "nps", "effort",
     "customer_ref", "transcript", "recording_url", "tags", "extra", "sample_key",
 )  # fmt: skip
@@ -117,11 +117,6 @@ class AgentDirectory:
         return self.by_key[self.key(name)]
 
 
-def sample_key(source: str, source_id: str) -> int:
-    """A fixed pseudo-random 31-bit number per record, the sampler's reproducible order."""
-    return zlib.crc32(f"{source}\x00{source_id}".encode()) & 0x7FFFFFFF
-
-
 def _aware(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
@@ -152,7 +147,6 @@ def check_rows(
     checked = Checked()
     directory = AgentDirectory()
     seen: dict[str, int | str] = {}
-    tz = timezone.get_current_timezone()
 
     for ref, raw, extra in rows:
         checked.rows_read += 1
@@ -245,8 +239,7 @@ def check_rows(
         elif started is None and raw.get("started_at") in (None, ""):
             problem("started_at", "", _("The start date and time are missing."))
         if "started_at" in record:
-            local = record["started_at"].astimezone(tz)
-            record["local_date"], record["local_hour"] = local.date(), local.hour
+            record.update(local_parts(record["started_at"]))
 
         answered = parse("answered", fields.parse_bool) if "answered" in raw else None
         if answered is None and "abandoned" in raw:
@@ -257,6 +250,7 @@ def check_rows(
         for name in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds"):
             value = parse(name, fields.parse_duration)
             record[name] = value if value is not None or name == "wait_seconds" else 0
+        record["handle_seconds"] = record["talk_seconds"] + record["hold_seconds"] + record["acw_seconds"]
         for name in ("resolved", "first_contact_resolved"):
             record[name] = parse(name, fields.parse_bool)
         if record["first_contact_resolved"]:

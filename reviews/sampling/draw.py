@@ -1,46 +1,46 @@
 """The monthly draw, done in the database with set-based queries.
 
-Per month: one GROUP BY counts each agent's eligible interactions per stratum; one window query
-takes each agent's riskiest ones; the quota is shared among strata in Python (`allocation`);
-then one window query, joined to the per-stratum quotas, picks the interactions. Nothing loads
-every interaction into Python. The order inside a stratum is a fixed pseudo-random number per
-interaction mixed with the policy's seed and the month, so the same data, policy and month
-always give the same sample.
+Everything the draw reads sits in one index (`interaction_draw`: month, answered, agent,
+channel, week, hour, handle time, sample key and the risk columns), so no query visits the
+table itself:
+
+1. One GROUP BY counts each agent's eligible interactions per channel and week, with one
+   conditional sum per time band, and sums handle time per channel (the "unusually long" rule).
+2. One window query takes each agent's riskiest interactions.
+3. Python shares what is left of each quota among the strata (`allocation`).
+4. Inside a stratum the seeded order is the run of sample keys that starts at an offset drawn
+   from the policy's seed and the month and goes once round the key circle. Sample keys are a
+   hash of the source id, so the first k of that run are a uniform random choice of k. One join
+   of the per-stratum quotas with the index reads only the front of each run (a little more
+   than k, sized from the stratum's count) and a window keeps the first k; the rare stratum
+   whose front held too few is read again in full.
+
+The same data, policy and month always give the same sample. Items are written with
+multi-row INSERTs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import hashlib
+import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Sum,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import Cast, RowNumber
+from django.db.models import Case, F, Max, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Channel, Role, User
 
-from ..models import HANDLE_SECONDS, Interaction, ReasonKind, SampleItem, SamplingPolicy
+from ..models import Interaction, ReasonKind, SampleItem, SamplingPolicy
 from .allocation import allocate
 
 CHANNEL_CODE = {c: i + 1 for i, c in enumerate(Channel.values)}
 CODE_CHANNEL = {i: c for c, i in CHANNEL_CODE.items()}
-MODULUS = 2147483647  # 2**31 - 1, a prime
+KEYS = 2**31  # sample keys are 31-bit: 0 <= sample_key < KEYS
+WEEKS = (1, 2, 3, 4, 5)
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -49,67 +49,77 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def month_seed(policy: SamplingPolicy, month: dt.date) -> int:
-    return (policy.seed * 1_000_003 + month.year * 12 + month.month) % MODULUS
+def month_offset(policy: SamplingPolicy, month: dt.date) -> int:
+    """Where the seeded order starts on the key circle for this policy seed and month."""
+    digest = hashlib.blake2b(f"{policy.seed}:{month:%Y-%m}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % KEYS
 
 
-def order_key(policy: SamplingPolicy, month: dt.date):
-    """The seeded pseudo-random order: sample_key × m mod p, with m drawn from the seed.
+def position_sql(offset: int, column: str = "i.sample_key") -> str:
+    """A row's place in the seeded order: its distance from the offset round the circle."""
+    return f"(CASE WHEN {column} >= {int(offset)} THEN {column} - {int(offset)} ELSE {column} + {KEYS - int(offset)} END)"
 
-    Multiplying by a different m (mod a prime) is a different permutation; adding an offset
-    would only rotate the same order. Products stay below 2**62, inside a 64-bit integer.
-    """
-    multiplier = pow(16807, month_seed(policy, month) % (MODULUS - 1) + 1, MODULUS)
-    return ExpressionWrapper(
-        Cast("sample_key", BigIntegerField()) * multiplier % MODULUS, output_field=BigIntegerField()
+
+def position_expression(offset: int):
+    """position_sql for the ORM."""
+    return Case(
+        When(sample_key__gte=offset, then=F("sample_key") - Value(offset)),
+        default=F("sample_key") + Value(KEYS - offset),
     )
 
 
 @dataclass
 class Strata:
-    """Turns the policy's dimensions into one integer per interaction: channel×100 + band×10 + week."""
+    """The policy's dimensions as one integer per stratum: channel×100 + band×10 + week, where a
+    dimension the policy does not spread over is 0."""
 
     policy: SamplingPolicy
-    start: dt.date
 
-    def expression(self):
-        zero = Value(0)
-        channel = (
-            Case(*[When(channel=c, then=Value(code)) for c, code in CHANNEL_CODE.items()], default=zero)
-            if self.policy.stratify_channel
-            else zero
-        )
-        bands = self.policy.bands()
-        band = (
-            Case(
-                *[When(local_hour__lt=b, then=Value(i)) for i, b in enumerate(bands[1:], start=1)],
-                default=Value(len(bands)),
-            )
-            if self.policy.stratify_time_band
-            else zero
-        )
-        week = (
-            Case(
-                *[
-                    When(local_date__lt=self.start + dt.timedelta(days=7 * w), then=Value(w))
-                    for w in range(1, 5)
-                ],
-                default=Value(5),
-            )
-            if self.policy.stratify_week
-            else zero
-        )
-        return F_int(channel * 100 + band * 10 + week)
+    def __post_init__(self):
+        starts = self.policy.bands()
+        # Band b (1-based) covers hours [low, high); the first also takes any hours before the
+        # first start, the last runs to midnight.
+        self.band_hours = [
+            (0 if b == 0 else starts[b], starts[b + 1] if b + 1 < len(starts) else 24)
+            for b in range(len(starts))
+        ]
+        self._described: dict[int, str] = {}
+
+    def code(self, channel: str, week: int, hour: int) -> int:
+        channel_code = CHANNEL_CODE.get(channel, 0) if self.policy.stratify_channel else 0
+        band = 0
+        if self.policy.stratify_time_band:
+            band = next(b for b, (low, high) in enumerate(self.band_hours, 1) if low <= hour < high)
+        return channel_code * 100 + band * 10 + (week if self.policy.stratify_week else 0)
 
     def decode(self, code: int) -> tuple:
         return (code // 100, code // 10 % 10, code % 10)
 
+    def cells(self, code: int):
+        """(channel, week, first hour, hour after) boxes that make up a stratum in the index."""
+        channel, band, week = self.decode(code)
+        channels = [CODE_CHANNEL[channel]] if channel else list(Channel.values)
+        weeks = [week] if week else list(WEEKS)
+        low, high = self.band_hours[band - 1] if band else (0, 24)
+        return [(c, w, low, high) for c in channels for w in weeks]
+
+    def q(self, code: int) -> Q:
+        channel, band, week = self.decode(code)
+        condition = Q()
+        if channel:
+            condition &= Q(channel=CODE_CHANNEL[channel])
+        if band:
+            low, high = self.band_hours[band - 1]
+            condition &= Q(local_hour__gte=low, local_hour__lt=high)
+        if week:
+            condition &= Q(local_week=week)
+        return condition
+
     def describe(self, code: int) -> str:
         # Thousands of items share a few dozen strata: word each one once per draw.
-        cache = self.__dict__.setdefault("_described", {})
-        if code not in cache:
-            cache[code] = self._describe(code)
-        return cache[code]
+        if code not in self._described:
+            self._described[code] = self._describe(code)
+        return self._described[code]
 
     def _describe(self, code: int) -> str:
         channel, band, week = self.decode(code)
@@ -117,17 +127,11 @@ class Strata:
         if channel:
             parts.append(str(Channel(CODE_CHANNEL[channel]).label))
         if band:
-            bands = self.policy.bands()
-            low = bands[band - 1]
-            high = bands[band] if band < len(bands) else 24
+            low, high = self.band_hours[band - 1]
             parts.append(_("%(low)02d:00–%(high)02d:00") % {"low": low, "high": high})
         if week:
             parts.append(_("week %(n)s") % {"n": week})
         return " · ".join(parts) or _("any")
-
-
-def F_int(expression):  # noqa: N802
-    return ExpressionWrapper(expression, output_field=IntegerField())
 
 
 @dataclass
@@ -138,7 +142,8 @@ class AgentPlan:
     existing: int = 0
     existing_risk: int = 0
     existing_strata: dict = field(default_factory=dict)
-    eligible: dict = field(default_factory=dict)  # stratum code -> count (not yet sampled)
+    eligible: dict = field(default_factory=dict)  # stratum code -> count not yet sampled
+    counted: dict = field(default_factory=dict)  # stratum code -> count, sampled or not
     risk: list = field(default_factory=list)  # picked risk rows
     picks: dict = field(default_factory=dict)  # stratum code -> k
     short: bool = False  # fewer eligible interactions than the policy's minimum
@@ -149,29 +154,39 @@ class AgentPlan:
         return sum(self.eligible.values())
 
 
+class NewItem(NamedTuple):
+    pk: int
+    agent_id: int
+
+
 @dataclass
 class DrawResult:
     agents: int = 0
-    items: list = field(default_factory=list)  # SampleItem objects, not yet saved
+    items: list[NewItem] = field(default_factory=list)  # the SampleItems this draw wrote
     plans: dict = field(default_factory=dict)
 
 
-def _risk_score(policy: SamplingPolicy, long_handle: dict[str, float]):
-    long_handle_q = Q()
-    for channel, threshold in long_handle.items():
-        long_handle_q |= Q(channel=channel, handle__gt=threshold)
-    parts = [
-        Case(When(csat__lte=policy.risk_csat_max, then=Value(4)), default=Value(0)),
-        Case(When(escalated=True, then=Value(3)), default=Value(0)),
-        Case(When(repeat_contact=True, then=Value(2)), default=Value(0)),
-        Case(When(nps__lte=policy.risk_nps_max, then=Value(2)), default=Value(0)),
-    ]
-    if long_handle:
-        parts.append(Case(When(long_handle_q, then=Value(1)), default=Value(0)))
-    total = parts[0]
-    for part in parts[1:]:
-        total = total + part
-    return F_int(total)
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def insert_rows(cursor, table: str, columns: list[str], rows: list) -> None:
+    """COPY on PostgreSQL; elsewhere multi-row INSERTs, as many rows per statement as the
+    database takes parameters."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    limit = connection.features.max_query_params or 30000
+    per = max(1, min(500, limit // len(columns)))
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
 
 
 def _risk_reason(row: dict, policy: SamplingPolicy, long_handle: dict[str, float]) -> str:
@@ -190,189 +205,258 @@ def _risk_reason(row: dict, policy: SamplingPolicy, long_handle: dict[str, float
     return _("Risk: %(reasons)s") % {"reasons": ", ".join(reasons)}
 
 
+class _Draw:
+    """One draw's working state; `draw_items` is the entry point."""
+
+    def __init__(self, month: dt.date, policy: SamplingPolicy, draw):
+        self.start, _end = month_bounds(month)
+        self.policy = policy
+        self.draw_id = draw.pk if draw else None
+        self.strata = Strata(policy)
+        self.offset = month_offset(policy, self.start)
+        self.position = position_sql(self.offset)
+        self.interactions = _table(Interaction)
+        self.items = _table(SampleItem)
+        ops = connection.ops  # values adapted once, not once per row
+        self.month_value = ops.adapt_datefield_value(self.start)
+        self.now = ops.adapt_datetimefield_value(timezone.now())
+        self.rows: list[tuple] = []  # SampleItems to write
+
+    def plans(self) -> dict[int, AgentPlan]:
+        policy = self.policy
+        new_since = self.start - dt.timedelta(days=policy.new_agent_days)
+        agents = User.objects.filter(role=Role.AGENT, is_active=True).values_list("pk", "hired_on")
+        return {
+            pk: AgentPlan(
+                pk,
+                policy.max_per_agent if hired and hired > new_since else policy.min_per_agent,
+                bool(hired and hired > new_since),
+            )
+            for pk, hired in agents
+        }
+
+    def eligible_where(self) -> tuple[str, list]:
+        return (
+            "i.local_month = %s AND i.answered = %s AND i.handle_seconds >= %s",
+            [self.start, True, self.policy.min_handle_seconds],
+        )
+
+    def count(self, cursor, plans) -> dict[str, float]:
+        """Step 1: eligible interactions per agent and stratum; returns the long-handle
+        threshold per channel."""
+        where, params = self.eligible_where()
+        bands = self.strata.band_hours if self.policy.stratify_time_band else [(0, 24)]
+        sums = ", ".join(
+            f"SUM(CASE WHEN i.local_hour >= {low} AND i.local_hour < {high} THEN 1 ELSE 0 END)"
+            for low, high in bands
+        )
+        cursor.execute(
+            f"SELECT i.agent_id, i.channel, i.local_week, COUNT(*), SUM(i.handle_seconds), {sums} "
+            f"FROM {self.interactions} i WHERE {where} GROUP BY i.agent_id, i.channel, i.local_week",
+            params,
+        )
+        code = self.strata.code
+        handle_sum: dict[str, int] = {}
+        handle_n: dict[str, int] = {}
+        for agent_id, channel, week, n, handle, *per_band in cursor.fetchall():
+            plan = plans.get(agent_id)
+            if plan is None:
+                continue
+            handle_sum[channel] = handle_sum.get(channel, 0) + handle
+            handle_n[channel] = handle_n.get(channel, 0) + n
+            for (low, _high), k in zip(bands, per_band, strict=True):
+                if k:
+                    c = code(channel, week, low)
+                    plan.eligible[c] = plan.eligible.get(c, 0) + k
+        for plan in plans.values():
+            plan.counted = dict(plan.eligible)
+        factor = float(self.policy.risk_long_handle_factor)
+        return {c: handle_sum[c] / handle_n[c] * factor for c in handle_n if handle_n[c]}
+
+    def existing(self, plans) -> bool:
+        """What earlier draws of this month took: counted against quotas, never drawn again."""
+        rows = SampleItem.objects.filter(month=self.start).values_list(
+            "agent_id", "kind", "interaction__channel", "interaction__local_week",
+            "interaction__local_hour", "interaction__answered", "interaction__handle_seconds",
+        )  # fmt: skip
+        any_rows = False
+        for agent_id, kind, channel, week, hour, answered, handle in rows:
+            any_rows = True
+            plan = plans.get(agent_id)
+            if plan is None:
+                continue
+            code = self.strata.code(channel, week, hour)
+            plan.existing += 1
+            plan.existing_risk += kind == ReasonKind.RISK
+            key = self.strata.decode(code)
+            plan.existing_strata[key] = plan.existing_strata.get(key, 0) + 1
+            if answered and handle >= self.policy.min_handle_seconds and code in plan.eligible:
+                plan.eligible[code] -= 1
+        return any_rows
+
+    def not_sampled(self) -> tuple[str, list]:
+        return f" AND i.id NOT IN (SELECT interaction_id FROM {self.items} WHERE month = %s)", [self.start]
+
+    def risk(self, cursor, plans, long_handle: dict[str, float], exclude: bool) -> None:
+        """Step 2: each agent's riskiest interactions, up to the risk share of the quota."""
+        policy = self.policy
+        wanted = {}
+        for plan in plans.values():
+            share = plan.quota * policy.risk_share // 100
+            room = max(0, plan.quota - plan.existing)
+            wanted[plan.agent_id] = min(room, max(0, share - plan.existing_risk), plan.eligible_total)
+        most = max(wanted.values(), default=0)
+        if not most:
+            return
+        long_sql = " OR ".join(["(i.channel = %s AND i.handle_seconds > %s)"] * len(long_handle)) or "1 = 0"
+        long_params = [v for pair in long_handle.items() for v in pair]
+        score = (
+            "(CASE WHEN i.csat <= %s THEN 4 ELSE 0 END) + (CASE WHEN i.escalated THEN 3 ELSE 0 END)"
+            " + (CASE WHEN i.repeat_contact THEN 2 ELSE 0 END) + (CASE WHEN i.nps <= %s THEN 2 ELSE 0 END)"
+            f" + (CASE WHEN {long_sql} THEN 1 ELSE 0 END)"
+        )
+        score_params = [policy.risk_csat_max, policy.risk_nps_max, *long_params]
+        where, params = self.eligible_where()
+        any_risk = f"(i.csat <= %s OR i.escalated OR i.repeat_contact OR i.nps <= %s OR {long_sql})"
+        extra, extra_params = self.not_sampled() if exclude else ("", [])
+        cursor.execute(
+            "SELECT id, agent_id, channel, local_week, local_hour, handle_seconds, csat, nps, escalated,"
+            " repeat_contact, risk, rn FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY agent_id"
+            " ORDER BY risk DESC, pos, id) AS rn FROM (SELECT i.id, i.agent_id, i.channel, i.local_week,"
+            " i.local_hour, i.handle_seconds, i.csat, i.nps, i.escalated, i.repeat_contact,"
+            f" {score} AS risk, {self.position} AS pos FROM {self.interactions} i"
+            f" WHERE {where} AND {any_risk}{extra}) r) ranked WHERE rn <= %s",
+            [*score_params, *params, policy.risk_csat_max, policy.risk_nps_max, *long_params,
+             *extra_params, most],
+        )  # fmt: skip
+        columns = [c[0] for c in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(columns, values, strict=True))
+            plan = plans.get(row["agent_id"])
+            if plan is None or row["rn"] > wanted[plan.agent_id]:
+                continue
+            row["handle"] = row["handle_seconds"]
+            code = self.strata.code(row["channel"], row["local_week"], row["local_hour"])
+            row["stratum"] = code
+            plan.risk.append(row)
+            plan.eligible[code] -= 1
+            reason = _risk_reason(row, policy, long_handle)[:200]
+            self.rows.append((row["id"], plan.agent_id, ReasonKind.RISK, str(code), reason, row["risk"]))
+
+    def allocate(self, plans) -> list[tuple[int, int, int]]:
+        """Step 3: (agent, stratum code, k) for what is left of each quota."""
+        quotas = []
+        decode = self.strata.decode
+        for plan in plans.values():
+            left = max(0, plan.quota - plan.existing - len(plan.risk))
+            available = {decode(code): n for code, n in plan.eligible.items() if n > 0}
+            already = dict(plan.existing_strata)
+            for row in plan.risk:
+                key = decode(row["stratum"])
+                already[key] = already.get(key, 0) + 1
+            plan.short = plan.existing + len(plan.risk) + sum(available.values()) < self.policy.min_per_agent
+            for key, k in allocate(available, left, already=already).items():
+                code = key[0] * 100 + key[1] * 10 + key[2]
+                plan.picks[code] = k
+                quotas.append((plan.agent_id, code, k))
+        return quotas
+
+    def pick(self, cursor, plans, quotas, *, full: bool = False) -> dict[tuple[int, int], list[int]]:
+        """Step 4: the first k of each stratum's seeded order, reading only the front of each run
+        of keys (the whole run when `full`)."""
+        rows = []
+        for agent_id, code, k in quotas:
+            plan = plans[agent_id]
+            counted = plan.counted.get(code, 0)
+            taken = counted - plan.eligible.get(code, 0)  # already sampled in this stratum
+            need = k + taken
+            target = need + math.isqrt(need) + 2  # a little slack; a short front is re-read
+            width = KEYS if full or target >= counted else -(-KEYS * target // counted)
+            low, high = self.offset, self.offset + width
+            second = (0, high - KEYS) if high > KEYS else (0, 0)
+            for channel, week, hour_low, hour_high in self.strata.cells(code):
+                rows.append(
+                    (agent_id, channel, week, hour_low, hour_high, code, k, low, min(high, KEYS), *second)
+                )
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS qa_draw_quota (agent_id bigint, channel varchar(20),"
+            " week smallint, hour_low smallint, hour_high smallint, code integer, k integer,"
+            " low1 bigint, high1 bigint, low2 bigint, high2 bigint)"
+        )
+        cursor.execute("DELETE FROM qa_draw_quota")
+        insert_rows(
+            cursor, "qa_draw_quota",
+            ["agent_id", "channel", "week", "hour_low", "hour_high", "code", "k", "low1", "high1", "low2", "high2"],
+            rows,
+        )  # fmt: skip
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE qa_draw_quota")
+        where, params = self.eligible_where()
+        extra, extra_params = self.not_sampled()
+        cursor.execute(
+            "SELECT agent_id, code, id FROM (SELECT q.agent_id, q.code, q.k, i.id, ROW_NUMBER() OVER"
+            f" (PARTITION BY q.agent_id, q.code ORDER BY {self.position}, i.id) AS rn"
+            f" FROM qa_draw_quota q JOIN {self.interactions} i ON i.local_month = %s AND i.answered = %s"
+            " AND i.agent_id = q.agent_id AND i.channel = q.channel AND i.local_week = q.week"
+            " AND i.local_hour >= q.hour_low AND i.local_hour < q.hour_high"
+            " AND ((i.sample_key >= q.low1 AND i.sample_key < q.high1)"
+            " OR (i.sample_key >= q.low2 AND i.sample_key < q.high2))"
+            f" WHERE {where}{extra}) r WHERE rn <= k",
+            [self.start, True, *params, *extra_params],
+        )
+        picked: dict[tuple[int, int], list[int]] = {}
+        for agent_id, code, interaction_id in cursor.fetchall():
+            picked.setdefault((agent_id, code), []).append(interaction_id)
+        cursor.execute("DELETE FROM qa_draw_quota")
+        if not full:
+            short = [(a, c, k) for a, c, k in quotas if len(picked.get((a, c), ())) < k]
+            if short:
+                picked.update(self.pick(cursor, plans, short, full=True))
+        return picked
+
+    def add_picks(self, plans, picked) -> None:
+        for (agent_id, code), ids in picked.items():
+            short = plans[agent_id].short
+            reason = self.strata.describe(code)
+            if short:
+                reason = _("All eligible (short sample): %(stratum)s") % {"stratum": reason}
+            kind = ReasonKind.ALL if short else ReasonKind.STRATUM
+            for interaction_id in ids:
+                self.rows.append((interaction_id, agent_id, kind, str(code), reason[:200], 0))
+
+    def write(self, cursor) -> list[NewItem]:
+        before = SampleItem.objects.filter(month=self.start).aggregate(m=Max("pk"))["m"] or 0
+        insert_rows(
+            cursor, self.items,
+            ["month", "interaction_id", "agent_id", "draw_id", "kind", "stratum", "reason", "risk_score", "created_at"],
+            [(self.month_value, i, a, self.draw_id, str(kind), s, r, score, self.now) for i, a, kind, s, r, score in self.rows],
+        )  # fmt: skip
+        self.rows.clear()
+        new = SampleItem.objects.filter(month=self.start, pk__gt=before).values_list("pk", "agent_id")
+        return [NewItem(*row) for row in new]
+
+
 def draw_items(*, month: dt.date, policy: SamplingPolicy, draw=None) -> DrawResult:
     """Work out every agent's sample for `month` and write the new SampleItems.
 
     Call it inside a transaction: the caller decides whether all of it stands.
     """
-    start, end = month_bounds(month)
-    strata = Strata(policy, start)
-
-    agents = list(User.objects.filter(role=Role.AGENT, is_active=True).values_list("pk", "hired_on"))
-    new_since = start - dt.timedelta(days=policy.new_agent_days)
-    plans = {
-        pk: AgentPlan(
-            pk,
-            policy.max_per_agent if hired and hired > new_since else policy.min_per_agent,
-            bool(hired and hired > new_since),
-        )
-        for pk, hired in agents
-    }
-
-    # What earlier draws of this month already took.
-    existing = SampleItem.objects.filter(month=start).values_list("agent_id", "kind", "stratum")
-    for agent_id, kind, stratum in existing:
-        plan = plans.get(agent_id)
-        if plan is None:
-            continue
-        plan.existing += 1
-        plan.existing_risk += kind == ReasonKind.RISK
-        if stratum:
-            code = int(stratum)
-            plan.existing_strata[strata.decode(code)] = plan.existing_strata.get(strata.decode(code), 0) + 1
-
-    already_sampled = SampleItem.objects.filter(interaction=OuterRef("pk"))
-    if not policy.exclude_reviewed:
-        already_sampled = already_sampled.filter(month=start)
-    eligible = (
-        Interaction.objects.filter(
-            local_date__gte=start,
-            local_date__lt=end,
-            answered=True,
-            agent_id__in=[pk for pk, _h in agents],
-        )
-        .alias(handle=HANDLE_SECONDS)
-        .filter(handle__gte=policy.min_handle_seconds)
-        .filter(~Exists(already_sampled))
-    )
-
-    # 1. Eligible interactions per agent and stratum, with their handle time per channel (for
-    #    the "unusually long" risk rule) from the same scan.
-    handle_sum: dict[str, int] = defaultdict(int)
-    handle_n: dict[str, int] = defaultdict(int)
-    for row in (
-        eligible.values("agent_id", "channel")
-        .annotate(stratum=strata.expression(), n=Count("id"), handle=Sum(HANDLE_SECONDS))
-        .order_by()
-    ):
-        plan = plans[row["agent_id"]]
-        plan.eligible[row["stratum"]] = plan.eligible.get(row["stratum"], 0) + row["n"]
-        handle_sum[row["channel"]] += row["handle"] or 0
-        handle_n[row["channel"]] += row["n"]
-    factor = float(policy.risk_long_handle_factor)
-    long_handle = {c: handle_sum[c] / handle_n[c] * factor for c in handle_n if handle_n[c]}
-    risk_k = {}
+    job = _Draw(month, policy, draw)
+    plans = job.plans()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Compiling these queries (JIT) costs more than running them; sorting 100,000
+            # candidates wants more than the default 4 MB. Both end with the transaction.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '32MB'")
+        long_handle = job.count(cursor, plans)
+        earlier = job.existing(plans)
+        job.risk(cursor, plans, long_handle, exclude=earlier)
+        items = job.write(cursor)  # from here on the picks leave the risk items out
+        quotas = job.allocate(plans)
+        if quotas:
+            job.add_picks(plans, job.pick(cursor, plans, quotas))
+            items += job.write(cursor)
     for plan in plans.values():
-        share = plan.quota * policy.risk_share // 100
-        room = max(0, plan.quota - plan.existing)
-        risk_k[plan.agent_id] = min(room, max(0, share - plan.existing_risk), plan.eligible_total)
-    items: list[SampleItem] = []
-    if any(risk_k.values()):
-        randkey = order_key(policy, month)
-        # Plain column tests first, so the score and the order are computed for risky rows only.
-        any_risk = Q(csat__lte=policy.risk_csat_max) | Q(escalated=True) | Q(repeat_contact=True)
-        any_risk |= Q(nps__lte=policy.risk_nps_max)
-        if long_handle:
-            any_risk |= Q(handle__gt=min(long_handle.values()))
-        risky = (
-            eligible.alias(handle=HANDLE_SECONDS)
-            .filter(any_risk)
-            .annotate(risk=_risk_score(policy, long_handle), stratum=strata.expression(), rk=randkey)
-            .filter(risk__gt=0)
-            .annotate(
-                rn=Window(
-                    RowNumber(),
-                    partition_by=[F("agent_id")],
-                    order_by=[F("risk").desc(), F("rk").asc(), F("id").asc()],
-                )
-            )
-            .filter(rn__lte=max(risk_k.values()))
-            .values(
-                "id",
-                "agent_id",
-                "stratum",
-                "risk",
-                "rn",
-                "csat",
-                "nps",
-                "escalated",
-                "repeat_contact",
-                "channel",
-                handle=HANDLE_SECONDS,
-            )
-        )
-        for row in risky:
-            plan = plans[row["agent_id"]]
-            if row["rn"] > risk_k[plan.agent_id]:
-                continue
-            plan.risk.append(row)
-            plan.eligible[row["stratum"]] -= 1
-            items.append(
-                SampleItem(
-                    month=start, interaction_id=row["id"], agent_id=plan.agent_id, draw=draw,
-                    kind=ReasonKind.RISK, stratum=str(row["stratum"]), risk_score=row["risk"],
-                    reason=_risk_reason(row, policy, long_handle)[:200],
-                )
-            )  # fmt: skip
-
-    SampleItem.objects.bulk_create(items)  # from here on, NOT EXISTS leaves them out
-
-    # 3. Share what is left of each quota among the strata.
-    quotas = []
-    short = {}
-    for plan in plans.values():
-        left = max(0, plan.quota - plan.existing - len(plan.risk))
-        available = {strata.decode(code): n for code, n in plan.eligible.items() if n > 0}
-        already = dict(plan.existing_strata)
-        for row in plan.risk:
-            key = strata.decode(row["stratum"])
-            already[key] = already.get(key, 0) + 1
-        total_eligible = plan.existing + len(plan.risk) + sum(available.values())
-        short[plan.agent_id] = total_eligible < policy.min_per_agent
-        allocation = allocate(available, left, already=already)
-        for key, k in allocation.items():
-            code = key[0] * 100 + key[1] * 10 + key[2]
-            plan.picks[code] = k
-            quotas.append((plan.agent_id, code, k))
-
-    # 4. Pick by quota: a window numbers each agent's stratum in the seeded order; a join with
-    #    the quotas keeps the first k.
-    if quotas:
-        randkey = order_key(policy, month)
-        numbered = (
-            eligible.annotate(stratum=strata.expression(), rk=randkey)
-            .annotate(
-                rn=Window(
-                    RowNumber(),
-                    partition_by=[F("agent_id"), F("stratum")],
-                    order_by=[F("rk").asc(), F("id").asc()],
-                )
-            )
-            .values("id", "agent_id", "stratum", "rn")
-        )
-        sql, params = numbered.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMPORARY TABLE IF NOT EXISTS qa_sample_quota (agent_id bigint, stratum integer, k integer)"
-            )
-            cursor.execute("DELETE FROM qa_sample_quota")
-            cursor.executemany(
-                "INSERT INTO qa_sample_quota (agent_id, stratum, k) VALUES (%s, %s, %s)", quotas
-            )
-            cursor.execute(
-                f"SELECT r.id, r.agent_id, r.stratum FROM ({sql}) r "
-                "JOIN qa_sample_quota q ON q.agent_id = r.agent_id AND q.stratum = r.stratum WHERE r.rn <= q.k",
-                params,
-            )
-            picked = cursor.fetchall()
-            cursor.execute("DELETE FROM qa_sample_quota")
-        picked_items = []
-        for interaction_id, agent_id, code in picked:
-            kind = ReasonKind.ALL if short[agent_id] else ReasonKind.STRATUM
-            reason = strata.describe(code)
-            if kind == ReasonKind.ALL:
-                reason = _("All eligible (short sample): %(stratum)s") % {"stratum": reason}
-            picked_items.append(
-                SampleItem(
-                    month=start, interaction_id=interaction_id, agent_id=agent_id, draw=draw,
-                    kind=kind, stratum=str(code), reason=reason[:200],
-                )
-            )  # fmt: skip
-        SampleItem.objects.bulk_create(picked_items)
-        items.extend(picked_items)
-
-    result = DrawResult(agents=len(plans), items=items, plans=plans)
-    for plan in plans.values():
-        plan.short = short.get(plan.agent_id, True)
         plan.eligible_all = plan.existing + len(plan.risk) + plan.eligible_total
-    return result
+    return DrawResult(agents=len(plans), items=items, plans=plans)

@@ -251,3 +251,64 @@ def test_two_draws_started_at_once_only_one_writes(team):
     assert "drew" in outcomes
     assert all(o == "drew" or o.startswith("A draw for 2026-11 is already running") for o in outcomes)
     assert SampleItem.objects.filter(month=NOV).count() == 15
+
+
+def test_each_stratum_gets_the_first_k_of_its_seeded_order_even_when_the_front_read_is_short(
+    team, reviewers, monkeypatch
+):
+    """The draw reads only the front of each stratum's run of keys; whatever that front holds,
+    the items are exactly the first k eligible rows of the stratum in the seeded order."""
+    from reviews.sampling import draw as draw_module
+    from reviews.services.sampling import sampling_policy_get
+
+    agents = [AgentFactory(username=f"s{i}", team=team, hired_on=dt.date(2020, 1, 1)) for i in range(3)]
+    for agent in agents:
+        month_of_work(agent, 150)
+    real_isqrt = draw_module.math.isqrt
+    # No slack at all: many fronts come back short and are read again in full.
+    monkeypatch.setattr(draw_module.math, "isqrt", lambda n: -real_isqrt(n) - 2)
+    services.sample_draw(month=NOV)
+    policy = sampling_policy_get()
+    strata = draw_module.Strata(policy)
+    offset = draw_module.month_offset(policy, NOV)
+    for agent in agents:
+        items = list(items_of(agent).select_related("interaction"))
+        assert len(items) == 15
+        risk_ids = {i.interaction_id for i in items if i.kind == ReasonKind.RISK}
+        for code in {int(i.stratum) for i in items if i.kind == ReasonKind.STRATUM}:
+            chosen = {
+                i.interaction_id for i in items if i.kind == ReasonKind.STRATUM and int(i.stratum) == code
+            }
+            pool = [
+                x for x in agent.interactions.filter(strata.q(code), local_month=NOV)
+                if x.pk not in risk_ids and x.handle_seconds >= policy.min_handle_seconds
+            ]  # fmt: skip
+            pool.sort(key=lambda x: ((x.sample_key - offset) % draw_module.KEYS, x.pk))
+            assert chosen == {x.pk for x in pool[: len(chosen)]}, code
+
+
+def test_local_parts_number_the_weeks_of_the_month():
+    from django.utils import timezone
+
+    from reviews.models import local_parts
+
+    weeks = {
+        day: local_parts(timezone.make_aware(dt.datetime(2026, 10, day, 12)))["local_week"]
+        for day in (1, 7, 8, 14, 15, 22, 28, 29, 31)
+    }
+    assert weeks == {1: 1, 7: 1, 8: 2, 14: 2, 15: 3, 22: 4, 28: 4, 29: 5, 31: 5}
+    assert local_parts(timezone.make_aware(dt.datetime(2026, 10, 31, 23)))["local_month"] == dt.date(
+        2026, 10, 1
+    )
+
+
+def test_the_database_refuses_a_handle_time_that_is_not_the_sum(team):
+    from django.db import IntegrityError, transaction
+
+    from reviews.models import Interaction
+
+    agent = AgentFactory(username="h1", team=team)
+    interaction = make_interaction(agent, dt.datetime(2026, 11, 3, 10))
+    assert interaction.handle_seconds == 240 + 30 + 60
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Interaction.objects.filter(pk=interaction.pk).update(handle_seconds=5)
