@@ -1,14 +1,17 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .models import Notification
 from .permissions import Capability, user_can
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "unread_notifications": 0}
     items = [(_("Home"), reverse("home"))]
+    if user_can(user, Capability.REVIEW_VIEW) and not user_can(user, Capability.FEEDBACK_VIEW_OWN):
+        items.append((_("Reviews"), reverse("reviews:review_list")))
     if user_can(user, Capability.RUBRIC_VIEW):
         items.append((_("Rubrics"), reverse("scoring:rubric_list")))
     if user_can(user, Capability.SAMPLING_MANAGE):
@@ -17,4 +20,5 @@ def navigation(request):
         items.append((_("Imports"), reverse("reviews:import_list")))
     if user_can(user, Capability.ADMIN_SITE):
         items.append((_("Administration"), reverse("admin:index")))
-    return {"nav_items": items}
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return {"nav_items": items, "unread_notifications": unread}

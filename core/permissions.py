@@ -26,15 +26,33 @@ class Capability(StrEnum):
     INTERACTION_IMPORT = "interaction.import"  # upload files, POST to the import API
     INTERACTION_VIEW = "interaction.view"  # which ones: reviews.selectors.interaction_queryset_for
     SAMPLING_MANAGE = "sampling.manage"  # the policy, draws, coverage
+    REVIEW_SCORE = "review.score"  # score assigned interactions, write feedback
+    REVIEW_MANAGE = "review.manage"  # change anyone's review, see every review
+    REVIEW_VIEW = "review.view"  # which ones: reviews.selectors.review_queryset_for
     ADMIN_SITE = "admin.site"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.AGENT: frozenset(
-        {Capability.RUBRIC_VIEW, Capability.FEEDBACK_VIEW_OWN, Capability.INTERACTION_VIEW}
+        {
+            Capability.RUBRIC_VIEW,
+            Capability.FEEDBACK_VIEW_OWN,
+            Capability.INTERACTION_VIEW,
+            Capability.REVIEW_VIEW,
+        }
     ),
-    Role.REVIEWER: frozenset({Capability.RUBRIC_VIEW, Capability.QUEUE_VIEW, Capability.INTERACTION_VIEW}),
-    Role.LEAD: frozenset({Capability.RUBRIC_VIEW, Capability.TEAM_VIEW, Capability.INTERACTION_VIEW}),
+    Role.REVIEWER: frozenset(
+        {
+            Capability.RUBRIC_VIEW,
+            Capability.QUEUE_VIEW,
+            Capability.INTERACTION_VIEW,
+            Capability.REVIEW_SCORE,
+            Capability.REVIEW_VIEW,
+        }
+    ),
+    Role.LEAD: frozenset(
+        {Capability.RUBRIC_VIEW, Capability.TEAM_VIEW, Capability.INTERACTION_VIEW, Capability.REVIEW_VIEW}
+    ),
     Role.MANAGER: frozenset(
         {
             Capability.RUBRIC_VIEW,
@@ -46,6 +64,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.INTERACTION_IMPORT,
             Capability.INTERACTION_VIEW,
             Capability.SAMPLING_MANAGE,
+            Capability.REVIEW_SCORE,
+            Capability.REVIEW_MANAGE,
+            Capability.REVIEW_VIEW,
         }
     ),
 }

@@ -1,7 +1,11 @@
+import logging
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import AuditEvent
+
+logger = logging.getLogger(__name__)
 
 
 def audit_record(
@@ -23,3 +27,41 @@ def audit_record(
         summary=str(summary),
         data=data or {},
     )
+
+
+def notification_send(*, recipient, message: str, url: str = "", email_subject: str = "") -> None:
+    """Tell a person in the app and, after the transaction commits, by e-mail (when they have
+    an address). A failing mail server does not undo the change that caused the message."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.db import transaction
+
+    from .models import Notification
+
+    Notification.objects.create(recipient=recipient, message=message[:300], url=url[:300])
+    if not recipient.email:
+        return
+    link = f"{settings.SITE_URL.rstrip('/')}{url}" if url else ""
+
+    def mail():
+        try:
+            send_mail(email_subject or message[:78], f"{message}\n\n{link}".strip(), None, [recipient.email])
+        except OSError:
+            logger.warning("Could not e-mail %s about %r", recipient.pk, message, exc_info=True)
+
+    transaction.on_commit(mail)
+
+
+def notification_read(*, recipient, pk: int | None = None, url: str | None = None) -> int:
+    """Mark one notification, those linking to `url`, or all of them read; returns how many
+    changed."""
+    from django.utils import timezone
+
+    from .models import Notification
+
+    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    if url is not None:
+        unread = unread.filter(url=url)
+    return unread.update(read_at=timezone.now())

@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from .models import Role
+from .models import Notification, Role
 from .permissions import Capability, capability_required
+from .services import notification_read
 
 # Where each role lands after logging in.
 ROLE_HOME = {
@@ -26,3 +27,17 @@ def home(request):
 @capability_required(Capability.PROGRAMME_MANAGE)
 def manager_home(request):
     return render(request, "core/manager_home.html")
+
+
+@require_GET
+@login_required
+def notification_list(request):
+    notifications = list(Notification.objects.filter(recipient=request.user)[:100])
+    return render(request, "core/notification_list.html", {"notifications": notifications})
+
+
+@require_POST
+@login_required
+def notification_read_all(request):
+    notification_read(recipient=request.user)
+    return redirect("notification_list")

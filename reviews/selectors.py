@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from core.models import Role
 from core.permissions import Capability, user_can
 
-from .models import Interaction
+from .models import Assignment, Interaction, Review, ReviewStatus
 
 
 def interaction_queryset_for(user) -> QuerySet[Interaction]:
@@ -43,8 +43,16 @@ def assignment_queue(*, reviewer, month, filters: dict | None = None) -> QuerySe
     filters = filters or {}
     qs = (
         Assignment.objects.filter(reviewer=reviewer, month=month)
-        .select_related("item__interaction", "item__agent__team")
-        .order_by("status", "item__agent__username", "item__interaction__started_at")
+        .select_related("item__interaction", "item__agent__team", "review")
+        .annotate(
+            stage=Case(
+                When(status="started", then=Value(0)),
+                When(status="assigned", then=Value(1)),
+                When(status="done", then=Value(2)),
+                default=Value(3),
+            )
+        )
+        .order_by("stage", "item__agent__username", "item__interaction__started_at")
     )
     if filters.get("team"):
         qs = qs.filter(item__agent__team_id=filters["team"])
@@ -158,3 +166,51 @@ def coverage_by_reviewer(*, month) -> list[dict]:
         )
         .order_by("username")
     )
+
+
+def review_queryset_for(user) -> QuerySet[Review]:
+    """QA managers see every review; a reviewer the ones they wrote; a lead their teams'
+    released ones; an agent their own released ones. Drafts stay with their reviewer."""
+    qs = Review.objects.select_related("interaction", "agent", "agent__team", "reviewer", "rubric")
+    if not user_can(user, Capability.REVIEW_VIEW):
+        return qs.none()
+    if user_can(user, Capability.REVIEW_MANAGE):
+        return qs
+    released = ~Q(status=ReviewStatus.DRAFT)
+    if user.role == Role.REVIEWER:
+        return qs.filter(reviewer=user)
+    if user.role == Role.LEAD:
+        return qs.filter(released, agent__team__lead=user)
+    if user.role == Role.AGENT:
+        return qs.filter(released, agent=user)
+    return qs.none()
+
+
+def review_get_for(*, user, pk: int) -> Review:
+    return get_object_or_404(review_queryset_for(user), pk=pk)
+
+
+def review_list_for(*, user, filters: dict | None = None) -> QuerySet[Review]:
+    """Unread first (for the agent they are about), then the newest."""
+    filters = filters or {}
+    qs = review_queryset_for(user)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("agent"):
+        qs = qs.filter(agent_id=filters["agent"])
+    unread = Case(
+        When(Q(status=ReviewStatus.DRAFT), then=Value(0)),
+        When(Q(agent_seen_at__isnull=True) | Q(agent_seen_at__lt=F("released_at")), then=Value(1)),
+        default=Value(0),
+    )
+    return qs.annotate(is_unread=unread).order_by(
+        "-is_unread", F("released_at").desc(nulls_first=True), "-id"
+    )
+
+
+def assignment_get_for(*, user, pk: int) -> Assignment:
+    """An assignment the user may score: their own, or any for a QA manager."""
+    qs = Assignment.objects.select_related("item__interaction", "reviewer")
+    if not user_can(user, Capability.REVIEW_MANAGE):
+        qs = qs.filter(reviewer=user) if user_can(user, Capability.REVIEW_SCORE) else qs.none()
+    return get_object_or_404(qs, pk=pk)

@@ -117,6 +117,7 @@ class ScoreResult:
     total: Decimal  # the score that counts: 0 after a critical failure
     critical_failed: bool
     failed_critical_keys: list[str] = field(default_factory=list)
+    complete: bool = True  # False: a partial score over the criteria answered so far
 
     def section(self, key: str) -> SectionResult:
         return next(s for s in self.sections if s.key == key)
@@ -170,10 +171,14 @@ def _is_critical_failure(criterion: CriterionSpec, fraction: Fraction | None) ->
     return criterion.critical and fraction is not None and fraction == 0
 
 
-def score(rubric: RubricSpec, answers: Mapping[str, object]) -> ScoreResult:
-    """Score `answers` (criterion key -> "yes" | "no" | "na" | int) against `rubric`."""
+def score(rubric: RubricSpec, answers: Mapping[str, object], *, partial: bool = False) -> ScoreResult:
+    """Score `answers` (criterion key -> "yes" | "no" | "na" | int) against `rubric`.
+
+    With `partial`, unanswered criteria are left out as if N/A (the reviewer's running figure
+    while scoring); the result says `complete=False`. Without it they are an error.
+    """
     missing = [c.key for c in rubric.criteria() if c.key not in answers]
-    if missing:
+    if missing and not partial:
         raise UnansweredCriteria(
             "Unanswered criteria: " + ", ".join(missing), [(k, "unanswered") for k in missing]
         )
@@ -185,6 +190,9 @@ def score(rubric: RubricSpec, answers: Mapping[str, object]) -> ScoreResult:
         earned = Fraction(0)
         possible = Fraction(0)
         for criterion in section.criteria:
+            if criterion.key not in answers:
+                criteria[criterion.key] = CriterionResult(criterion.key, False, None, False)
+                continue
             fraction = _fraction_of(criterion, answers[criterion.key])
             failed_critical = _is_critical_failure(criterion, fraction)
             if failed_critical:
@@ -237,4 +245,5 @@ def score(rubric: RubricSpec, answers: Mapping[str, object]) -> ScoreResult:
         total=Decimal("0.00") if critical_failed else round_half_up(raw_total),
         critical_failed=critical_failed,
         failed_critical_keys=failed,
+        complete=not missing,
     )

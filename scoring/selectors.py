@@ -54,6 +54,33 @@ def rubric_with_structure(qs: QuerySet[Rubric]) -> QuerySet[Rubric]:
     )
 
 
+def rubric_for_channel(channel: str) -> Rubric | None:
+    """The rubric a new review of a `channel` interaction uses: the most recently published
+    one that covers the channel."""
+    return (
+        Rubric.objects.filter(status=RubricStatus.PUBLISHED, channel_links__channel=channel)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+_SPECS: dict[tuple, engine.RubricSpec] = {}
+
+
+def rubric_spec_pinned(rubric: Rubric) -> engine.RubricSpec:
+    """The engine spec of a published or retired rubric, kept in memory: their structure never
+    changes, so the scoring page's live updates need no structure queries."""
+    if rubric.status == RubricStatus.DRAFT:
+        return rubric_spec(rubric)
+    key = (rubric.pk, rubric.lineage, rubric.version)
+    spec = _SPECS.get(key)
+    if spec is None:
+        if len(_SPECS) > 500:
+            _SPECS.clear()
+        spec = _SPECS[key] = rubric_spec(rubric_get(pk=rubric.pk))
+    return spec
+
+
 def rubric_versions(*, user, rubric: Rubric) -> QuerySet[Rubric]:
     return rubric_queryset_for(user).filter(lineage=rubric.lineage).order_by("-version")
 

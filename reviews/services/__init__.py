@@ -10,6 +10,16 @@ from .imports import (
     import_job_run,
     interactions_import_items,
 )
+from .reviewing import (
+    FEEDBACK_PARTS,
+    ReviewInput,
+    review_acknowledge,
+    review_change,
+    review_mark_seen,
+    review_save,
+    review_start,
+    review_submit,
+)
 from .sampling import (
     assignment_skip,
     sample_draw,
@@ -19,7 +29,9 @@ from .sampling import (
 )
 
 __all__ = [
+    "FEEDBACK_PARTS",
     "ImportInvalid",
+    "ReviewInput",
     "assignment_skip",
     "import_file_now",
     "import_job_check",
@@ -28,6 +40,12 @@ __all__ = [
     "import_job_create",
     "import_job_run",
     "interactions_import_items",
+    "review_acknowledge",
+    "review_change",
+    "review_mark_seen",
+    "review_save",
+    "review_start",
+    "review_submit",
     "sample_draw",
     "sample_draw_start",
     "sampling_policy_get",

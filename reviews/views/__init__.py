@@ -1,6 +1,15 @@
-from .home import my_feedback
 from .imports import import_detail, import_list, import_progress
 from .interactions import interaction_detail
+from .reviewing import (
+    my_feedback,
+    review_acknowledge,
+    review_detail,
+    review_list,
+    review_live,
+    review_open,
+    review_score,
+    review_submit,
+)
 from .sampling import assignment_skip, draw_status, queue, sampling_home
 
 __all__ = [
@@ -12,5 +21,12 @@ __all__ = [
     "interaction_detail",
     "my_feedback",
     "queue",
+    "review_acknowledge",
+    "review_detail",
+    "review_list",
+    "review_live",
+    "review_open",
+    "review_score",
+    "review_submit",
     "sampling_home",
 ]

@@ -57,10 +57,10 @@ def test_home_pages_permission_table(client, as_user, page, persona, status):
     assert client.post(reverse(page)).status_code in (405, 403)
 
 
-def test_placeholder_pages_say_what_will_be_there(client, as_user):
+def test_an_agent_without_feedback_is_told_when_it_will_appear(client, as_user):
     as_user("agent")
     body = client.get(reverse("reviews:my_feedback")).content.decode()
-    assert "acknowledge" in body and "dispute" in body
+    assert "No feedback yet" in body
 
 
 def test_lead_sees_only_own_teams(client, as_user, lead, team, other_team, agent, outsider):

@@ -1,0 +1,454 @@
+"""Scoring an interaction: start a review, save it as a draft (autosave), submit it to the
+agent, change it after release, and the agent's acknowledgement.
+
+Every figure stored on a review is what `scoring.engine` computes from the stored answers and
+the pinned rubric version; `manage.py verify_scores` checks that this still holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.exceptions import ConflictError, DomainError
+from core.permissions import Capability, user_can
+from core.services import audit_record, notification_read, notification_send
+from scoring import engine
+from scoring.selectors import rubric_data, rubric_for_channel, rubric_get, rubric_spec_pinned
+from scoring.structure import criterion_label, fmt_decimal
+
+from ..models import Assignment, AssignmentStatus, Review, ReviewChange, ReviewStatus
+
+MSG_NO_RUBRIC = gettext_lazy(
+    "No published rubric covers the %(channel)s channel yet. Ask a QA manager to publish one."
+)
+MSG_NOT_YOURS = gettext_lazy("Only the assigned reviewer or a QA manager can score this.")
+MSG_SKIPPED = gettext_lazy("This assignment was skipped; it cannot be scored.")
+MSG_CONFLICT = gettext_lazy(
+    "%(who)s saved this review at %(when)s, after you opened it. Nothing of yours was saved: "
+    "reload to see their version (copy anything you want to keep first)."
+)
+MSG_NOT_DRAFT = gettext_lazy("This review has been released to the agent: use “Save changes”.")
+MSG_IS_DRAFT = gettext_lazy("This review is still a draft: submit it first.")
+MSG_INCOMPLETE = gettext_lazy("The review cannot be submitted yet:")
+MSG_UNANSWERED = gettext_lazy("%(criterion)s is not answered.")
+MSG_EMPTY_PART = gettext_lazy("“%(part)s” is empty.")
+MSG_BAD_ANSWER = gettext_lazy("%(criterion)s: %(reason)s")
+MSG_UNKNOWN_CRITERION = gettext_lazy("There is no criterion %(key)s in this review's rubric.")
+MSG_UNCHANGED = gettext_lazy("Nothing changed, so nothing was saved.")
+MSG_ACK_NOT_AGENT = gettext_lazy("Only the agent the review is about can acknowledge it.")
+MSG_ACK_NOT_RELEASED = gettext_lazy("Only a released review can be acknowledged.")
+
+# The sandwich, in the order the agent reads it.
+FEEDBACK_PARTS = (
+    ("strengths", gettext_lazy("What went well")),
+    ("improvement", gettext_lazy("What to improve")),
+    ("encouragement", gettext_lazy("Encouragement")),
+)
+MAX_COMMENT = 2000
+MAX_PART = 5000
+
+
+@dataclass
+class ReviewInput:
+    """What a reviewer has on screen: answers (criterion id -> "yes" | "no" | "na" | number, as
+    text or as values), comments per criterion, and the three feedback parts."""
+
+    answers: dict = field(default_factory=dict)
+    comments: dict = field(default_factory=dict)
+    strengths: str = ""
+    improvement: str = ""
+    encouragement: str = ""
+
+
+# -- reading the rubric ------------------------------------------------------------------------
+
+
+def criterion_labels(review: Review) -> dict[str, str]:
+    """Criterion id -> "criterion 3 “…” in Section 2 “Process”", for messages."""
+    data = rubric_data(rubric_get(pk=review.rubric_id))
+    return {
+        str(c.id): criterion_label(si, s, ci, c)
+        for si, s in enumerate(data.sections)
+        for ci, c in enumerate(s.criteria)
+    }
+
+
+def _clean_answers(spec: engine.RubricSpec, raw: dict, labels=None) -> dict:
+    """Answers as the engine takes them; blanks are unanswered. Raises DomainError naming the
+    criterion for anything it cannot take."""
+    by_key = {c.key: c for c in spec.criteria()}
+
+    def label(key):
+        nonlocal labels
+        if callable(labels):
+            labels = labels()
+        return (labels or {}).get(key, key)
+
+    answers = {}
+    for key, value in raw.items():
+        key = str(key)
+        if key not in by_key:
+            raise DomainError(MSG_UNKNOWN_CRITERION % {"key": key})
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        criterion = by_key[key]
+        if isinstance(value, str):
+            value = value.strip().lower()
+            if criterion.answer_type != engine.AnswerType.YES_NO and value not in (engine.NA,):
+                try:
+                    value = int(value)
+                except ValueError:
+                    low, high = criterion.bounds()
+                    reason = _("give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+                    raise DomainError(MSG_BAD_ANSWER % {"criterion": label(key), "reason": reason}) from None
+        answers[key] = value
+    try:
+        engine.score(spec, answers, partial=True)
+    except engine.InvalidAnswer as exc:
+        key, code = exc.problems[0]
+        criterion = by_key[key]
+        low, high = criterion.bounds()
+        reasons = {
+            "na_not_allowed": _("N/A is not allowed here."),
+            "not_yes_no": _("answer yes, no or N/A."),
+        }
+        reason = reasons.get(
+            code, _("give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+        )
+        raise DomainError(MSG_BAD_ANSWER % {"criterion": label(key), "reason": reason}) from None
+    except engine.ScoringError:
+        pass  # nothing answered yet, or only N/A so far: fine for a draft
+    return answers
+
+
+def review_result(review: Review, answers: dict) -> engine.ScoreResult | None:
+    """The engine's result for `answers` on the review's pinned rubric (partial while criteria
+    are unanswered); None when nothing can be scored yet."""
+    try:
+        return engine.score(rubric_spec_pinned(review.rubric), answers, partial=True)
+    except engine.ScoringError:
+        return None
+
+
+def score_fields(result: engine.ScoreResult | None) -> dict:
+    """The stored score fields: only a complete result is stored."""
+    if result is None or not result.complete:
+        return {"total": None, "raw_total": None, "critical_failed": False, "sections": []}
+    return {
+        "total": result.total,
+        "raw_total": result.raw_total,
+        "critical_failed": result.critical_failed,
+        "sections": [
+            {
+                "key": s.key,
+                "weight": _text(s.weight),
+                "target": _text(s.target),
+                "score": _text(s.score),
+                "attainment": _text(s.attainment),
+                "met": s.met,
+                "dropped": s.dropped,
+            }
+            for s in result.sections
+        ],
+    }
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(Decimal("0.01")))
+
+
+def _content(data: ReviewInput, answers: dict) -> dict:
+    comments = {
+        str(k): str(v).strip()[:MAX_COMMENT] for k, v in (data.comments or {}).items() if str(v).strip()
+    }
+    return {
+        "answers": answers,
+        "comments": comments,
+        "strengths": (data.strengths or "").strip()[:MAX_PART],
+        "improvement": (data.improvement or "").strip()[:MAX_PART],
+        "encouragement": (data.encouragement or "").strip()[:MAX_PART],
+    }
+
+
+# -- who may do what ---------------------------------------------------------------------------
+
+
+def can_edit(user, review: Review) -> bool:
+    return user_can(user, Capability.REVIEW_MANAGE) or (
+        user_can(user, Capability.REVIEW_SCORE) and review.reviewer_id == user.pk
+    )
+
+
+def _require_editor(actor, review: Review) -> None:
+    if not can_edit(actor, review):
+        raise DomainError(MSG_NOT_YOURS)
+
+
+def _claim(*, actor, review: Review, expected_revision: int | None, status: str, values: dict) -> Review:
+    """Write `values` if the review is still in `status` at `expected_revision`: a conditional
+    UPDATE, so of two saves from the same revision only one wins, on SQLite as on PostgreSQL."""
+    qs = Review.objects.filter(pk=review.pk, status=status)
+    if expected_revision is not None:
+        qs = qs.filter(revision=expected_revision)
+    now = timezone.now()
+    if not qs.update(revision=F("revision") + 1, updated_by=actor, updated_at=now, **values):
+        current = Review.objects.select_related("updated_by").get(pk=review.pk)
+        if current.status != status:
+            raise DomainError(MSG_NOT_DRAFT if status == ReviewStatus.DRAFT else MSG_IS_DRAFT)
+        who = (
+            current.updated_by.get_full_name() or current.updated_by.username
+            if current.updated_by
+            else _("Someone")
+        )
+        when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+        raise ConflictError(MSG_CONFLICT % {"who": who, "when": when})
+    return Review.objects.select_related("rubric", "interaction", "agent", "reviewer", "updated_by").get(
+        pk=review.pk
+    )
+
+
+def _problems(review: Review, answers: dict, content: dict) -> list[str]:
+    spec = rubric_spec_pinned(review.rubric)
+    labels = None
+    problems = []
+    for criterion in spec.criteria():
+        if criterion.key not in answers:
+            labels = labels or criterion_labels(review)
+            problems.append(str(MSG_UNANSWERED % {"criterion": labels[criterion.key]}).capitalize())
+    for name, title in FEEDBACK_PARTS:
+        if not content[name]:
+            problems.append(str(MSG_EMPTY_PART % {"part": title}))
+    return problems
+
+
+# -- the lifecycle -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_start(*, actor, assignment: Assignment) -> Review:
+    """The review of an assignment, created on first opening with the rubric version pinned."""
+    if assignment.reviewer_id != actor.pk and not user_can(actor, Capability.REVIEW_MANAGE):
+        raise DomainError(MSG_NOT_YOURS)
+    existing = Review.objects.filter(assignment=assignment).first()
+    if existing:
+        return existing
+    if assignment.status == AssignmentStatus.SKIPPED:
+        raise DomainError(MSG_SKIPPED)
+    interaction = assignment.item.interaction
+    rubric = rubric_for_channel(interaction.channel)
+    if rubric is None:
+        raise DomainError(MSG_NO_RUBRIC % {"channel": interaction.get_channel_display()})
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                assignment=assignment,
+                interaction=interaction,
+                agent_id=interaction.agent_id,
+                reviewer_id=assignment.reviewer_id,
+                rubric=rubric,
+                updated_by=actor,
+            )
+    except IntegrityError:  # opened twice at once: both get the one review
+        return Review.objects.get(assignment=assignment)
+    Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.ASSIGNED).update(
+        status=AssignmentStatus.STARTED, started_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="review.started",
+        target=review,
+        summary=_("Started with %(rubric)s v%(version)s")
+        % {"rubric": rubric.name, "version": rubric.version},
+    )
+    return review
+
+
+@transaction.atomic
+def review_save(*, actor, review: Review, data: ReviewInput, expected_revision: int | None) -> Review:
+    """Save a draft as it stands (the scoring page saves on every change)."""
+    _require_editor(actor, review)
+    if review.status != ReviewStatus.DRAFT:
+        raise DomainError(MSG_NOT_DRAFT)
+    answers = _clean_answers(
+        rubric_spec_pinned(review.rubric), data.answers, lambda: criterion_labels(review)
+    )
+    values = _content(data, answers) | score_fields(review_result(review, answers))
+    return _claim(
+        actor=actor,
+        review=review,
+        expected_revision=expected_revision,
+        status=ReviewStatus.DRAFT,
+        values=values,
+    )
+
+
+def _released_values(review: Review, data: ReviewInput) -> dict:
+    answers = _clean_answers(
+        rubric_spec_pinned(review.rubric), data.answers, lambda: criterion_labels(review)
+    )
+    content = _content(data, answers)
+    problems = _problems(review, answers, content)
+    if problems:
+        raise DomainError(MSG_INCOMPLETE, errors=problems)
+    return content | score_fields(review_result(review, answers))
+
+
+def _review_url(review: Review) -> str:
+    return reverse("reviews:review_detail", args=[review.pk])
+
+
+@transaction.atomic
+def review_submit(*, actor, review: Review, data: ReviewInput, expected_revision: int | None) -> Review:
+    """Release a complete review to the agent: every criterion answered, all three parts of the
+    feedback written. The agent is notified in the app and by e-mail."""
+    _require_editor(actor, review)
+    if review.status != ReviewStatus.DRAFT:
+        raise DomainError(MSG_NOT_DRAFT)
+    values = _released_values(review, data)
+    now = timezone.now()
+    values |= {"status": ReviewStatus.SUBMITTED, "submitted_at": now, "released_at": now}
+    review = _claim(
+        actor=actor,
+        review=review,
+        expected_revision=expected_revision,
+        status=ReviewStatus.DRAFT,
+        values=values,
+    )
+    if review.assignment_id:
+        Assignment.objects.filter(pk=review.assignment_id).update(status=AssignmentStatus.DONE, done_at=now)
+    interaction = review.interaction
+    notification_send(
+        recipient=review.agent,
+        message=_("New feedback on your %(channel)s interaction of %(date)s: %(total)s.")
+        % {
+            "channel": interaction.get_channel_display().lower(),
+            "date": f"{interaction.local_date:%Y-%m-%d}",
+            "total": fmt_decimal(review.total),
+        },
+        url=_review_url(review),
+        email_subject=_("You have new QA feedback"),
+    )
+    audit_record(
+        actor=actor,
+        action="review.submitted",
+        target=review,
+        summary=_("Total %(total)s") % {"total": review.total},
+    )
+    return review
+
+
+def snapshot(review_or_values) -> dict:
+    """The parts of a review a change history keeps, as JSON."""
+    get = (
+        review_or_values.get if isinstance(review_or_values, dict) else lambda k: getattr(review_or_values, k)
+    )
+    keep = (
+        "answers",
+        "comments",
+        "strengths",
+        "improvement",
+        "encouragement",
+        "total",
+        "raw_total",
+        "critical_failed",
+        "sections",
+    )
+    return {k: (str(get(k)) if isinstance(get(k), Decimal) else get(k)) for k in keep}
+
+
+def describe_change(before: dict, after: dict, labels: dict[str, str]) -> list[str]:
+    lines = []
+    for key in sorted(
+        set(before["answers"]) | set(after["answers"]),
+        key=lambda k: list(labels).index(k) if k in labels else 0,
+    ):
+        old, new = before["answers"].get(key), after["answers"].get(key)
+        if old != new:
+            lines.append(f"{labels.get(key, key)}: {_answer_text(old)} → {_answer_text(new)}")
+    if before["comments"] != after["comments"]:
+        lines.append(_("comments edited"))
+    for name, title in FEEDBACK_PARTS:
+        if before[name] != after[name]:
+            lines.append(_("“%(part)s” edited") % {"part": title})
+    if before["total"] != after["total"]:
+        lines.append(_("total %(old)s → %(new)s") % {"old": before["total"], "new": after["total"]})
+    return lines
+
+
+def _answer_text(value) -> str:
+    return {None: "—", "yes": _("yes"), "no": _("no"), "na": _("N/A")}.get(value, str(value))
+
+
+@transaction.atomic
+def review_change(*, actor, review: Review, data: ReviewInput, expected_revision: int | None) -> Review:
+    """Change a released review (its reviewer or a QA manager). The old and new answers and
+    scores are kept; the agent is told again and acknowledges the new version."""
+    _require_editor(actor, review)
+    if review.status == ReviewStatus.DRAFT:
+        raise DomainError(MSG_IS_DRAFT)
+    values = _released_values(review, data)
+    before, after = snapshot(review), snapshot(values)
+    if before == after:
+        raise DomainError(MSG_UNCHANGED)
+    now = timezone.now()
+    values |= {"status": ReviewStatus.SUBMITTED, "released_at": now, "acknowledged_at": None}
+    review = _claim(
+        actor=actor, review=review, expected_revision=expected_revision, status=review.status, values=values
+    )
+    lines = describe_change(before, after, criterion_labels(review))
+    ReviewChange.objects.create(
+        review=review, changed_by=actor, before=before, after=after, summary="\n".join(lines)
+    )
+    notification_send(
+        recipient=review.agent,
+        message=_("Your feedback of %(date)s was changed by %(who)s: %(what)s.")
+        % {
+            "date": f"{review.interaction.local_date:%Y-%m-%d}",
+            "who": actor.get_full_name() or actor.username,
+            "what": "; ".join(lines)[:200],
+        },
+        url=_review_url(review),
+        email_subject=_("Your QA feedback was changed"),
+    )
+    audit_record(
+        actor=actor,
+        action="review.changed",
+        target=review,
+        summary="; ".join(lines),
+        data={"before": before, "after": after},
+    )
+    return review
+
+
+@transaction.atomic
+def review_acknowledge(*, actor, review: Review) -> Review:
+    """The agent confirms they have read the feedback (again, after a change)."""
+    if actor.pk != review.agent_id:
+        raise DomainError(MSG_ACK_NOT_AGENT)
+    now = timezone.now()
+    if not Review.objects.filter(pk=review.pk, status=ReviewStatus.SUBMITTED).update(
+        status=ReviewStatus.ACKNOWLEDGED, acknowledged_at=now, agent_seen_at=now
+    ):
+        current = Review.objects.get(pk=review.pk)
+        if current.status == ReviewStatus.ACKNOWLEDGED:
+            return current  # twice is the same as once
+        raise DomainError(MSG_ACK_NOT_RELEASED)
+    review.refresh_from_db()
+    audit_record(actor=actor, action="review.acknowledged", target=review)
+    return review
+
+
+def review_mark_seen(*, actor, review: Review) -> None:
+    """The agent opened the review: it is no longer unread, nor are its notifications."""
+    if actor.pk != review.agent_id or review.status == ReviewStatus.DRAFT:
+        return
+    Review.objects.filter(pk=review.pk).update(agent_seen_at=timezone.now())
+    notification_read(recipient=actor, url=_review_url(review))

@@ -1,0 +1,340 @@
+"""Scoring pages (reviewers, QA managers) and the review as the agent, lead or manager reads it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from core.exceptions import ConflictError, DomainError
+from core.permissions import Capability, capability_required, user_can
+from scoring import engine
+from scoring.models import AnswerType, Section
+from scoring.selectors import rubric_data, rubric_get
+
+from .. import selectors, services
+from ..models import ReviewStatus
+from ..services.reviewing import FEEDBACK_PARTS, ReviewInput, can_edit, review_result
+
+# Guidance beside each part of the sandwich (DOMAIN.md, "Feedback: the sandwich").
+PART_GUIDANCE = {
+    "strengths": gettext_lazy("Open with it: what did the agent do well? Be specific about the behaviour."),
+    "improvement": gettext_lazy(
+        "The middle: one thing to improve, with a concrete suggestion for next time."
+    ),
+    "encouragement": gettext_lazy("Close with it: show confidence in the agent and encourage them."),
+}
+
+
+@dataclass
+class CriterionView:
+    key: str
+    number: int
+    behaviour: str
+    guidance: str
+    critical: bool
+    na_allowed: bool
+    options: list  # (value, label, shortcut key)
+    lowest: str  # the answer that fails the criterion
+    answer: str = ""
+    comment: str = ""
+    result: engine.CriterionResult | None = None
+
+    @property
+    def failed(self) -> bool:
+        """The lowest answer was given: its comment belongs in "what to improve"."""
+        return self.answer == self.lowest
+
+
+@dataclass
+class SectionView:
+    key: str
+    number: int
+    name: str
+    description: str
+    weight: object
+    target: object
+    criteria: list = field(default_factory=list)
+    result: engine.SectionResult | None = None
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for c in self.criteria if c.answer)
+
+
+def _options(c) -> list:
+    if c.answer_type == AnswerType.YES_NO:
+        options = [("yes", _("Yes"), "1"), ("no", _("No"), "0")]
+    else:
+        low, high = (1, 5) if c.answer_type == AnswerType.RATING else (c.scale_min, c.scale_max)
+        options = [(str(v), str(v), str(v) if 0 <= v <= 9 else "") for v in range(low, high + 1)]
+    if c.na_allowed:
+        options.append(("na", _("N/A"), "N"))
+    return options
+
+
+def _lowest(c) -> str:
+    if c.answer_type == AnswerType.YES_NO:
+        return "no"
+    return "1" if c.answer_type == AnswerType.RATING else str(c.scale_min)
+
+
+def review_layout(
+    review, answers: dict, comments: dict
+) -> tuple[list[SectionView], engine.ScoreResult | None]:
+    """The rubric as the page shows it, with answers, comments and the engine's result."""
+    data = rubric_data(rubric_get(pk=review.rubric_id))
+    clean = {k: v for k, v in answers.items() if v not in ("", None)}
+    try:
+        result = review_result(review, _engine_answers(data, clean))
+    except (engine.ScoringError, ValueError):
+        result = None
+    sections = []
+    number = 0
+    for si, s in enumerate(data.sections, start=1):
+        view = SectionView(str(s.id), si, s.name, s.description, s.weight, s.target)
+        if result is not None:
+            view.result = next((r for r in result.sections if r.key == view.key), None)
+        for c in s.criteria:
+            number += 1
+            key = str(c.id)
+            view.criteria.append(
+                CriterionView(
+                    key=key, number=number, behaviour=c.behaviour, guidance=c.guidance, critical=c.critical,
+                    na_allowed=c.na_allowed, options=_options(c), lowest=_lowest(c), answer=str(clean.get(key, "")),
+                    comment=comments.get(key, ""), result=result.criteria.get(key) if result else None,
+                )
+            )  # fmt: skip
+        sections.append(view)
+    return sections, result
+
+
+def _engine_answers(data, answers: dict) -> dict:
+    types = {str(c.id): c.answer_type for s in data.sections for c in s.criteria}
+    out = {}
+    for key, value in answers.items():
+        if key not in types:
+            continue
+        value = str(value).strip().lower()
+        out[key] = value if types[key] == AnswerType.YES_NO or value == "na" else int(value)
+    return out
+
+
+def _input(post) -> ReviewInput:
+    return ReviewInput(
+        answers={k[2:]: v for k, v in post.items() if k.startswith("a-")},
+        comments={k[2:]: v for k, v in post.items() if k.startswith("c-")},
+        strengths=post.get("strengths", ""),
+        improvement=post.get("improvement", ""),
+        encouragement=post.get("encouragement", ""),
+    )
+
+
+def _revision(post) -> int | None:
+    try:
+        return int(post.get("revision", ""))
+    except ValueError:
+        return None
+
+
+def _panel_context(review, sections, result, **extra) -> dict:
+    total = sum(len(s.criteria) for s in sections)
+    answered = sum(s.answered for s in sections)
+    failed = [c for s in sections for c in s.criteria if c.result and c.result.failed_critical]
+    return {
+        "review": review,
+        "sections": sections,
+        "result": result,
+        "answered": answered,
+        "criteria_total": total,
+        "failed_critical": failed,
+        **extra,
+    }
+
+
+def _score_page(request, review, data: ReviewInput | None = None, *, error=None, problems=None, status=200):
+    answers = data.answers if data else review.answers
+    comments = data.comments if data else review.comments
+    sections, result = review_layout(review, answers, comments)
+    feedback = data or review
+    parts = [
+        {"name": name, "title": title, "guidance": PART_GUIDANCE[name], "value": getattr(feedback, name)}
+        for name, title in FEEDBACK_PARTS
+    ]
+    context = _panel_context(review, sections, result, saved_at=None)
+    context |= {
+        "interaction": review.interaction,
+        "parts": parts,
+        "error": error,
+        "problems": problems or [],
+        "editing_released": review.status != ReviewStatus.DRAFT,
+    }
+    return render(request, "reviews/review_score.html", context, status=status)
+
+
+def _editable(request, pk: int):
+    review = selectors.review_get_for(user=request.user, pk=pk)
+    if not can_edit(request.user, review):
+        raise PermissionDenied
+    return review
+
+
+@require_POST
+@capability_required(Capability.REVIEW_SCORE)
+def review_open(request, pk: int):
+    """Start (or resume) scoring an assignment."""
+    assignment = selectors.assignment_get_for(user=request.user, pk=pk)
+    try:
+        review = services.review_start(actor=request.user, assignment=assignment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("reviews:queue")
+    return redirect("reviews:review_score", pk=review.pk)
+
+
+@require_GET
+@login_required
+def review_score(request, pk: int):
+    return _score_page(request, _editable(request, pk))
+
+
+@require_POST
+@login_required
+def review_live(request, pk: int):
+    """One request per change: save the draft and return the score panel as the engine computed
+    it from what was saved. A released review is only previewed here (saved with its button)."""
+    review = _editable(request, pk)
+    data = _input(request.POST)
+    saved_at = error = None
+    if review.status == ReviewStatus.DRAFT:
+        try:
+            review = services.review_save(
+                actor=request.user, review=review, data=data, expected_revision=_revision(request.POST)
+            )
+            saved_at = timezone.localtime(review.updated_at)
+        except ConflictError as exc:
+            error = exc.message
+        except DomainError as exc:
+            error = exc.message
+    sections, result = review_layout(review, data.answers, data.comments)
+    context = _panel_context(review, sections, result, saved_at=saved_at, error=error, live=True)
+    return render(request, "reviews/partials/score_panel.html", context)
+
+
+@require_POST
+@login_required
+def review_submit(request, pk: int):
+    """Submit a draft to the agent, or save changes to a released review."""
+    review = _editable(request, pk)
+    data = _input(request.POST)
+    expected = _revision(request.POST)
+    try:
+        if review.status == ReviewStatus.DRAFT:
+            # Keep what is on screen even when the submission is refused.
+            review = services.review_save(
+                actor=request.user, review=review, data=data, expected_revision=expected
+            )
+            review = services.review_submit(
+                actor=request.user, review=review, data=data, expected_revision=review.revision
+            )
+            messages.success(
+                request,
+                _("Feedback released to %(agent)s (%(total)s).")
+                % {"agent": review.agent.get_full_name() or review.agent.username, "total": review.total},
+            )
+            return redirect("reviews:queue")
+        review = services.review_change(
+            actor=request.user, review=review, data=data, expected_revision=expected
+        )
+        messages.success(request, _("Changes saved; the agent has been told."))
+        return redirect("reviews:review_detail", pk=review.pk)
+    except DomainError as exc:
+        return _score_page(request, review, data, error=exc.message, problems=exc.errors, status=400)
+
+
+@require_GET
+@login_required
+def review_detail(request, pk: int):
+    """The review as its agent reads it (also for leads, managers and its reviewer)."""
+    review = selectors.review_get_for(user=request.user, pk=pk)
+    services.review_mark_seen(actor=request.user, review=review)
+    sections, result = review_layout(review, review.answers, review.comments)
+    parts = [{"name": n, "title": t, "value": getattr(review, n)} for n, t in FEEDBACK_PARTS]
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "interaction": review.interaction,
+            "sections": sections,
+            "result": result,
+            "parts": parts,
+            "changes": review.changes.select_related("changed_by"),
+            "can_edit": can_edit(request.user, review),
+            "can_acknowledge": request.user.pk == review.agent_id and review.status == ReviewStatus.SUBMITTED,
+        },
+    )
+
+
+@require_POST
+@login_required
+def review_acknowledge(request, pk: int):
+    review = selectors.review_get_for(user=request.user, pk=pk)
+    if request.user.pk != review.agent_id:
+        raise PermissionDenied
+    try:
+        services.review_acknowledge(actor=request.user, review=review)
+        messages.success(request, _("Thank you: acknowledged."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("reviews:review_detail", pk=review.pk)
+
+
+def _section_names(reviews) -> dict[str, str]:
+    rubric_ids = {r.rubric_id for r in reviews}
+    return {
+        str(pk): name
+        for pk, name in Section.objects.filter(rubric_id__in=rubric_ids).values_list("pk", "name")
+    }
+
+
+@require_GET
+@capability_required(Capability.FEEDBACK_VIEW_OWN)
+def my_feedback(request):
+    reviews = list(selectors.review_list_for(user=request.user)[:200])
+    return render(
+        request,
+        "reviews/my_feedback.html",
+        {
+            "reviews": reviews,
+            "names": _section_names(reviews),
+            "unread": sum(1 for r in reviews if r.is_unread),
+        },
+    )
+
+
+@require_GET
+@capability_required(Capability.REVIEW_VIEW)
+def review_list(request):
+    status = request.GET.get("status", "")
+    if status not in ReviewStatus.values:
+        status = ""
+    reviews = list(selectors.review_list_for(user=request.user, filters={"status": status})[:300])
+    return render(
+        request,
+        "reviews/review_list.html",
+        {
+            "reviews": reviews,
+            "names": _section_names(reviews),
+            "status": status,
+            "statuses": ReviewStatus.choices,
+            "is_manager": user_can(request.user, Capability.REVIEW_MANAGE),
+        },
+    )

@@ -1,0 +1,110 @@
+// The scoring page: score every criterion from the keyboard alone.
+//   ↓ / ↑ or J / K   next / previous criterion
+//   1, 0, 2…9        pick the answer with that key (shown beside each answer)
+//   N                not applicable, where allowed
+//   C                write a comment; Esc goes back to the criterion
+// Picking an answer fires "change", which htmx turns into one request that saves the draft and
+// returns the score panel as the server computed it.
+(function () {
+  "use strict";
+  const form = document.getElementById("review-form");
+  if (!form) return;
+  const criteria = Array.from(form.querySelectorAll(".criterion"));
+
+  function current() {
+    return document.activeElement && document.activeElement.closest(".criterion");
+  }
+
+  function focusCriterion(el) {
+    if (!el) return;
+    const target = el.querySelector("input[type=radio]:checked") || el.querySelector("input[type=radio]");
+    target.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  function move(step) {
+    const here = current();
+    const index = here ? criteria.indexOf(here) : -1;
+    const next = criteria[Math.min(criteria.length - 1, Math.max(0, index + step))];
+    focusCriterion(next);
+  }
+
+  function pick(el, key) {
+    const radio = Array.from(el.querySelectorAll("input[type=radio]")).find(
+      (r) => r.dataset.shortcut && r.dataset.shortcut.toLowerCase() === key.toLowerCase()
+    );
+    if (!radio) return false;
+    radio.checked = true;
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
+    mark(el);
+    // On to the next criterion still to answer (or simply the next one).
+    const later = criteria.slice(criteria.indexOf(el) + 1);
+    focusCriterion(later.find((c) => !c.querySelector("input:checked")) || later[0] || el);
+    return true;
+  }
+
+  function mark(el) {
+    const checked = el.querySelector("input[type=radio]:checked");
+    el.classList.toggle("answered", !!checked);
+    el.classList.toggle("failed", !!checked && checked.value === el.dataset.lowest);
+  }
+
+  form.addEventListener("change", (event) => {
+    const el = event.target.closest(".criterion");
+    if (el) mark(el);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const typing = event.target.matches("textarea, input[type=text], input[type=search]");
+    if (typing) {
+      if (event.key === "Escape" && event.target.closest(".criterion")) {
+        event.preventDefault();
+        focusCriterion(event.target.closest(".criterion"));
+      }
+      return;
+    }
+    const here = current();
+    if (event.key === "ArrowDown" || event.key === "j") {
+      event.preventDefault();
+      move(here ? 1 : 0);
+    } else if (event.key === "ArrowUp" || event.key === "k") {
+      event.preventDefault();
+      move(-1);
+    } else if (here && (event.key === "c" || event.key === "C")) {
+      event.preventDefault();
+      const details = here.querySelector("details.comment");
+      details.open = true;
+      details.querySelector("textarea").focus();
+    } else if (here && /^[0-9nN]$/.test(event.key)) {
+      if (pick(here, event.key)) event.preventDefault();
+    }
+  });
+
+  // "Add the comments of failed criteria" to "what to improve".
+  form.querySelectorAll(".pull-comments").forEach((button) => {
+    button.addEventListener("click", () => {
+      const target = document.getElementById(button.dataset.target);
+      const lines = criteria
+        .filter((el) => el.classList.contains("failed"))
+        .map((el) => {
+          const text = el.querySelector("textarea").value.trim();
+          return text ? "• " + el.querySelector("textarea").dataset.behaviour + ": " + text : "";
+        })
+        .filter((line) => line && !target.value.includes(line));
+      if (!lines.length) return;
+      target.value = (target.value.trim() ? target.value.trim() + "\n" : "") + lines.join("\n");
+      target.dispatchEvent(new Event("input", { bubbles: true }));
+      target.focus();
+    });
+  });
+
+  // After a refused submission, show what is missing; otherwise start at the first criterion
+  // still to answer.
+  const problems = document.getElementById("submit-problems");
+  if (problems) {
+    problems.focus();
+  } else {
+    focusCriterion(criteria.find((c) => !c.querySelector("input:checked")) || criteria[0]);
+  }
+})();
