@@ -22,7 +22,7 @@ from core.permissions import Capability, user_can
 from core.services import audit_record, notification_read, notification_send
 from scoring import engine
 from scoring.selectors import rubric_data, rubric_for_channel, rubric_get, rubric_spec_pinned
-from scoring.structure import criterion_label, fmt_decimal
+from scoring.structure import criterion_label
 
 from ..models import Assignment, AssignmentStatus, Review, ReviewChange, ReviewStatus
 
@@ -222,7 +222,8 @@ def _problems(review: Review, answers: dict, content: dict) -> list[str]:
     for criterion in spec.criteria():
         if criterion.key not in answers:
             labels = labels or criterion_labels(review)
-            problems.append(str(MSG_UNANSWERED % {"criterion": labels[criterion.key]}).capitalize())
+            text = str(MSG_UNANSWERED % {"criterion": labels[criterion.key]})
+            problems.append(text[:1].upper() + text[1:])
     for name, title in FEEDBACK_PARTS:
         if not content[name]:
             problems.append(str(MSG_EMPTY_PART % {"part": title}))
@@ -331,7 +332,7 @@ def review_submit(*, actor, review: Review, data: ReviewInput, expected_revision
         % {
             "channel": interaction.get_channel_display().lower(),
             "date": f"{interaction.local_date:%Y-%m-%d}",
-            "total": fmt_decimal(review.total),
+            "total": review.total,
         },
         url=_review_url(review),
         email_subject=_("You have new QA feedback"),

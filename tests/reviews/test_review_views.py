@@ -1,0 +1,357 @@
+"""The scoring page, live updates, submitting, the agent's pages: who may do what, what each
+page shows, and a flat query count."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from core.models import Notification
+from reviews import services
+from reviews.models import Review, ReviewStatus
+from scoring import services as scoring_services
+from tests.factories import UserFactory, rubric_data
+from tests.reviews.test_reviewing import full, make_assignment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rubric(manager):
+    rubric = scoring_services.rubric_create(actor=manager, data=rubric_data())
+    return scoring_services.rubric_publish(actor=manager, rubric=rubric)
+
+
+@pytest.fixture
+def keys(rubric):
+    from scoring.models import Criterion
+
+    return [
+        str(pk)
+        for pk in Criterion.objects.filter(section__rubric=rubric)
+        .order_by("section__position", "position")
+        .values_list("pk", flat=True)
+    ]
+
+
+@pytest.fixture
+def draft(agent, reviewer, rubric):
+    return services.review_start(actor=reviewer, assignment=make_assignment(agent, reviewer))
+
+
+@pytest.fixture
+def released(draft, keys, reviewer):
+    return services.review_submit(
+        actor=reviewer, review=draft, data=full(keys), expected_revision=draft.revision
+    )
+
+
+def form(keys, review, **overrides):
+    data = full(keys)
+    post = {f"a-{k}": v for k, v in data.answers.items()} | {f"c-{k}": v for k, v in data.comments.items()}
+    post |= {
+        "strengths": data.strengths,
+        "improvement": data.improvement,
+        "encouragement": data.encouragement,
+    }
+    post["revision"] = str(review.revision)
+    return post | overrides
+
+
+PERSONAS = ["reviewer", "manager", "lead", "agent", "outsider"]
+
+
+@pytest.mark.parametrize(
+    ("page", "method", "expected"),
+    [
+        (
+            "review_detail",
+            "get",
+            {"reviewer": 200, "manager": 200, "lead": 200, "agent": 200, "outsider": 404},
+        ),
+        (
+            "review_score",
+            "get",
+            {"reviewer": 200, "manager": 200, "lead": 403, "agent": 403, "outsider": 404},
+        ),
+        (
+            "review_live",
+            "post",
+            {"reviewer": 200, "manager": 200, "lead": 403, "agent": 403, "outsider": 404},
+        ),
+        (
+            "review_submit",
+            "post",
+            {"reviewer": 400, "manager": 400, "lead": 403, "agent": 403, "outsider": 404},
+        ),
+        (
+            "review_acknowledge",
+            "post",
+            {"reviewer": 403, "manager": 403, "lead": 403, "agent": 302, "outsider": 404},
+        ),
+    ],
+)
+def test_permission_table_for_a_released_review(client, as_user, released, page, method, expected):
+    for persona in PERSONAS:
+        as_user(persona)
+        response = getattr(client, method)(reverse(f"reviews:{page}", args=[released.pk]))
+        assert response.status_code == expected[persona], (page, persona)
+        wrong = client.post if method == "get" else client.get
+        assert wrong(reverse(f"reviews:{page}", args=[released.pk])).status_code in (405, 404, 403)
+
+
+@pytest.mark.parametrize(
+    ("page", "method", "expected"),
+    [
+        (
+            "review_detail",
+            "get",
+            {"reviewer": 200, "manager": 200, "lead": 404, "agent": 404, "outsider": 404},
+        ),
+        (
+            "review_score",
+            "get",
+            {"reviewer": 200, "manager": 200, "lead": 404, "agent": 404, "outsider": 404},
+        ),
+        (
+            "review_live",
+            "post",
+            {"reviewer": 200, "manager": 200, "lead": 404, "agent": 404, "outsider": 404},
+        ),
+        (
+            "review_acknowledge",
+            "post",
+            {"reviewer": 403, "manager": 403, "lead": 404, "agent": 404, "outsider": 404},
+        ),
+    ],
+)
+def test_drafts_are_invisible_to_agents_and_leads(client, as_user, draft, page, method, expected):
+    for persona in PERSONAS:
+        as_user(persona)
+        response = getattr(client, method)(reverse(f"reviews:{page}", args=[draft.pk]))
+        assert response.status_code == expected[persona], (page, persona)
+
+
+def test_another_reviewer_cannot_see_or_score_someone_elses_review(client, released, draft):
+    other = UserFactory(username="rev2", role="reviewer")
+    client.force_login(other)
+    for page in ("review_detail", "review_score"):
+        assert client.get(reverse(f"reviews:{page}", args=[released.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (
+            "reviews:my_feedback",
+            {"reviewer": 403, "manager": 403, "lead": 403, "agent": 200, "outsider": 200},
+        ),
+        (
+            "reviews:review_list",
+            {"reviewer": 200, "manager": 200, "lead": 200, "agent": 200, "outsider": 200},
+        ),
+        ("notification_list", {"reviewer": 200, "manager": 200, "lead": 200, "agent": 200, "outsider": 200}),
+    ],
+)
+def test_lists_by_role(client, as_user, page, expected):
+    for persona in PERSONAS:
+        as_user(persona)
+        assert client.get(reverse(page)).status_code == expected[persona], persona
+        assert client.post(reverse(page)).status_code in (403, 405)
+
+
+def test_opening_an_assignment_starts_the_review_for_its_reviewer_only(
+    client, as_user, agent, reviewer, rubric
+):
+    assignment = make_assignment(agent, reviewer)
+    url = reverse("reviews:review_open", args=[assignment.pk])
+    for persona, status in (("lead", 403), ("agent", 403), ("outsider", 403)):
+        as_user(persona)
+        assert client.post(url).status_code == status
+    client.force_login(UserFactory(username="rev2", role="reviewer"))
+    assert client.post(url).status_code == 404
+    as_user("reviewer")
+    assert client.get(url).status_code == 405
+    response = client.post(url)
+    review = Review.objects.get(assignment=assignment)
+    assert response.status_code == 302 and response.url == reverse("reviews:review_score", args=[review.pk])
+
+
+def test_the_scoring_page_shows_the_interaction_beside_the_rubric(client, as_user, draft):
+    as_user("reviewer")
+    body = client.get(reverse("reviews:review_score", args=[draft.pk])).content.decode()
+    assert "The interaction" in body and "Transcript" in body
+    assert "States facts accurately" in body and "Verifies identity" in body
+    assert "Test rubric, version 1 (fixed for this review)" in body
+    for part in ("What went well", "What to improve", "Encouragement"):
+        assert part in body
+    assert f'hx-post="{reverse("reviews:review_live", args=[draft.pk])}"' in body
+
+
+def test_a_live_update_saves_the_draft_and_returns_the_engine_figures(client, as_user, draft, keys):
+    as_user("reviewer")
+    url = reverse("reviews:review_live", args=[draft.pk])
+    response = client.post(url, {f"a-{keys[0]}": "yes", f"a-{keys[1]}": "2", "revision": draft.revision})
+    body = response.content.decode()
+    # Answered so far: Knowledge (2 + 1 × 2/4) / 3 = 83.33; Process not answered yet.
+    assert "83.33" in body and "so far" in body and "2 of 3 criteria answered" in body and "Saved" in body
+    draft.refresh_from_db()
+    assert draft.answers == {keys[0]: "yes", keys[1]: 2} and draft.revision == 2
+    assert 'name="revision" value="2"' in body
+    # Completing it: the total on the page is the stored one.
+    response = client.post(
+        url, {f"a-{keys[0]}": "yes", f"a-{keys[1]}": "3", f"a-{keys[2]}": "no", "revision": 2}
+    )
+    body = response.content.decode()
+    draft.refresh_from_db()
+    assert draft.total == Decimal("0.00") and draft.raw_total == Decimal("55.00")
+    assert re.search(r'data-total="0.00"', body) and "Critical failure" in body and "55.00" in body
+
+
+def test_a_stale_live_update_is_refused_and_says_who(client, as_user, draft, keys, manager):
+    services.review_save(actor=manager, review=draft, data=full(keys), expected_revision=draft.revision)
+    as_user("reviewer")
+    body = client.post(
+        reverse("reviews:review_live", args=[draft.pk]), {f"a-{keys[0]}": "no", "revision": draft.revision}
+    ).content.decode()
+    assert f"{manager.get_full_name()} saved this review at" in body
+    draft.refresh_from_db()
+    assert draft.answers[keys[0]] == "yes"
+
+
+def test_submitting_an_incomplete_review_lists_what_is_missing_and_keeps_the_answers(
+    client, as_user, draft, keys
+):
+    as_user("reviewer")
+    post = {f"a-{keys[0]}": "yes", "strengths": "Kind and calm.", "revision": draft.revision}
+    response = client.post(reverse("reviews:review_submit", args=[draft.pk]), post)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The review cannot be submitted yet" in body
+    assert "“Explains clearly” in Section 1 “Knowledge” is not answered" in body
+    assert "“What to improve” is empty" in body and "“Encouragement” is empty" in body
+    assert "Kind and calm." in body
+    draft.refresh_from_db()
+    assert (
+        draft.status == ReviewStatus.DRAFT
+        and draft.answers == {keys[0]: "yes"}
+        and draft.strengths == "Kind and calm."
+    )
+
+
+def test_submitting_a_complete_review_releases_it(client, as_user, draft, keys, agent):
+    as_user("reviewer")
+    response = client.post(reverse("reviews:review_submit", args=[draft.pk]), form(keys, draft))
+    assert response.status_code == 302 and response.url == reverse("reviews:queue")
+    draft.refresh_from_db()
+    assert draft.status == ReviewStatus.SUBMITTED and draft.total == Decimal("95.00")
+    assert Notification.objects.filter(recipient=agent, read_at__isnull=True).count() == 1
+
+
+def test_the_agent_reads_the_sandwich_in_order_and_acknowledges(client, as_user, released, agent):
+    as_user("agent")
+    body = client.get(reverse("reviews:my_feedback")).content.decode()
+    assert "95.00" in body and "New" in body and "Knowledge 91.67/90" in body
+    assert ">1<" in client.get(reverse("notification_list")).content.decode()  # the unread count
+    body = client.get(reverse("reviews:review_detail", args=[released.pk])).content.decode()
+    strengths, improve, encourage = (
+        body.index(t) for t in ("You listened patiently.", "Offer both options", "You are getting there.")
+    )
+    assert strengths < improve < encourage
+    assert "Missed the second option" in body and "Acknowledge" in body
+    # Opening it read it: no longer new, notification read.
+    assert not Notification.objects.filter(recipient=agent, read_at__isnull=True).exists()
+    assert "badge-unread" not in client.get(reverse("reviews:my_feedback")).content.decode()
+    response = client.post(reverse("reviews:review_acknowledge", args=[released.pk]))
+    assert response.status_code == 302
+    released.refresh_from_db()
+    assert released.status == ReviewStatus.ACKNOWLEDGED and released.acknowledged_at
+
+
+def test_a_lead_sees_the_team_reviews_read_only(client, as_user, released):
+    as_user("lead")
+    body = client.get(reverse("reviews:review_list")).content.decode()
+    assert reverse("reviews:review_detail", args=[released.pk]) in body
+    body = client.get(reverse("reviews:review_detail", args=[released.pk])).content.decode()
+    assert "Acknowledge" not in body and reverse("reviews:review_score", args=[released.pk]) not in body
+
+
+def test_changing_a_released_review_in_the_browser_records_the_change(client, as_user, released, keys, agent):
+    as_user("manager")
+    body = client.get(reverse("reviews:review_score", args=[released.pk])).content.decode()
+    assert "Save changes" in body
+    # The live update previews without saving.
+    body = client.post(
+        reverse("reviews:review_live", args=[released.pk]), form(keys, released, **{f"a-{keys[1]}": "4"})
+    ).content.decode()
+    assert 'data-total="100.00"' in body and "Not saved yet" in body
+    released.refresh_from_db()
+    assert released.total == Decimal("95.00")
+    response = client.post(
+        reverse("reviews:review_submit", args=[released.pk]), form(keys, released, **{f"a-{keys[1]}": "4"})
+    )
+    assert response.status_code == 302
+    released.refresh_from_db()
+    assert released.total == Decimal("100.00") and released.changes.count() == 1
+    body = client.get(reverse("reviews:review_detail", args=[released.pk])).content.decode()
+    assert "Changes after release" in body and "95.00 → 100.00" in body
+
+
+def _rubric_with(manager, sections: int, criteria: int):
+    from scoring.structure import CriterionData, SectionData
+
+    data = rubric_data(
+        name=f"R{sections}x{criteria}",
+        sections=[
+            SectionData(
+                name=f"S{s}",
+                weight=Decimal(100) / sections
+                if s < sections - 1
+                else Decimal(100) - (Decimal(100) / sections).quantize(Decimal("0.01")) * (sections - 1),
+                target=Decimal("80"),
+                criteria=[CriterionData(behaviour=f"B{s}.{c}", weight=Decimal("1")) for c in range(criteria)],
+            )
+            for s in range(sections)
+        ],
+    )
+    for s in data.sections:
+        s.weight = s.weight.quantize(Decimal("0.01"))
+    rubric = scoring_services.rubric_create(actor=manager, data=data)
+    return scoring_services.rubric_publish(actor=manager, rubric=rubric)
+
+
+@pytest.mark.parametrize(("sections", "criteria"), [(2, 2), (8, 6)])
+def test_scoring_page_and_live_update_keep_a_flat_query_count(
+    client, manager, agent, reviewer, django_assert_max_num_queries, sections, criteria
+):
+    from scoring.models import Criterion
+
+    rubric = _rubric_with(manager, sections, criteria)
+    review = services.review_start(actor=reviewer, assignment=make_assignment(agent, reviewer))
+    assert review.rubric == rubric
+    keys = [str(pk) for pk in Criterion.objects.filter(section__rubric=rubric).values_list("pk", flat=True)]
+    client.force_login(reviewer)
+    url = reverse("reviews:review_score", args=[review.pk])
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+    live = reverse("reviews:review_live", args=[review.pk])
+    with django_assert_max_num_queries(12):
+        response = client.post(live, {f"a-{k}": "yes" for k in keys} | {"revision": review.revision})
+    assert response.status_code == 200 and 'data-total="100.00"' in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_my_feedback_keeps_a_flat_query_count(
+    client, agent, reviewer, rubric, keys, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        review = services.review_start(actor=reviewer, assignment=make_assignment(agent, reviewer))
+        services.review_submit(
+            actor=reviewer, review=review, data=full(keys), expected_revision=review.revision
+        )
+    client.force_login(agent)
+    with django_assert_max_num_queries(8):
+        body = client.get(reverse("reviews:my_feedback")).content.decode()
+    assert body.count("badge-unread") == count
