@@ -230,7 +230,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "core.models.Channel"},
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "core.models.Channel",
+        "RubricStatusEnum": "scoring.models.RubricStatus",
+        "ReviewStatusEnum": "reviews.models.ReviewStatus",
+    },
 }
 
 LOGGING = {

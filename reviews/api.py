@@ -1,5 +1,7 @@
-"""REST API for interactions: import (integrations, managers) and read (by visibility)."""
+"""REST API for interactions (import; read by visibility) and reviews (read by visibility;
+start, save, submit, change, acknowledge through the same services as the HTML pages)."""
 
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -10,8 +12,15 @@ from core.models import Channel
 from core.permissions import Capability, HasCapability
 
 from . import services
-from .models import Interaction
-from .selectors import interaction_get_for, interaction_list_for
+from .models import Interaction, Review
+from .selectors import (
+    assignment_get_for,
+    interaction_get_for,
+    interaction_list_for,
+    review_get_for,
+    review_list_for,
+)
+from .services.reviewing import can_edit
 
 
 class InteractionOutputSerializer(serializers.ModelSerializer):
@@ -114,3 +123,146 @@ class InteractionImportApi(APIView):
                 {"message": str(exc.message), "errors": errors}, status=status.HTTP_400_BAD_REQUEST
             )
         return Response(ImportSummarySerializer(summary).data, status=status.HTTP_200_OK)
+
+
+# -- reviews -------------------------------------------------------------------------------------
+
+
+class ReviewOutputSerializer(serializers.ModelSerializer):
+    interaction = serializers.IntegerField(source="interaction_id")
+    agent = serializers.CharField(source="agent.username")
+    reviewer = serializers.CharField(source="reviewer.username")
+    rubric = serializers.SerializerMethodField()
+    unread = serializers.BooleanField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id", "status", "interaction", "agent", "reviewer", "rubric", "answers", "comments",
+            "strengths", "improvement", "encouragement", "total", "raw_total", "critical_failed",
+            "sections", "revision", "submitted_at", "released_at", "acknowledged_at", "unread",
+        ]  # fmt: skip
+
+    def get_rubric(self, review) -> dict:
+        return {"id": review.rubric_id, "name": review.rubric.name, "version": review.rubric.version}
+
+
+class ReviewStartInputSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField()
+
+
+class ReviewContentInputSerializer(serializers.Serializer):
+    """What the scoring page posts: answers and comments keyed by criterion id, the three parts
+    of the feedback, and the revision the caller started from (a stale one gets 409)."""
+
+    answers = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
+    comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, default=dict
+    )
+    strengths = serializers.CharField(required=False, allow_blank=True, default="")
+    improvement = serializers.CharField(required=False, allow_blank=True, default="")
+    encouragement = serializers.CharField(required=False, allow_blank=True, default="")
+    revision = serializers.IntegerField()
+
+    def review_input(self) -> services.ReviewInput:
+        data = self.validated_data
+        return services.ReviewInput(
+            answers=data["answers"],
+            comments=data["comments"],
+            strengths=data["strengths"],
+            improvement=data["improvement"],
+            encouragement=data["encouragement"],
+        )
+
+
+def _editable_review(request, pk: int):
+    review = review_get_for(user=request.user, pk=pk)
+    if not can_edit(request.user, review):
+        raise PermissionDenied
+    return review
+
+
+class ReviewListApi(APIView):
+    permission_classes = [HasCapability(Capability.REVIEW_VIEW)]
+
+    @extend_schema(responses=ReviewOutputSerializer(many=True))
+    def get(self, request):
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(review_list_for(user=request.user), request, view=self)
+        return paginator.get_paginated_response(ReviewOutputSerializer(page, many=True).data)
+
+
+class ReviewStartApi(APIView):
+    """Start (or resume) the review of an assignment; the rubric version is pinned now."""
+
+    permission_classes = [HasCapability(Capability.REVIEW_SCORE)]
+
+    @extend_schema(request=ReviewStartInputSerializer, responses={201: ReviewOutputSerializer})
+    def post(self, request):
+        serializer = ReviewStartInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignment = assignment_get_for(user=request.user, pk=serializer.validated_data["assignment"])
+        review = services.review_start(actor=request.user, assignment=assignment)
+        return Response(ReviewOutputSerializer(_reload(request, review)).data, status=status.HTTP_201_CREATED)
+
+
+def _reload(request, review):
+    return review_list_for(user=request.user).get(pk=review.pk)
+
+
+class ReviewDetailApi(APIView):
+    permission_classes = [HasCapability(Capability.REVIEW_VIEW)]
+
+    @extend_schema(responses=ReviewOutputSerializer)
+    def get(self, request, pk: int):
+        return Response(
+            ReviewOutputSerializer(_reload(request, review_get_for(user=request.user, pk=pk))).data
+        )
+
+
+class _ReviewContentApi(APIView):
+    permission_classes = [HasCapability(Capability.REVIEW_VIEW)]
+    service = None  # the service function
+
+    @extend_schema(request=ReviewContentInputSerializer, responses=ReviewOutputSerializer)
+    def post(self, request, pk: int):
+        review = _editable_review(request, pk)
+        serializer = ReviewContentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = type(self).service(
+            actor=request.user,
+            review=review,
+            data=serializer.review_input(),
+            expected_revision=serializer.validated_data["revision"],
+        )
+        return Response(ReviewOutputSerializer(_reload(request, review)).data)
+
+
+class ReviewSaveApi(_ReviewContentApi):
+    """Save a draft as it stands (unanswered criteria allowed)."""
+
+    service = services.review_save
+
+
+class ReviewSubmitApi(_ReviewContentApi):
+    """Release a complete draft to the agent (400 lists every missing answer and part)."""
+
+    service = services.review_submit
+
+
+class ReviewChangeApi(_ReviewContentApi):
+    """Change a released review; the old and new answers and scores are kept."""
+
+    service = services.review_change
+
+
+class ReviewAcknowledgeApi(APIView):
+    permission_classes = [HasCapability(Capability.REVIEW_VIEW)]
+
+    @extend_schema(request=None, responses=ReviewOutputSerializer)
+    def post(self, request, pk: int):
+        review = review_get_for(user=request.user, pk=pk)
+        if review.agent_id != request.user.pk:
+            raise PermissionDenied
+        review = services.review_acknowledge(actor=request.user, review=review)
+        return Response(ReviewOutputSerializer(_reload(request, review)).data)

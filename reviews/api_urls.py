@@ -6,4 +6,11 @@ urlpatterns = [
     path("interactions/", api.InteractionListApi.as_view(), name="api_interaction_list"),
     path("interactions/import/", api.InteractionImportApi.as_view(), name="api_interaction_import"),
     path("interactions/<int:pk>/", api.InteractionDetailApi.as_view(), name="api_interaction_detail"),
+    path("reviews/", api.ReviewListApi.as_view(), name="api_review_list"),
+    path("reviews/start/", api.ReviewStartApi.as_view(), name="api_review_start"),
+    path("reviews/<int:pk>/", api.ReviewDetailApi.as_view(), name="api_review_detail"),
+    path("reviews/<int:pk>/save/", api.ReviewSaveApi.as_view(), name="api_review_save"),
+    path("reviews/<int:pk>/submit/", api.ReviewSubmitApi.as_view(), name="api_review_submit"),
+    path("reviews/<int:pk>/change/", api.ReviewChangeApi.as_view(), name="api_review_change"),
+    path("reviews/<int:pk>/acknowledge/", api.ReviewAcknowledgeApi.as_view(), name="api_review_acknowledge"),
 ]

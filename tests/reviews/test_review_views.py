@@ -12,27 +12,9 @@ from reviews import services
 from reviews.models import Review, ReviewStatus
 from scoring import services as scoring_services
 from tests.factories import UserFactory, rubric_data
-from tests.reviews.test_reviewing import full, make_assignment
+from tests.reviews.conftest import full, make_assignment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rubric(manager):
-    rubric = scoring_services.rubric_create(actor=manager, data=rubric_data())
-    return scoring_services.rubric_publish(actor=manager, rubric=rubric)
-
-
-@pytest.fixture
-def keys(rubric):
-    from scoring.models import Criterion
-
-    return [
-        str(pk)
-        for pk in Criterion.objects.filter(section__rubric=rubric)
-        .order_by("section__position", "position")
-        .values_list("pk", flat=True)
-    ]
 
 
 @pytest.fixture

@@ -13,46 +13,17 @@ from core.exceptions import ConflictError, DomainError
 from core.models import Notification
 from reviews import services
 from reviews.models import (
-    Assignment,
     AssignmentStatus,
-    ReasonKind,
     Review,
     ReviewChange,
     ReviewStatus,
-    SampleItem,
 )
 from reviews.services.reviewing import MSG_CONFLICT, MSG_INCOMPLETE, ReviewInput
 from scoring import services as scoring_services
-from scoring.models import Criterion
-from tests.factories import make_interaction, rubric_data
+from tests.reviews.conftest import full, make_assignment
 
 pytestmark = pytest.mark.django_db
 NOV = dt.date(2026, 11, 1)
-
-
-@pytest.fixture
-def rubric(manager):
-    rubric = scoring_services.rubric_create(actor=manager, data=rubric_data())
-    return scoring_services.rubric_publish(actor=manager, rubric=rubric)
-
-
-@pytest.fixture
-def keys(rubric):
-    """Criterion ids in rubric order: c1 yes/no (weight 2), c2 points 0-4, c3 critical, N/A allowed."""
-    return [
-        str(pk)
-        for pk in Criterion.objects.filter(section__rubric=rubric)
-        .order_by("section__position", "position")
-        .values_list("pk", flat=True)
-    ]
-
-
-def make_assignment(agent, reviewer, channel="phone"):
-    interaction = make_interaction(agent, dt.datetime(2026, 11, 3, 10, 30), channel)
-    item = SampleItem.objects.create(
-        month=NOV, interaction=interaction, agent=agent, kind=ReasonKind.STRATUM, stratum="111", reason="test"
-    )
-    return Assignment.objects.create(item=item, reviewer=reviewer, month=NOV)
 
 
 @pytest.fixture
@@ -63,16 +34,6 @@ def assignment(agent, reviewer, rubric):
 @pytest.fixture
 def review(assignment, reviewer):
     return services.review_start(actor=reviewer, assignment=assignment)
-
-
-def full(keys, c1="yes", c2="3", c3="yes", **parts):
-    return ReviewInput(
-        answers={keys[0]: c1, keys[1]: c2, keys[2]: c3},
-        comments={keys[1]: "Missed the second option"},
-        strengths=parts.get("strengths", "You listened patiently."),
-        improvement=parts.get("improvement", "Offer both options next time."),
-        encouragement=parts.get("encouragement", "You are getting there."),
-    )
 
 
 def test_starting_pins_the_published_rubric_and_marks_the_assignment_started(

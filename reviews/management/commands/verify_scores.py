@@ -31,7 +31,9 @@ class Command(BaseCommand):
             if wrong:
                 mismatched += 1
                 for key in wrong:
-                    self.stdout.write(f"Review {review.pk}: {key} stored {stored[key]!r}, engine {expected[key]!r}")
+                    self.stdout.write(
+                        f"Review {review.pk}: {key} stored {stored[key]!r}, engine {expected[key]!r}"
+                    )
         if mismatched:
             raise CommandError(f"{mismatched} of {checked} reviews do not match the engine.")
         self.stdout.write(self.style.SUCCESS(f"All {checked} reviews match the engine."))
