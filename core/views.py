@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -41,3 +42,9 @@ def notification_list(request):
 def notification_read_all(request):
     notification_read(recipient=request.user)
     return redirect("notification_list")
+
+
+@require_GET
+def healthz(request):
+    """For load balancers and monitoring: the process answers (no database, no session)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -171,7 +171,7 @@ def coverage_by_reviewer(*, month) -> list[dict]:
 def review_queryset_for(user) -> QuerySet[Review]:
     """QA managers see every review; a reviewer the ones they wrote; a lead their teams'
     released ones; an agent their own released ones. Drafts stay with their reviewer."""
-    qs = Review.objects.select_related("interaction", "agent", "agent__team", "reviewer", "rubric")
+    qs = Review.objects.select_related("interaction__agent", "agent__team", "reviewer", "rubric")
     if not user_can(user, Capability.REVIEW_VIEW):
         return qs.none()
     if user_can(user, Capability.REVIEW_MANAGE):

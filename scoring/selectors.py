@@ -64,21 +64,34 @@ def rubric_for_channel(channel: str) -> Rubric | None:
     )
 
 
-_SPECS: dict[tuple, engine.RubricSpec] = {}
+_PINNED: dict[tuple, tuple[RubricData, engine.RubricSpec]] = {}
+
+
+def _pinned(rubric: Rubric) -> tuple[RubricData, engine.RubricSpec]:
+    """A published or retired rubric's structure never changes (a change is a new version), so
+    it is read once per process: the scoring page and its live updates need no structure
+    queries. Keyed by lineage and version as well, so a reused primary key cannot mislead it."""
+    if rubric.status == RubricStatus.DRAFT:
+        data = rubric_data(rubric_get(pk=rubric.pk))
+        return data, engine_spec(data)
+    key = (rubric.pk, rubric.lineage, rubric.version)
+    pinned = _PINNED.get(key)
+    if pinned is None:
+        if len(_PINNED) > 500:
+            _PINNED.clear()
+        data = rubric_data(rubric_get(pk=rubric.pk))
+        pinned = _PINNED[key] = (data, engine_spec(data))
+    return pinned
 
 
 def rubric_spec_pinned(rubric: Rubric) -> engine.RubricSpec:
-    """The engine spec of a published or retired rubric, kept in memory: their structure never
-    changes, so the scoring page's live updates need no structure queries."""
-    if rubric.status == RubricStatus.DRAFT:
-        return rubric_spec(rubric)
-    key = (rubric.pk, rubric.lineage, rubric.version)
-    spec = _SPECS.get(key)
-    if spec is None:
-        if len(_SPECS) > 500:
-            _SPECS.clear()
-        spec = _SPECS[key] = rubric_spec(rubric_get(pk=rubric.pk))
-    return spec
+    """The engine spec of the rubric version a review is pinned to."""
+    return _pinned(rubric)[1]
+
+
+def rubric_data_pinned(rubric: Rubric) -> RubricData:
+    """The structure of the rubric version a review is pinned to (do not modify it)."""
+    return _pinned(rubric)[0]
 
 
 def rubric_versions(*, user, rubric: Rubric) -> QuerySet[Rubric]:

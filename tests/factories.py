@@ -90,3 +90,17 @@ def make_interaction(agent, when, channel="phone", **fields):
         started_at=when,
         **values,
     )
+
+
+def make_assignment(agent, reviewer, channel="phone", when=None):
+    """A sampled interaction of `agent` assigned to `reviewer` (November 2026)."""
+    import datetime as dt
+
+    from reviews.models import Assignment, ReasonKind, SampleItem
+
+    interaction = make_interaction(agent, when or dt.datetime(2026, 11, 3, 10, 30), channel)
+    item = SampleItem.objects.create(
+        month=dt.date(2026, 11, 1), interaction=interaction, agent=agent, kind=ReasonKind.STRATUM,
+        stratum="111", reason="test",
+    )  # fmt: skip
+    return Assignment.objects.create(item=item, reviewer=reviewer, month=dt.date(2026, 11, 1))

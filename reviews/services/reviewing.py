@@ -21,7 +21,7 @@ from core.exceptions import ConflictError, DomainError
 from core.permissions import Capability, user_can
 from core.services import audit_record, notification_read, notification_send
 from scoring import engine
-from scoring.selectors import rubric_data, rubric_for_channel, rubric_get, rubric_spec_pinned
+from scoring.selectors import rubric_data_pinned, rubric_for_channel, rubric_spec_pinned
 from scoring.structure import criterion_label
 
 from ..models import Assignment, AssignmentStatus, Review, ReviewChange, ReviewStatus
@@ -73,7 +73,7 @@ class ReviewInput:
 
 def criterion_labels(review: Review) -> dict[str, str]:
     """Criterion id -> "criterion 3 “…” in Section 2 “Process”", for messages."""
-    data = rubric_data(rubric_get(pk=review.rubric_id))
+    data = rubric_data_pinned(review.rubric)
     return {
         str(c.id): criterion_label(si, s, ci, c)
         for si, s in enumerate(data.sections)

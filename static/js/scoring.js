@@ -81,6 +81,26 @@
     }
   });
 
+  // Submitting waits for an autosave in flight (which moves the revision on) and stops any
+  // autosave still waiting for its delay: the submission carries every answer anyway.
+  let inFlight = 0;
+  let submitting = false;
+  form.addEventListener("htmx:beforeRequest", (event) => {
+    if (submitting) {
+      event.preventDefault();
+      return;
+    }
+    inFlight += 1;
+  });
+  form.addEventListener("htmx:afterRequest", () => {
+    inFlight = Math.max(0, inFlight - 1);
+    if (submitting && !inFlight) setTimeout(() => form.submit(), 0);
+  });
+  form.addEventListener("submit", (event) => {
+    submitting = true;
+    if (inFlight) event.preventDefault();
+  });
+
   // "Add the comments of failed criteria" to "what to improve".
   form.querySelectorAll(".pull-comments").forEach((button) => {
     button.addEventListener("click", () => {

@@ -61,8 +61,9 @@ def page(browser):
 def shot(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str):
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    def take(name: str, *, full_page: bool = True):
+        # Pages with sticky panels look wrong in full-page captures: take those as the viewport.
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
     return take
 

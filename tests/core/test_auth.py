@@ -95,3 +95,9 @@ def test_admin_pages_work_for_administrators(client, as_user, url):
 def test_rubrics_are_read_only_in_the_admin(client, as_user):
     as_user("admin_user")
     assert client.get("/admin/scoring/rubric/add/").status_code == 403
+
+
+def test_health_check_answers_without_logging_in(client):
+    response = client.get("/healthz/")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert client.post("/healthz/").status_code == 405

@@ -1,17 +1,12 @@
 """Shared by the review tests: a published rubric (tests.factories.rubric_data), its criterion
 ids, an assignment to score, and a complete set of answers and feedback."""
 
-import datetime as dt
-
 import pytest
 
-from reviews.models import Assignment, ReasonKind, SampleItem
 from reviews.services.reviewing import ReviewInput
 from scoring import services as scoring_services
 from scoring.models import Criterion
-from tests.factories import make_interaction, rubric_data
-
-NOV = dt.date(2026, 11, 1)
+from tests.factories import rubric_data
 
 
 @pytest.fixture
@@ -29,14 +24,6 @@ def keys(rubric):
         .order_by("section__position", "position")
         .values_list("pk", flat=True)
     ]
-
-
-def make_assignment(agent, reviewer, channel="phone"):
-    interaction = make_interaction(agent, dt.datetime(2026, 11, 3, 10, 30), channel)
-    item = SampleItem.objects.create(
-        month=NOV, interaction=interaction, agent=agent, kind=ReasonKind.STRATUM, stratum="111", reason="test"
-    )
-    return Assignment.objects.create(item=item, reviewer=reviewer, month=NOV)
 
 
 def full(keys, c1="yes", c2="3", c3="yes", **parts):

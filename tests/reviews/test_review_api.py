@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from reviews import services
 from reviews.models import Review, ReviewStatus
-from tests.factories import UserFactory
-from tests.reviews.conftest import full, make_assignment
+from tests.factories import UserFactory, make_assignment
+from tests.reviews.conftest import full
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["reviewer", "manager", "lead", "agent", "outsider"]

@@ -11,8 +11,8 @@ from core.models import Notification
 from reviews import services
 from reviews.models import Review, ReviewStatus
 from scoring import services as scoring_services
-from tests.factories import UserFactory, rubric_data
-from tests.reviews.conftest import full, make_assignment
+from tests.factories import UserFactory, make_assignment, rubric_data
+from tests.reviews.conftest import full
 
 pytestmark = pytest.mark.django_db
 
@@ -241,7 +241,14 @@ def test_the_agent_reads_the_sandwich_in_order_and_acknowledges(client, as_user,
         body.index(t) for t in ("You listened patiently.", "Offer both options", "You are getting there.")
     )
     assert strengths < improve < encourage
-    assert "Missed the second option" in body and "Acknowledge" in body
+    assert "Missed the second option" in body and "Acknowledge" in body and "3 / 4" in body
+    # The page in the order the agent reads it: the interaction, each criterion, the sections
+    # against their targets, then the sandwich.
+    order = [
+        body.index(t)
+        for t in ("The interaction", "Each criterion", "Sections against their targets", "What went well")
+    ]
+    assert order == sorted(order)
     # Opening it read it: no longer new, notification read.
     assert not Notification.objects.filter(recipient=agent, read_at__isnull=True).exists()
     assert "badge-unread" not in client.get(reverse("reviews:my_feedback")).content.decode()

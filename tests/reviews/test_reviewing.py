@@ -20,7 +20,8 @@ from reviews.models import (
 )
 from reviews.services.reviewing import MSG_CONFLICT, MSG_INCOMPLETE, ReviewInput
 from scoring import services as scoring_services
-from tests.reviews.conftest import full, make_assignment
+from tests.factories import make_assignment
+from tests.reviews.conftest import full
 
 pytestmark = pytest.mark.django_db
 NOV = dt.date(2026, 11, 1)

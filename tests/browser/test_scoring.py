@@ -1,0 +1,114 @@
+"""A reviewer scores an interaction with the keyboard alone and releases sandwich feedback; the
+agent sees the notification, reads the feedback on a phone and acknowledges it; another agent
+cannot open it."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from reviews.models import Review, ReviewStatus
+from scoring import services as scoring_services
+from tests.factories import make_assignment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The default rubric's 13 criteria, in order, answered by key: yes, yes, 4 of 4, yes, no, yes,
+# identity yes, yes, yes, 3 of 4, yes, rating 5, N/A.
+KEYS = ["1", "1", "4", "1", "0", "1", "1", "1", "1", "3", "1", "5", "n"]
+# Knowledge 100 × 25% + Communication 75 × 25% + Process 100 × 20% + Resolution 83.33… × 20%
+# + Customer experience 100 × 10% = 90.4166… → 90.42 (see docs/scoring.md for the rules).
+TOTAL = "90.42"
+
+
+@pytest.fixture
+def assignment(manager, reviewer, agent):
+    rubric = scoring_services.rubric_create_from_template(actor=manager, template_key="default")
+    scoring_services.rubric_publish(actor=manager, rubric=rubric)
+    return make_assignment(agent, reviewer)
+
+
+def logout(page):
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+
+
+def test_score_with_the_keyboard_release_read_and_acknowledge(
+    page, live_server, login, shot, assignment, agent, outsider
+):
+    login("reviewer")
+    expect(page.get_by_role("heading", name=re.compile("My review queue"))).to_be_visible()
+    page.get_by_role("button", name="Score").first.click()
+    expect(page.get_by_text("Rubric: Standard service quality, version 1")).to_be_visible()
+    total = page.locator("#score-panel .total")
+    expect(total).to_have_text("—")
+
+    # Focus starts on the first criterion; each key answers and moves on.
+    for n, key in enumerate(KEYS, start=1):
+        page.keyboard.press(key)
+        if n == 1:
+            expect(page.locator("#score-panel .answered")).to_have_text("1 of 13 criteria answered")
+            expect(total).to_have_text("100.00")  # so far: one "yes"
+        if n == 5:
+            # The fifth answer is "no": comment on it without touching the mouse.
+            page.keyboard.press("ArrowUp")
+            page.keyboard.press("c")
+            page.keyboard.type("Name the feeling: 'I can hear this is frustrating.'")
+            page.keyboard.press("Escape")
+            page.keyboard.press("ArrowDown")
+    expect(page.locator("#score-panel .answered")).to_have_text("13 of 13 criteria answered")
+    expect(total).to_have_text(TOTAL)
+    expect(page.locator("#score-panel .save-state")).to_contain_text("Saved")
+    page.keyboard.press("ArrowUp")
+    page.evaluate("window.scrollTo(0, 0)")
+    shot("scoring_page_answered", full_page=False)
+
+    # Submitting without feedback says what is missing.
+    page.get_by_role("button", name="Submit to the agent").click()
+    problems = page.locator("#submit-problems")
+    expect(problems).to_contain_text("“What went well” is empty.")
+    expect(problems).to_contain_text("“What to improve” is empty.")
+    expect(problems).to_contain_text("“Encouragement” is empty.")
+    expect(total).to_have_text(TOTAL)  # the answers survived the refusal
+
+    page.get_by_label("1. What went well").fill(
+        "You checked the identity first and explained the policy clearly."
+    )
+    page.get_by_role("button", name="Add the comments of failed criteria").click()
+    expect(page.get_by_label("2. What to improve")).to_have_value(
+        re.compile("I can hear this is frustrating")
+    )
+    page.get_by_label("2. What to improve").press("End")
+    page.keyboard.type("\nTry it on your next three calls.")
+    page.get_by_label("3. Encouragement").fill("Your calls are getting warmer every week. Keep going!")
+    shot("scoring_page_feedback", full_page=False)
+    page.get_by_role("button", name="Submit to the agent").click()
+    expect(page.get_by_text(re.compile(r"Feedback released to .*\(90\.42\)"))).to_be_visible()
+
+    review = Review.objects.get(assignment=assignment)
+    assert review.status == ReviewStatus.SUBMITTED and review.total == Decimal(TOTAL)
+    logout(page)
+
+    # The agent, on a phone.
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("agent")
+    expect(page.locator(".bell .count")).to_have_text("1")
+    expect(page.get_by_role("heading", name=re.compile("My feedback"))).to_be_visible()
+    expect(page.locator(".reviews-table")).to_contain_text(TOTAL)
+    page.get_by_role("link", name="2026-11-03").click()
+    parts = page.locator(".sandwich-view .part h3")
+    expect(parts).to_have_text(["What went well", "What to improve", "Encouragement"])
+    expect(page.get_by_text("Try it on your next three calls.")).to_be_visible()
+    shot("agent_review_phone")
+    page.get_by_role("button", name="Acknowledge").click()
+    expect(page.get_by_text("Thank you: acknowledged.")).to_be_visible()
+    expect(page.locator(".bell .count")).to_have_count(0)  # the notification was read
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.ACKNOWLEDGED
+    logout(page)
+
+    # Another agent cannot open it, not even with its address.
+    login("outsider")
+    response = page.goto(f"{live_server.url}/reviews/{review.pk}/")
+    assert response.status == 404
