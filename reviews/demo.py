@@ -113,3 +113,83 @@ def load_demo_interactions(today: dt.date | None = None):
     if not checked.ok:  # pragma: no cover - the generator makes valid data
         raise RuntimeError(checked.errors[:3])
     return write(checked, ImportOptions(mapping={}, source="demo"))
+
+
+STRENGTHS = (
+    "You greeted the customer warmly and checked their identity before anything else.",
+    "Your explanation of the policy was clear and you gave the reason behind it.",
+    "You stayed calm and patient while the customer explained the whole problem.",
+)
+IMPROVEMENTS = (
+    "Name the customer's feeling before moving to the fix, e.g. 'I can hear this has been frustrating.'",
+    "Summarise the next steps at the end so the customer knows exactly what happens and when.",
+    "Avoid internal terms like 'ticket escalation queue'; say 'our specialist team' instead.",
+)
+ENCOURAGEMENTS = (
+    "Your calls keep getting better: keep this up and you will hit every target next month.",
+    "You clearly know the products well. One small habit and this will be an excellent call.",
+    "Great progress this month; I'm looking forward to your next review.",
+)
+COMMENTS = (
+    "Missed here: see the guidance.",
+    "Only partly done; try the wording from the guidance.",
+)
+
+
+def load_demo_reviews(month) -> int:
+    """Score the first few of each demo reviewer's assignments: most released to the agent
+    (one already acknowledged), a couple left as drafts. Does nothing once any review exists."""
+    import random
+
+    from core.exceptions import DomainError
+    from core.models import Role, User
+    from scoring import engine
+    from scoring.selectors import rubric_spec_pinned
+
+    from .models import Assignment, AssignmentStatus, Review
+    from .services.reviewing import ReviewInput, review_acknowledge, review_save, review_start, review_submit
+
+    if Review.objects.exists():
+        return 0
+    rng = random.Random(11)
+    made = 0
+    for reviewer in User.objects.filter(role=Role.REVIEWER, username__startswith="reviewer").order_by(
+        "username"
+    ):
+        assignments = (
+            Assignment.objects.filter(reviewer=reviewer, month=month, status=AssignmentStatus.ASSIGNED)
+            .select_related("item__interaction__agent")
+            .order_by("item__agent__username", "pk")[:8]
+        )
+        for index, assignment in enumerate(assignments):
+            try:
+                review = review_start(actor=reviewer, assignment=assignment)
+            except DomainError:  # no rubric for the channel
+                continue
+            answers, comments = {}, {}
+            for criterion in rubric_spec_pinned(review.rubric).criteria():
+                low, high = criterion.bounds()
+                if criterion.answer_type == engine.AnswerType.YES_NO:
+                    answer = "no" if rng.random() < 0.15 and not criterion.critical else "yes"
+                else:
+                    answer = rng.randint(max(low, high - 2), high)
+                answers[criterion.key] = answer
+                if answer in ("no", low):
+                    comments[criterion.key] = rng.choice(COMMENTS)
+            data = ReviewInput(
+                answers=answers,
+                comments=comments,
+                strengths=rng.choice(STRENGTHS),
+                improvement=rng.choice(IMPROVEMENTS),
+                encouragement=rng.choice(ENCOURAGEMENTS),
+            )
+            if index < 6:
+                review = review_submit(
+                    actor=reviewer, review=review, data=data, expected_revision=review.revision
+                )
+                if index == 0:
+                    review_acknowledge(actor=review.agent, review=review)
+            else:
+                review_save(actor=reviewer, review=review, data=data, expected_revision=review.revision)
+            made += 1
+    return made

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from core.models import Role, Team, User
-from reviews.demo import load_demo_interactions
+from reviews.demo import load_demo_interactions, load_demo_reviews
+from reviews.models import DrawStatus, SampleDraw
 from reviews.services import sample_draw
 from scoring.models import Rubric
 from scoring.services import rubric_create_from_template, rubric_publish
@@ -71,11 +73,20 @@ class Command(BaseCommand):
             rubrics = self._rubrics()
             imported = load_demo_interactions()
         month = timezone.localdate().replace(day=1)
-        draw = sample_draw(month=month)
+        added = 0
+        if not SampleDraw.objects.filter(month=month, status=DrawStatus.DONE).exists():
+            added = sample_draw(month=month).added
+        # The demo agents' "new feedback" e-mails would only clutter the console.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
+            reviews = load_demo_reviews(month)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} people created, {rubrics} rubrics published, "
-                f"{imported.created} interactions imported, {draw.added} more sampled for {month:%Y-%m})."
+                f"{imported.created} interactions imported, {added} sampled for {month:%Y-%m}, "
+                f"{reviews} reviews scored)."
             )
         )
         self.stdout.write(
