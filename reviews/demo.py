@@ -153,15 +153,23 @@ def load_demo_reviews(month) -> int:
         return 0
     rng = random.Random(11)
     made = 0
+    per_agent: dict[int, int] = {}
     for reviewer in User.objects.filter(role=Role.REVIEWER, username__startswith="reviewer").order_by(
         "username"
     ):
         assignments = (
             Assignment.objects.filter(reviewer=reviewer, month=month, status=AssignmentStatus.ASSIGNED)
             .select_related("item__interaction__agent")
-            .order_by("item__agent__username", "pk")[:8]
+            .order_by("item__agent__username", "pk")
         )
-        for index, assignment in enumerate(assignments):
+        index = -1
+        for assignment in assignments:
+            if index >= 7:
+                break
+            if per_agent.get(assignment.item.agent_id, 0) >= 2:
+                continue  # spread the demo feedback over the agents
+            per_agent[assignment.item.agent_id] = per_agent.get(assignment.item.agent_id, 0) + 1
+            index += 1
             try:
                 review = review_start(actor=reviewer, assignment=assignment)
             except DomainError:  # no rubric for the channel
