@@ -20,5 +20,7 @@ def navigation(request):
         items.append((_("Imports"), reverse("reviews:import_list")))
     if user_can(user, Capability.ADMIN_SITE):
         items.append((_("Administration"), reverse("admin:index")))
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        return {"nav_items": items, "unread_notifications": 0}  # a fragment: no top bar to fill
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     return {"nav_items": items, "unread_notifications": unread}

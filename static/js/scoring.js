@@ -127,4 +127,5 @@
   } else {
     focusCriterion(criteria.find((c) => !c.querySelector("input:checked")) || criteria[0]);
   }
+  form.dataset.keyboard = "ready";
 })();

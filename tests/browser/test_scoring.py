@@ -43,6 +43,7 @@ def test_score_with_the_keyboard_release_read_and_acknowledge(
     expect(page.get_by_text("Rubric: Standard service quality, version 1")).to_be_visible()
     total = page.locator("#score-panel .total")
     expect(total).to_have_text("—")
+    expect(page.locator("#review-form[data-keyboard=ready]")).to_be_attached()  # scripts have run
 
     # Focus starts on the first criterion; each key answers and moves on.
     for n, key in enumerate(KEYS, start=1):
