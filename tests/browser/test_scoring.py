@@ -61,6 +61,11 @@ def test_score_with_the_keyboard_release_read_and_acknowledge(
     expect(page.locator("#score-panel .answered")).to_have_text("13 of 13 criteria answered")
     expect(total).to_have_text(TOTAL)
     expect(page.locator("#score-panel .save-state")).to_contain_text("Saved")
+    # The draft survives a reload.
+    page.reload()
+    expect(total).to_have_text(TOTAL)
+    expect(page.get_by_label("Comment 5")).to_have_value(re.compile("I can hear this is frustrating"))
+    expect(page.locator("#review-form[data-keyboard=ready]")).to_be_attached()
     page.keyboard.press("ArrowUp")
     page.evaluate("window.scrollTo(0, 0)")
     shot("scoring_page_answered", full_page=False)
