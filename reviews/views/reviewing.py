@@ -22,7 +22,7 @@ from scoring.models import AnswerType, Section
 from scoring.selectors import rubric_data_pinned
 
 from .. import selectors, services
-from ..models import ReviewStatus
+from ..models import AssignmentStatus, ReviewStatus
 from ..services.reviewing import FEEDBACK_PARTS, ReviewInput, can_edit, review_result
 
 # Guidance beside each part of the sandwich (DOMAIN.md, "Feedback: the sandwich").
@@ -276,6 +276,11 @@ def review_submit(request, pk: int):
                 _("Feedback released to %(agent)s (%(total)s).")
                 % {"agent": review.agent.get_full_name() or review.agent.username, "total": review.total},
             )
+            if request.POST.get("then") == "next":
+                following = _next_review(request.user, review)
+                if following is not None:
+                    return redirect("reviews:review_score", pk=following.pk)
+                messages.info(request, _("That was the last one in your queue for the month."))
             return redirect("reviews:queue")
         review = services.review_change(
             actor=request.user, review=review, data=data, expected_revision=expected
@@ -284,6 +289,21 @@ def review_submit(request, pk: int):
         return redirect("reviews:review_detail", pk=review.pk)
     except DomainError as exc:
         return _score_page(request, review, data, error=exc.message, problems=exc.errors, status=400)
+
+
+def _next_review(user, review):
+    """The reviewer's next assignment of the month still to score, started (rubric pinned)."""
+    if not review.assignment_id:
+        return None
+    month = review.assignment.month
+    for assignment in selectors.assignment_queue(reviewer=user, month=month).filter(
+        status__in=[AssignmentStatus.STARTED, AssignmentStatus.ASSIGNED]
+    )[:5]:
+        try:
+            return services.review_start(actor=user, assignment=assignment)
+        except DomainError:
+            continue  # e.g. no rubric for that channel: leave it in the queue
+    return None
 
 
 @require_GET

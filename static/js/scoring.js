@@ -85,6 +85,7 @@
   // autosave still waiting for its delay: the submission carries every answer anyway.
   let inFlight = 0;
   let submitting = false;
+  let submitter = null;
   form.addEventListener("htmx:beforeRequest", (event) => {
     if (submitting) {
       event.preventDefault();
@@ -94,10 +95,12 @@
   });
   form.addEventListener("htmx:afterRequest", () => {
     inFlight = Math.max(0, inFlight - 1);
-    if (submitting && !inFlight) setTimeout(() => form.submit(), 0);
+    // requestSubmit keeps which button was pressed ("Submit and score the next").
+    if (submitting && !inFlight) setTimeout(() => form.requestSubmit(submitter), 0);
   });
   form.addEventListener("submit", (event) => {
     submitting = true;
+    submitter = event.submitter || submitter;
     if (inFlight) event.preventDefault();
   });
 

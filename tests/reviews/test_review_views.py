@@ -347,3 +347,22 @@ def test_my_feedback_keeps_a_flat_query_count(
     with django_assert_max_num_queries(8):
         body = client.get(reverse("reviews:my_feedback")).content.decode()
     assert body.count("badge-unread") == count
+
+
+def test_submit_and_next_opens_the_next_assignment_of_the_queue(
+    client, as_user, draft, keys, agent, reviewer
+):
+    following = make_assignment(agent, reviewer)
+    as_user("reviewer")
+    response = client.post(
+        reverse("reviews:review_submit", args=[draft.pk]), form(keys, draft) | {"then": "next"}
+    )
+    nxt = Review.objects.get(assignment=following)
+    assert response.status_code == 302 and response.url == reverse("reviews:review_score", args=[nxt.pk])
+    assert nxt.rubric == draft.rubric and nxt.status == ReviewStatus.DRAFT
+    # The last one: back to the queue, saying so.
+    response = client.post(
+        reverse("reviews:review_submit", args=[nxt.pk]), form(keys, nxt) | {"then": "next"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("reviews:queue")
+    assert "That was the last one in your queue for the month." in response.content.decode()
