@@ -40,6 +40,7 @@ from .allocation import allocate
 CHANNEL_CODE = {c: i + 1 for i, c in enumerate(Channel.values)}
 CODE_CHANNEL = {i: c for c, i in CHANNEL_CODE.items()}
 KEYS = 2**31  # sample keys are 31-bit: 0 <= sample_key < KEYS
+ID_SPAN = 2**32  # interaction ids below this fit beside a position in one 64-bit number
 WEEKS = (1, 2, 3, 4, 5)
 
 
@@ -144,6 +145,7 @@ class AgentPlan:
     existing_strata: dict = field(default_factory=dict)
     eligible: dict = field(default_factory=dict)  # stratum code -> count not yet sampled
     counted: dict = field(default_factory=dict)  # stratum code -> count, sampled or not
+    first: dict = field(default_factory=dict)  # stratum code -> first in order (position × 2³² + id)
     risk: list = field(default_factory=list)  # picked risk rows
     picks: dict = field(default_factory=dict)  # stratum code -> k
     short: bool = False  # fewer eligible interactions than the policy's minimum
@@ -221,6 +223,7 @@ class _Draw:
         self.month_value = ops.adapt_datefield_value(self.start)
         self.now = ops.adapt_datetimefield_value(timezone.now())
         self.rows: list[tuple] = []  # SampleItems to write
+        self.taken: set[int] = set()  # interactions sampled this month (earlier draws, risk picks)
 
     def plans(self) -> dict[int, AgentPlan]:
         policy = self.policy
@@ -246,28 +249,43 @@ class _Draw:
         threshold per channel."""
         where, params = self.eligible_where()
         bands = self.strata.band_hours if self.policy.stratify_time_band else [(0, 24)]
-        sums = ", ".join(
-            f"SUM(CASE WHEN i.local_hour >= {low} AND i.local_hour < {high} THEN 1 ELSE 0 END)"
-            for low, high in bands
-        )
+        in_band = [f"i.local_hour >= {low} AND i.local_hour < {high}" for low, high in bands]
+        sums = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)" for cond in in_band)
+        # The same scan finds each stratum's first interaction in the seeded order, as one number
+        # (position × 2³² + id; ids stay below 2³²): a quota of one needs no further query.
+        ids_fit = (Interaction.objects.aggregate(m=Max("pk"))["m"] or 0) < ID_SPAN
+        first = f"{self.position} * {ID_SPAN} + i.id" if ids_fit else "NULL"
+        firsts = ", ".join(f"MIN(CASE WHEN {cond} THEN {first} END)" for cond in in_band)
         cursor.execute(
-            f"SELECT i.agent_id, i.channel, i.local_week, COUNT(*), SUM(i.handle_seconds), {sums} "
+            f"SELECT i.agent_id, i.channel, i.local_week, COUNT(*), SUM(i.handle_seconds), {sums}, {firsts} "
             f"FROM {self.interactions} i WHERE {where} GROUP BY i.agent_id, i.channel, i.local_week",
             params,
         )
-        code = self.strata.code
         handle_sum: dict[str, int] = {}
         handle_n: dict[str, int] = {}
+        width = len(bands)
+        policy = self.policy
+        band_codes = [(b * 10 if policy.stratify_time_band else 0) for b in range(1, width + 1)]
         for agent_id, channel, week, n, handle, *per_band in cursor.fetchall():
             plan = plans.get(agent_id)
             if plan is None:
                 continue
             handle_sum[channel] = handle_sum.get(channel, 0) + handle
             handle_n[channel] = handle_n.get(channel, 0) + n
-            for (low, _high), k in zip(bands, per_band, strict=True):
+            # The stratum code (Strata.code), inlined: this loop runs once per agent, channel
+            # and week of the month.
+            base = (CHANNEL_CODE.get(channel, 0) * 100 if policy.stratify_channel else 0) + (
+                week if policy.stratify_week else 0
+            )
+            eligible, firsts = plan.eligible, plan.first
+            for index in range(width):
+                k = per_band[index]
                 if k:
-                    c = code(channel, week, low)
-                    plan.eligible[c] = plan.eligible.get(c, 0) + k
+                    c = base + band_codes[index]
+                    eligible[c] = eligible.get(c, 0) + k
+                    first = per_band[width + index]
+                    if first is not None and (c not in firsts or first < firsts[c]):
+                        firsts[c] = first
         for plan in plans.values():
             plan.counted = dict(plan.eligible)
         factor = float(self.policy.risk_long_handle_factor)
@@ -278,10 +296,12 @@ class _Draw:
         rows = SampleItem.objects.filter(month=self.start).values_list(
             "agent_id", "kind", "interaction__channel", "interaction__local_week",
             "interaction__local_hour", "interaction__answered", "interaction__handle_seconds",
+            "interaction_id",
         )  # fmt: skip
         any_rows = False
-        for agent_id, kind, channel, week, hour, answered, handle in rows:
+        for agent_id, kind, channel, week, hour, answered, handle, interaction_id in rows:
             any_rows = True
+            self.taken.add(interaction_id)
             plan = plans.get(agent_id)
             if plan is None:
                 continue
@@ -338,6 +358,7 @@ class _Draw:
             row["handle"] = row["handle_seconds"]
             code = self.strata.code(row["channel"], row["local_week"], row["local_hour"])
             row["stratum"] = code
+            self.taken.add(row["id"])
             plan.risk.append(row)
             plan.eligible[code] -= 1
             reason = _risk_reason(row, policy, long_handle)[:200]
@@ -361,22 +382,44 @@ class _Draw:
                 quotas.append((plan.agent_id, code, k))
         return quotas
 
-    def pick(self, cursor, plans, quotas, *, full: bool = False) -> dict[tuple[int, int], list[int]]:
-        """Step 4: the first k of each stratum's seeded order, reading only the front of each run
-        of keys (the whole run when `full`)."""
+    def pick(self, cursor, plans, quotas) -> dict[tuple[int, int], list[int]]:
+        """Step 4: the first k of each stratum's seeded order. A quota of one whose first
+        interaction is still free takes it straight from the count; the rest are read from the
+        index."""
+        picked: dict[tuple[int, int], list[int]] = {}
+        rest = []
+        for agent_id, code, k in quotas:
+            first = plans[agent_id].first.get(code)
+            if k == 1 and first is not None and first % ID_SPAN not in self.taken:
+                picked[(agent_id, code)] = [first % ID_SPAN]
+            else:
+                rest.append((agent_id, code, k))
+        if rest:
+            picked.update(self.pick_from_index(cursor, plans, rest))
+        return picked
+
+    def pick_from_index(
+        self, cursor, plans, quotas, *, full: bool = False
+    ) -> dict[tuple[int, int], list[int]]:
+        """The first k of each stratum's seeded order, reading only the front of each run of
+        keys (the whole run when `full`). Rows sampled already are left out here, in Python:
+        the window asks for as many more as the stratum holds (a NOT IN in SQL would make
+        PostgreSQL scan the whole month)."""
         rows = []
+        wanted = {}
         for agent_id, code, k in quotas:
             plan = plans[agent_id]
             counted = plan.counted.get(code, 0)
             taken = counted - plan.eligible.get(code, 0)  # already sampled in this stratum
             need = k + taken
+            wanted[(agent_id, code)] = k
             target = need + math.isqrt(need) + 2  # a little slack; a short front is re-read
             width = KEYS if full or target >= counted else -(-KEYS * target // counted)
             low, high = self.offset, self.offset + width
             second = (0, high - KEYS) if high > KEYS else (0, 0)
             for channel, week, hour_low, hour_high in self.strata.cells(code):
                 rows.append(
-                    (agent_id, channel, week, hour_low, hour_high, code, k, low, min(high, KEYS), *second)
+                    (agent_id, channel, week, hour_low, hour_high, code, need, low, min(high, KEYS), *second)
                 )
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS qa_draw_quota (agent_id bigint, channel varchar(20),"
@@ -389,29 +432,31 @@ class _Draw:
             ["agent_id", "channel", "week", "hour_low", "hour_high", "code", "k", "low1", "high1", "low2", "high2"],
             rows,
         )  # fmt: skip
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE qa_draw_quota")
+        # Statistics for the quota table, so the planner seeks the index once per quota row
+        # (without them SQLite builds a Bloom filter over the whole month first).
+        cursor.execute("ANALYZE qa_draw_quota")
         where, params = self.eligible_where()
-        extra, extra_params = self.not_sampled()
         cursor.execute(
-            "SELECT agent_id, code, id FROM (SELECT q.agent_id, q.code, q.k, i.id, ROW_NUMBER() OVER"
+            "SELECT agent_id, code, id, rn FROM (SELECT q.agent_id, q.code, q.k, i.id, ROW_NUMBER() OVER"
             f" (PARTITION BY q.agent_id, q.code ORDER BY {self.position}, i.id) AS rn"
             f" FROM qa_draw_quota q JOIN {self.interactions} i ON i.local_month = %s AND i.answered = %s"
             " AND i.agent_id = q.agent_id AND i.channel = q.channel AND i.local_week = q.week"
             " AND i.local_hour >= q.hour_low AND i.local_hour < q.hour_high"
             " AND ((i.sample_key >= q.low1 AND i.sample_key < q.high1)"
             " OR (i.sample_key >= q.low2 AND i.sample_key < q.high2))"
-            f" WHERE {where}{extra}) r WHERE rn <= k",
-            [self.start, True, *params, *extra_params],
+            f" WHERE {where}) r WHERE rn <= k",
+            [self.start, True, *params],
         )
-        picked: dict[tuple[int, int], list[int]] = {}
-        for agent_id, code, interaction_id in cursor.fetchall():
-            picked.setdefault((agent_id, code), []).append(interaction_id)
+        ranked: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for agent_id, code, interaction_id, rn in cursor.fetchall():
+            if interaction_id not in self.taken:
+                ranked.setdefault((agent_id, code), []).append((rn, interaction_id))
+        picked = {key: [i for _rn, i in sorted(found)[: wanted[key]]] for key, found in ranked.items()}
         cursor.execute("DELETE FROM qa_draw_quota")
         if not full:
             short = [(a, c, k) for a, c, k in quotas if len(picked.get((a, c), ())) < k]
             if short:
-                picked.update(self.pick(cursor, plans, short, full=True))
+                picked.update(self.pick_from_index(cursor, plans, short, full=True))
         return picked
 
     def add_picks(self, plans, picked) -> None:

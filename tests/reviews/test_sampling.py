@@ -253,13 +253,18 @@ def test_two_draws_started_at_once_only_one_writes(team):
     assert SampleItem.objects.filter(month=NOV).count() == 15
 
 
+@pytest.mark.parametrize("few_strata", [False, True])
 def test_each_stratum_gets_the_first_k_of_its_seeded_order_even_when_the_front_read_is_short(
-    team, reviewers, monkeypatch
+    team, reviewers, monkeypatch, manager, few_strata
 ):
-    """The draw reads only the front of each stratum's run of keys; whatever that front holds,
-    the items are exactly the first k eligible rows of the stratum in the seeded order."""
+    """A quota of one takes the stratum's first interaction from the count; larger quotas read
+    only the front of the stratum's run of keys. Either way the items are exactly the first k
+    eligible rows of the stratum in the seeded order. (Few strata: quotas of several.)"""
     from reviews.sampling import draw as draw_module
     from reviews.services.sampling import sampling_policy_get
+
+    if few_strata:
+        services.sampling_policy_update(actor=manager, stratify_time_band=False, stratify_week=False)
 
     agents = [AgentFactory(username=f"s{i}", team=team, hired_on=dt.date(2020, 1, 1)) for i in range(3)]
     for agent in agents:
