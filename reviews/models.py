@@ -336,11 +336,19 @@ class SampleItem(models.Model):
     """An interaction drawn for review in a month, and why it was drawn."""
 
     month = models.DateField()
-    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="sample_items")
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    draw = models.ForeignKey(SampleDraw, on_delete=models.SET_NULL, null=True, related_name="items")
+    # No index of their own: the unique (interaction, month) and the (month, agent, interaction)
+    # index serve every lookup, and a draw writes tens of thousands of rows at once.
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="sample_items", db_index=False
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    draw = models.ForeignKey(
+        SampleDraw, on_delete=models.SET_NULL, null=True, related_name="items", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=ReasonKind.choices)
-    stratum = models.CharField(max_length=60, blank=True)  # "phone|morning|w2"
+    stratum = models.CharField(max_length=60, blank=True)  # the stratum code, "111"
     reason = models.CharField(max_length=200)  # for people: "Phone · morning · week 2" / "CSAT 1, escalated"
     risk_score = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -350,10 +358,10 @@ class SampleItem(models.Model):
         verbose_name = _("sampled interaction")
         verbose_name_plural = _("sampled interactions")
         constraints = [
-            models.UniqueConstraint(fields=["month", "interaction"], name="sample_item_once_per_month"),
+            models.UniqueConstraint(fields=["interaction", "month"], name="sample_item_once_per_month"),
             models.CheckConstraint(condition=Q(kind__in=ReasonKind.values), name="sample_item_kind_valid"),
         ]
-        indexes = [models.Index(fields=["month", "agent"], name="sample_item_month_agent")]
+        indexes = [models.Index(fields=["month", "agent", "interaction"], name="sample_item_month_agent")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.interaction_id}: {self.reason}"
