@@ -47,3 +47,22 @@ def test_seed_demo_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="do not belong on a production server"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_seed_demo_scores_some_reviews_the_way_the_engine_does(settings):
+    from reviews.models import Review, ReviewStatus, SampleDraw
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # a second run adds no reviews and no empty draw
+    released = Review.objects.exclude(status=ReviewStatus.DRAFT)
+    assert released.count() == 18 and Review.objects.filter(status=ReviewStatus.DRAFT).count() == 6
+    assert Review.objects.filter(status=ReviewStatus.ACKNOWLEDGED).count() == 3
+    assert all(r.strengths and r.improvement and r.encouragement for r in released)
+    # Spread over the agents: nobody has more than two.
+    per_agent = {}
+    for agent_id in Review.objects.values_list("agent_id", flat=True):
+        per_agent[agent_id] = per_agent.get(agent_id, 0) + 1
+    assert max(per_agent.values()) <= 2
+    assert SampleDraw.objects.count() == 1
+    call_command("verify_scores")
