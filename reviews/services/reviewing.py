@@ -100,6 +100,8 @@ def _clean_answers(spec: engine.RubricSpec, raw: dict, labels=None) -> dict:
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         criterion = by_key[key]
+        if isinstance(value, bool) and criterion.answer_type == engine.AnswerType.YES_NO:
+            value = engine.YES if value else engine.NO  # JSON true/false from the API
         if isinstance(value, str):
             value = value.strip().lower()
             if criterion.answer_type != engine.AnswerType.YES_NO and value not in (engine.NA,):

@@ -181,3 +181,16 @@ def test_schema_lists_review_operations(client, as_user):
         "/api/reviews/{id}/acknowledge/",
     ):
         assert path in schema
+
+
+def test_yes_no_answers_may_be_json_booleans(api, reviewer, assignment, keys):
+    review = services.review_start(actor=reviewer, assignment=assignment)
+    api.force_authenticate(reviewer)
+    response = api.post(
+        reverse("api_review_save", args=[review.pk]),
+        {"answers": {keys[0]: True, keys[1]: 3, keys[2]: False}, "revision": 1},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["answers"] == {keys[0]: "yes", keys[1]: 3, keys[2]: "no"}
+    assert response.json()["critical_failed"] is True and response.json()["total"] == "0.00"
