@@ -163,3 +163,27 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.behaviour
+
+
+class ChannelRubric(models.Model):
+    """Which rubric new reviews of a channel use, when the QA manager has chosen one. Stored by
+    lineage, so publishing a new version of the chosen rubric keeps the choice."""
+
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, unique=True)
+    lineage = models.UUIDField()
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rubric for a channel")
+        verbose_name_plural = _("rubrics for channels")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="channel_rubric_channel_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.lineage}"

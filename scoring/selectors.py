@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.models import Channel
 from core.permissions import Capability, user_can
 
 from . import engine
-from .models import Criterion, Rubric, RubricStatus, Section
+from .models import ChannelRubric, Criterion, Rubric, RubricStatus, Section
 from .structure import CriterionData, RubricData, SectionData, engine_spec
 
 
@@ -55,13 +56,41 @@ def rubric_with_structure(qs: QuerySet[Rubric]) -> QuerySet[Rubric]:
 
 
 def rubric_for_channel(channel: str) -> Rubric | None:
-    """The rubric a new review of a `channel` interaction uses: the most recently published
-    one that covers the channel."""
-    return (
-        Rubric.objects.filter(status=RubricStatus.PUBLISHED, channel_links__channel=channel)
+    """The rubric a new review of a `channel` interaction uses: the published version of the
+    rubric the QA manager chose for the channel, or else the most recently published one that
+    covers it."""
+    published = Rubric.objects.filter(status=RubricStatus.PUBLISHED, channel_links__channel=channel)
+    choice = ChannelRubric.objects.filter(channel=channel).values_list("lineage", flat=True).first()
+    if choice is not None:
+        chosen = published.filter(lineage=choice).first()
+        if chosen is not None:
+            return chosen
+    return published.order_by("-published_at", "-pk").first()
+
+
+def channel_rubric_table() -> list[dict]:
+    """Per channel: the published rubrics that cover it, the manager's choice, and the rubric
+    new reviews will use."""
+    published = list(
+        Rubric.objects.filter(status=RubricStatus.PUBLISHED)
+        .prefetch_related("channel_links")
         .order_by("-published_at", "-pk")
-        .first()
     )
+    choices = dict(ChannelRubric.objects.values_list("channel", "lineage"))
+    rows = []
+    for channel, label in Channel.choices:
+        covering = [r for r in published if channel in {link.channel for link in r.channel_links.all()}]
+        chosen = next((r for r in covering if r.lineage == choices.get(channel)), None)
+        rows.append(
+            {
+                "channel": channel,
+                "label": label,
+                "rubrics": covering,
+                "chosen": chosen,
+                "used": chosen or (covering[0] if covering else None),
+            }
+        )
+    return rows
 
 
 _PINNED: dict[tuple, tuple[RubricData, engine.RubricSpec]] = {}

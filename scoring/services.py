@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import ConflictError, DomainError
+from core.models import Channel
 from core.services import audit_record
 
-from .models import Criterion, Rubric, RubricChannel, RubricStatus, Section
+from .models import ChannelRubric, Criterion, Rubric, RubricChannel, RubricStatus, Section
 from .selectors import rubric_data
 from .structure import Problem, RubricData, SectionData, field_problems, fmt_decimal, publish_problems
 from .templates_data import RUBRIC_TEMPLATES
@@ -31,6 +32,10 @@ MSG_CONFLICT = gettext_lazy(
 )
 MSG_INVALID = gettext_lazy("The rubric has problems; nothing was saved.")
 MSG_CANNOT_PUBLISH = gettext_lazy("The rubric cannot be published yet.")
+MSG_CHANNEL_RUBRIC = gettext_lazy(
+    "Only a published rubric that covers the %(channel)s channel can be chosen for it."
+)
+MSG_NO_CHANNEL = gettext_lazy("There is no channel “%(channel)s”.")
 MSG_VERSION_RACE = gettext_lazy(
     "Someone else created a new version of this rubric at the same moment; open the rubric again."
 )
@@ -368,3 +373,30 @@ def describe_changes(before: RubricData, after: RubricData) -> list[str]:
     if kept_order != [s.id for s in before.sections if s.id in new_ids]:
         changes.append(_("sections reordered"))
     return changes
+
+
+@transaction.atomic
+def channel_rubric_set(*, actor, channel: str, rubric: Rubric | None) -> None:
+    """Choose the rubric new reviews of `channel` use (None: the most recently published one
+    that covers the channel). Reviews already started keep the version they pinned."""
+    if channel not in Channel.values:
+        raise DomainError(MSG_NO_CHANNEL % {"channel": channel})
+    label = Channel(channel).label
+    if rubric is None:
+        choice = ChannelRubric.objects.filter(channel=channel).first()
+        if choice is not None:
+            audit_record(
+                actor=actor, action="rubric.channel_chosen", target=choice,
+                summary=_("%(channel)s: the most recently published rubric") % {"channel": label},
+            )  # fmt: skip
+            choice.delete()
+        return
+    if rubric.status != RubricStatus.PUBLISHED or not rubric.channel_links.filter(channel=channel).exists():
+        raise DomainError(MSG_CHANNEL_RUBRIC % {"channel": label})
+    choice, _created = ChannelRubric.objects.update_or_create(
+        channel=channel, defaults={"lineage": rubric.lineage, "chosen_by": actor}
+    )
+    audit_record(
+        actor=actor, action="rubric.channel_chosen", target=choice,
+        summary=_("%(channel)s: %(rubric)s") % {"channel": label, "rubric": rubric.name},
+    )  # fmt: skip

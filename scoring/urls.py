@@ -7,6 +7,7 @@ app_name = "scoring"
 urlpatterns = [
     path("rubrics/", views.rubric_list_view, name="rubric_list"),
     path("rubrics/new/", views.rubric_create_view, name="rubric_create"),
+    path("rubrics/channels/", views.channel_rubric_view, name="channel_rubrics"),
     path("rubrics/<int:pk>/", views.rubric_detail_view, name="rubric_detail"),
     path("rubrics/<int:pk>/edit/", views.rubric_edit_view, name="rubric_edit"),
     path("rubrics/<int:pk>/publish/", views.rubric_publish_view, name="rubric_publish"),

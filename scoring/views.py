@@ -12,7 +12,7 @@ from core.selectors import audit_event_list
 from . import services
 from .forms import RubricCreateForm, editor_rows, parse_rubric_post
 from .models import AnswerType, RubricStatus
-from .selectors import rubric_data, rubric_get_for, rubric_list, rubric_versions
+from .selectors import channel_rubric_table, rubric_data, rubric_get_for, rubric_list, rubric_versions
 from .structure import CriterionData, RubricData, SectionData, publish_problems
 
 
@@ -23,6 +23,7 @@ def rubric_list_view(request):
     if status not in (None, *RubricStatus.values):
         status = None
     rubrics = rubric_list(user=request.user, status=status)
+    can_manage = user_can(request.user, Capability.RUBRIC_MANAGE)
     return render(
         request,
         "scoring/rubric_list.html",
@@ -30,9 +31,30 @@ def rubric_list_view(request):
             "rubrics": rubrics,
             "status": status,
             "statuses": RubricStatus.choices,
-            "can_manage": user_can(request.user, Capability.RUBRIC_MANAGE),
+            "can_manage": can_manage,
+            "channel_rows": channel_rubric_table(),
         },
     )
+
+
+@require_POST
+@capability_required(Capability.RUBRIC_MANAGE)
+def channel_rubric_view(request):
+    """Save the rubric chosen for each channel (the table on the rubric list)."""
+    published = {str(r.pk): r for r in rubric_list(user=request.user, status=RubricStatus.PUBLISHED)}
+    for channel in Channel.values:
+        value = request.POST.get(f"channel-{channel}")
+        if value is None:
+            continue
+        try:
+            services.channel_rubric_set(
+                actor=request.user, channel=channel, rubric=published.get(value) if value else None
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("scoring:rubric_list")
+    messages.success(request, _("Saved: new reviews use these rubrics."))
+    return redirect("scoring:rubric_list")
 
 
 @require_http_methods(["GET", "POST"])
