@@ -65,4 +65,8 @@ def test_seed_demo_scores_some_reviews_the_way_the_engine_does(settings):
         per_agent[agent_id] = per_agent.get(agent_id, 0) + 1
     assert max(per_agent.values()) <= 2
     assert SampleDraw.objects.count() == 1
+    # Everyday channels are scored on the standard rubric, social media on HEARD.
+    assert {
+        r.rubric.name for r in Review.objects.filter(interaction__channel__in=["phone", "chat", "email"])
+    } == {"Standard service quality"}
     call_command("verify_scores")

@@ -17,8 +17,8 @@ from core.models import Role, Team, User
 from reviews.demo import load_demo_interactions, load_demo_reviews
 from reviews.models import DrawStatus, SampleDraw
 from reviews.services import sample_draw
-from scoring.models import Rubric
-from scoring.services import rubric_create_from_template, rubric_publish
+from scoring.models import ChannelRubric, Rubric, RubricStatus
+from scoring.services import channel_rubric_set, rubric_create_from_template, rubric_publish
 from scoring.templates_data import RUBRIC_TEMPLATES
 
 DEMO_PASSWORD = "demo"
@@ -152,4 +152,18 @@ class Command(BaseCommand):
             rubric = rubric_create_from_template(actor=manager, template_key=key)
             rubric_publish(actor=manager, rubric=rubric)
             published += 1
+        # The standard rubric for everyday contacts; HEARD (complaint handling) for social media,
+        # where complaints land.
+        if not ChannelRubric.objects.exists():
+            for channel, key in (
+                ("phone", "default"),
+                ("chat", "default"),
+                ("email", "default"),
+                ("social", "heard"),
+            ):
+                rubric = Rubric.objects.filter(
+                    name=str(RUBRIC_TEMPLATES[key].name), status=RubricStatus.PUBLISHED
+                ).first()
+                if rubric is not None:
+                    channel_rubric_set(actor=manager, channel=channel, rubric=rubric)
         return published
