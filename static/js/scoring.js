@@ -3,6 +3,8 @@
 //   1, 0, 2…9        pick the answer with that key (shown beside each answer)
 //   N                not applicable, where allowed
 //   C                write a comment; Esc goes back to the criterion
+//   F                go to the feedback (the first part still empty)
+//   Ctrl+Enter       submit (from anywhere on the page, also while typing)
 // Picking an answer fires "change", which htmx turns into one request that saves the draft and
 // returns the score panel as the server computed it.
 (function () {
@@ -55,6 +57,11 @@
   });
 
   document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+      event.preventDefault();
+      form.requestSubmit(document.getElementById("submit-review") || undefined);
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const typing = event.target.matches("textarea, input[type=text], input[type=search]");
     if (typing) {
@@ -76,6 +83,13 @@
       const details = here.querySelector("details.comment");
       details.open = true;
       details.querySelector("textarea").focus();
+    } else if (event.key === "f" || event.key === "F") {
+      const parts = Array.from(form.querySelectorAll(".sandwich textarea"));
+      const target = parts.find((t) => !t.value.trim()) || parts[0];
+      if (target) {
+        event.preventDefault();
+        target.focus();
+      }
     } else if (here && /^[0-9nN]$/.test(event.key)) {
       if (pick(here, event.key)) event.preventDefault();
     }

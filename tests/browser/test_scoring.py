@@ -70,8 +70,8 @@ def test_score_with_the_keyboard_release_read_and_acknowledge(
     page.evaluate("window.scrollTo(0, 0)")
     shot("scoring_page_answered", full_page=False)
 
-    # Submitting without feedback says what is missing.
-    page.get_by_role("button", name="Submit to the agent").click()
+    # Submitting without feedback (Ctrl+Enter) says what is missing.
+    page.keyboard.press("Control+Enter")
     problems = page.locator("#submit-problems")
     expect(problems).to_contain_text("“What went well” is empty.")
     expect(problems).to_contain_text("“What to improve” is empty.")
