@@ -80,6 +80,9 @@ class Interaction(models.Model):
                     "escalated",
                     "repeat_contact",
                 ],
+                # PostgreSQL indexes do not carry the row id (SQLite's do): include it, so the
+                # draw's queries are index-only there too. Other databases ignore `include`.
+                include=["id"],
                 name="interaction_draw",
             ),
         ]

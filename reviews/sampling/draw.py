@@ -5,18 +5,22 @@ channel, week, hour, handle time, sample key and the risk columns), so no query 
 table itself:
 
 1. One GROUP BY counts each agent's eligible interactions per channel and week, with one
-   conditional sum per time band, and sums handle time per channel (the "unusually long" rule).
-2. One window query takes each agent's riskiest interactions.
+   conditional count per time band, sums handle time per channel (the "unusually long" rule),
+   and finds each stratum's first interaction in the seeded order.
+2. Each agent's riskiest interactions are read by one index seek per agent (LATERAL on
+   PostgreSQL, a correlated IN (… LIMIT n) on SQLite).
 3. Python shares what is left of each quota among the strata (`allocation`).
 4. Inside a stratum the seeded order is the run of sample keys that starts at an offset drawn
    from the policy's seed and the month and goes once round the key circle. Sample keys are a
-   hash of the source id, so the first k of that run are a uniform random choice of k. One join
-   of the per-stratum quotas with the index reads only the front of each run (a little more
-   than k, sized from the stratum's count) and a window keeps the first k; the rare stratum
-   whose front held too few is read again in full.
+   hash of the source id, so the first k of that run are a uniform random choice of k. A quota
+   of one takes the stratum's first interaction from step 1 when it is still free; for the
+   others, one join of the per-stratum quotas with the index reads only the front of each run
+   (a little more than needed, sized from the stratum's count) and a window numbers them; the
+   rare stratum whose front held too few is read again in full.
 
-The same data, policy and month always give the same sample. Items are written with
-multi-row INSERTs.
+Rows sampled already (earlier draws of the month, this draw's risk picks) are left out in
+Python. The same data, policy and month always give the same sample. Items are written with
+multi-row INSERTs (COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -314,10 +318,7 @@ class _Draw:
                 plan.eligible[code] -= 1
         return any_rows
 
-    def not_sampled(self) -> tuple[str, list]:
-        return f" AND i.id NOT IN (SELECT interaction_id FROM {self.items} WHERE month = %s)", [self.start]
-
-    def risk(self, cursor, plans, long_handle: dict[str, float], exclude: bool) -> None:
+    def risk(self, cursor, plans, long_handle: dict[str, float]) -> None:
         """Step 2: each agent's riskiest interactions, up to the risk share of the quota."""
         policy = self.policy
         wanted = {}
@@ -328,33 +329,69 @@ class _Draw:
         most = max(wanted.values(), default=0)
         if not most:
             return
-        long_sql = " OR ".join(["(i.channel = %s AND i.handle_seconds > %s)"] * len(long_handle)) or "1 = 0"
         long_params = [v for pair in long_handle.items() for v in pair]
-        score = (
-            "(CASE WHEN i.csat <= %s THEN 4 ELSE 0 END) + (CASE WHEN i.escalated THEN 3 ELSE 0 END)"
-            " + (CASE WHEN i.repeat_contact THEN 2 ELSE 0 END) + (CASE WHEN i.nps <= %s THEN 2 ELSE 0 END)"
-            f" + (CASE WHEN {long_sql} THEN 1 ELSE 0 END)"
-        )
-        score_params = [policy.risk_csat_max, policy.risk_nps_max, *long_params]
-        where, params = self.eligible_where()
-        any_risk = f"(i.csat <= %s OR i.escalated OR i.repeat_contact OR i.nps <= %s OR {long_sql})"
-        extra, extra_params = self.not_sampled() if exclude else ("", [])
-        cursor.execute(
-            "SELECT id, agent_id, channel, local_week, local_hour, handle_seconds, csat, nps, escalated,"
-            " repeat_contact, risk, rn FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY agent_id"
-            " ORDER BY risk DESC, pos, id) AS rn FROM (SELECT i.id, i.agent_id, i.channel, i.local_week,"
-            " i.local_hour, i.handle_seconds, i.csat, i.nps, i.escalated, i.repeat_contact,"
-            f" {score} AS risk, {self.position} AS pos FROM {self.interactions} i"
-            f" WHERE {where} AND {any_risk}{extra}) r) ranked WHERE rn <= %s",
-            [*score_params, *params, policy.risk_csat_max, policy.risk_nps_max, *long_params,
-             *extra_params, most],
-        )  # fmt: skip
-        columns = [c[0] for c in cursor.description]
+
+        def rules(t: str) -> tuple[str, str]:
+            """The risk score and the "any risk" test for table alias `t`."""
+            long_sql = " OR ".join([f"({t}.channel = %s AND {t}.handle_seconds > %s)"] * len(long_handle))
+            long_sql = long_sql or "1 = 0"
+            score = (
+                f"(CASE WHEN {t}.csat <= %s THEN 4 ELSE 0 END) + (CASE WHEN {t}.escalated THEN 3 ELSE 0 END)"
+                f" + (CASE WHEN {t}.repeat_contact THEN 2 ELSE 0 END) + (CASE WHEN {t}.nps <= %s THEN 2 ELSE 0 END)"
+                f" + (CASE WHEN {long_sql} THEN 1 ELSE 0 END)"
+            )
+            any_risk = (
+                f"({t}.csat <= %s OR {t}.escalated OR {t}.repeat_contact OR {t}.nps <= %s OR {long_sql})"
+            )
+            return score, any_risk
+
+        rule_params = [policy.risk_csat_max, policy.risk_nps_max, *long_params]
+        # Each agent's top rows are read by an index seek on the agent and sorted on their own
+        # (a few hundred rows each), not ranked by one window over the month's risky rows.
+        # Rows sampled already are dropped in Python, so ask for that many more.
+        limit = most + max((p.existing for p in plans.values()), default=0)
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS qa_draw_agents (agent_id bigint PRIMARY KEY)")
+        cursor.execute("DELETE FROM qa_draw_agents")
+        insert_rows(cursor, "qa_draw_agents", ["agent_id"], [(a,) for a, k in wanted.items() if k])
+        cursor.execute("ANALYZE qa_draw_agents")
+        columns = "id, agent_id, channel, local_week, local_hour, handle_seconds, csat, nps, escalated, repeat_contact"
+        seek = "local_month = %s AND {t}.answered = %s AND {t}.agent_id = a.agent_id AND {t}.handle_seconds >= %s"
+        seek_params = [self.start, True, policy.min_handle_seconds]
+        if connection.vendor == "postgresql":
+            score, any_risk = rules("i")
+            cursor.execute(
+                "SELECT r.* FROM qa_draw_agents a CROSS JOIN LATERAL (SELECT "
+                + ", ".join(f"i.{c}" for c in columns.split(", "))
+                + f", {score} AS risk, {self.position} AS pos FROM {self.interactions} i"
+                f" WHERE i.{seek.format(t='i')} AND {any_risk} ORDER BY risk DESC, pos, i.id LIMIT {int(limit)}) r",
+                [*rule_params, *seek_params, *rule_params],
+            )
+        else:  # SQLite has no LATERAL: the same per-agent query as a correlated IN (…LIMIT n)
+            score, _any = rules("i")
+            inner_score, inner_any = rules("j")
+            cursor.execute(
+                "SELECT "
+                + ", ".join(f"i.{c}" for c in columns.split(", "))
+                + f", {score} AS risk, {self.position} AS pos FROM qa_draw_agents a"
+                f" JOIN {self.interactions} i ON i.id IN (SELECT j.id FROM {self.interactions} j"
+                f" WHERE j.{seek.format(t='j')} AND {inner_any}"
+                f" ORDER BY {inner_score} DESC, {position_sql(self.offset, 'j.sample_key')}, j.id LIMIT {int(limit)})",
+                [*rule_params, *seek_params, *rule_params, *rule_params],
+            )
+        columns_out = [c[0] for c in cursor.description]
+        ranked: dict[int, list[dict]] = {}
         for values in cursor.fetchall():
-            row = dict(zip(columns, values, strict=True))
-            plan = plans.get(row["agent_id"])
-            if plan is None or row["rn"] > wanted[plan.agent_id]:
-                continue
+            row = dict(zip(columns_out, values, strict=True))
+            if row["id"] not in self.taken:
+                ranked.setdefault(row["agent_id"], []).append(row)
+        cursor.execute("DELETE FROM qa_draw_agents")
+        for agent_id, found in ranked.items():
+            found.sort(key=lambda r: (-r["risk"], r["pos"], r["id"]))
+            for rn, row in enumerate(found[: wanted[agent_id]], start=1):
+                row["rn"] = rn
+        rows = [row for found in ranked.values() for row in found if "rn" in row]
+        for row in rows:
+            plan = plans[row["agent_id"]]
             row["handle"] = row["handle_seconds"]
             code = self.strata.code(row["channel"], row["local_week"], row["local_hour"])
             row["stratum"] = code
@@ -495,8 +532,8 @@ def draw_items(*, month: dt.date, policy: SamplingPolicy, draw=None) -> DrawResu
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '32MB'")
         long_handle = job.count(cursor, plans)
-        earlier = job.existing(plans)
-        job.risk(cursor, plans, long_handle, exclude=earlier)
+        job.existing(plans)
+        job.risk(cursor, plans, long_handle)
         items = job.write(cursor)  # from here on the picks leave the risk items out
         quotas = job.allocate(plans)
         if quotas:

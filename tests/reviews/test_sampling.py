@@ -14,6 +14,7 @@ from reviews.models import (
     Assignment,
     AssignmentStatus,
     DrawStatus,
+    Interaction,
     ReasonKind,
     SampleDraw,
     SampleItem,
@@ -317,3 +318,52 @@ def test_the_database_refuses_a_handle_time_that_is_not_the_sum(team):
     assert interaction.handle_seconds == 240 + 30 + 60
     with pytest.raises(IntegrityError), transaction.atomic():
         Interaction.objects.filter(pk=interaction.pk).update(handle_seconds=5)
+
+
+def test_risk_picks_are_each_agents_top_rows_by_score_then_seeded_order(team, reviewers):
+    """Against a plain Python ranking of the same rows: score (CSAT 4, escalated 3, repeat 2,
+    NPS 2, long handle 1) highest first, ties in the month's seeded order."""
+    import random
+
+    from reviews.sampling import draw as draw_module
+    from reviews.services.sampling import sampling_policy_get
+
+    rng = random.Random(5)
+    agents = [AgentFactory(username=f"r{i}", team=team, hired_on=dt.date(2020, 1, 1)) for i in range(3)]
+    for agent in agents:
+        for n in range(80):
+            when = dt.datetime(2026, 11, 1 + n % 28, 8 + n % 10, n % 60)
+            make_interaction(
+                agent, when, CHANNELS[n % 4], csat=rng.choice([None, 1, 2, 3, 4, 5]),
+                nps=rng.choice([None, 3, 8, 10]), escalated=rng.random() < 0.1,
+                repeat_contact=rng.random() < 0.15, talk_seconds=rng.randrange(60, 1500),
+            )  # fmt: skip
+    services.sample_draw(month=NOV)
+    policy = sampling_policy_get()
+    offset = draw_module.month_offset(policy, NOV)
+    rows = list(
+        Interaction.objects.filter(
+            local_month=NOV, answered=True, handle_seconds__gte=policy.min_handle_seconds
+        )
+    )
+    factor = float(policy.risk_long_handle_factor)
+    averages = {}
+    for channel in {r.channel for r in rows}:
+        handles = [r.handle_seconds for r in rows if r.channel == channel]
+        averages[channel] = sum(handles) / len(handles) * factor
+
+    def score(r):
+        return (
+            4 * (r.csat is not None and r.csat <= policy.risk_csat_max) + 3 * r.escalated + 2 * r.repeat_contact
+            + 2 * (r.nps is not None and r.nps <= policy.risk_nps_max) + 1 * (r.handle_seconds > averages[r.channel])
+        )  # fmt: skip
+
+    for agent in agents:
+        risky = sorted(
+            (r for r in rows if r.agent_id == agent.pk and score(r) > 0),
+            key=lambda r: (-score(r), (r.sample_key - offset) % draw_module.KEYS, r.pk),
+        )
+        picked = items_of(agent).filter(kind=ReasonKind.RISK)
+        assert picked.count() == 3  # 25 % of 15
+        assert {i.interaction_id for i in picked} == {r.pk for r in risky[:3]}
+        assert {i.risk_score for i in picked} == {score(r) for r in risky[:3]}
