@@ -254,9 +254,9 @@ def test_two_draws_started_at_once_only_one_writes(team):
     assert SampleItem.objects.filter(month=NOV).count() == 15
 
 
-@pytest.mark.parametrize("few_strata", [False, True])
+@pytest.mark.parametrize(("few_strata", "huge_ids"), [(False, False), (True, False), (False, True)])
 def test_each_stratum_gets_the_first_k_of_its_seeded_order_even_when_the_front_read_is_short(
-    team, reviewers, monkeypatch, manager, few_strata
+    team, reviewers, monkeypatch, manager, few_strata, huge_ids
 ):
     """A quota of one takes the stratum's first interaction from the count; larger quotas read
     only the front of the stratum's run of keys. Either way the items are exactly the first k
@@ -266,6 +266,8 @@ def test_each_stratum_gets_the_first_k_of_its_seeded_order_even_when_the_front_r
 
     if few_strata:
         services.sampling_policy_update(actor=manager, stratify_time_band=False, stratify_week=False)
+    if huge_ids:  # ids too large to share a number with the position: every quota uses the index
+        monkeypatch.setattr(draw_module, "ID_SPAN", 1)
 
     agents = [AgentFactory(username=f"s{i}", team=team, hired_on=dt.date(2020, 1, 1)) for i in range(3)]
     for agent in agents:
