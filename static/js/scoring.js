@@ -112,6 +112,14 @@
     // requestSubmit keeps which button was pressed ("Submit and score the next").
     if (submitting && !inFlight) setTimeout(() => form.requestSubmit(submitter), 0);
   });
+  // A released review is only saved with "Save changes": warn before leaving with edits.
+  let edited = false;
+  if (form.dataset.released) {
+    form.addEventListener("input", () => (edited = true));
+    window.addEventListener("beforeunload", (event) => {
+      if (edited && !submitting) event.preventDefault();
+    });
+  }
   form.addEventListener("submit", (event) => {
     submitting = true;
     submitter = event.submitter || submitter;
