@@ -1,9 +1,12 @@
 import logging
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.utils import timezone
 
-from .models import AuditEvent
+from .models import AuditEvent, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +35,6 @@ def audit_record(
 def notification_send(*, recipient, message: str, url: str = "", email_subject: str = "") -> None:
     """Tell a person in the app and, after the transaction commits, by e-mail (when they have
     an address). A failing mail server does not undo the change that caused the message."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.db import transaction
-
-    from .models import Notification
 
     Notification.objects.create(recipient=recipient, message=message[:300], url=url[:300])
     if not recipient.email:
@@ -55,9 +53,6 @@ def notification_send(*, recipient, message: str, url: str = "", email_subject: 
 def notification_read(*, recipient, pk: int | None = None, url: str | None = None) -> int:
     """Mark one notification, those linking to `url`, or all of them read; returns how many
     changed."""
-    from django.utils import timezone
-
-    from .models import Notification
 
     unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
     if pk is not None:

@@ -123,6 +123,14 @@ def rubric_data_pinned(rubric: Rubric) -> RubricData:
     return _pinned(rubric)[0]
 
 
+def section_names(rubric_ids) -> dict[str, str]:
+    """Section id (as text, the way reviews store section results) -> name, for these rubrics."""
+    return {
+        str(pk): name
+        for pk, name in Section.objects.filter(rubric_id__in=rubric_ids).values_list("pk", "name")
+    }
+
+
 def rubric_versions(*, user, rubric: Rubric) -> QuerySet[Rubric]:
     return rubric_queryset_for(user).filter(lineage=rubric.lineage).order_by("-version")
 

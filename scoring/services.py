@@ -400,3 +400,10 @@ def channel_rubric_set(*, actor, channel: str, rubric: Rubric | None) -> None:
         actor=actor, action="rubric.channel_chosen", target=choice,
         summary=_("%(channel)s: %(rubric)s") % {"channel": label, "rubric": rubric.name},
     )  # fmt: skip
+
+
+@transaction.atomic
+def channel_rubrics_set(*, actor, choices: dict) -> None:
+    """Several channels' choices at once (channel -> rubric or None): all of them or none."""
+    for channel, rubric in choices.items():
+        channel_rubric_set(actor=actor, channel=channel, rubric=rubric)

@@ -42,17 +42,16 @@ def rubric_list_view(request):
 def channel_rubric_view(request):
     """Save the rubric chosen for each channel (the table on the rubric list)."""
     published = {str(r.pk): r for r in rubric_list(user=request.user, status=RubricStatus.PUBLISHED)}
-    for channel in Channel.values:
-        value = request.POST.get(f"channel-{channel}")
-        if value is None:
-            continue
-        try:
-            services.channel_rubric_set(
-                actor=request.user, channel=channel, rubric=published.get(value) if value else None
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("scoring:rubric_list")
+    choices = {
+        channel: published.get(value) if value else None
+        for channel in Channel.values
+        if (value := request.POST.get(f"channel-{channel}")) is not None
+    }
+    try:
+        services.channel_rubrics_set(actor=request.user, choices=choices)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("scoring:rubric_list")
     messages.success(request, _("Saved: new reviews use these rubrics."))
     return redirect("scoring:rubric_list")
 

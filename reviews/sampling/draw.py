@@ -295,16 +295,14 @@ class _Draw:
         factor = float(self.policy.risk_long_handle_factor)
         return {c: handle_sum[c] / handle_n[c] * factor for c in handle_n if handle_n[c]}
 
-    def existing(self, plans) -> bool:
+    def existing(self, plans) -> None:
         """What earlier draws of this month took: counted against quotas, never drawn again."""
         rows = SampleItem.objects.filter(month=self.start).values_list(
             "agent_id", "kind", "interaction__channel", "interaction__local_week",
             "interaction__local_hour", "interaction__answered", "interaction__handle_seconds",
             "interaction_id",
         )  # fmt: skip
-        any_rows = False
         for agent_id, kind, channel, week, hour, answered, handle, interaction_id in rows:
-            any_rows = True
             self.taken.add(interaction_id)
             plan = plans.get(agent_id)
             if plan is None:
@@ -316,7 +314,6 @@ class _Draw:
             plan.existing_strata[key] = plan.existing_strata.get(key, 0) + 1
             if answered and handle >= self.policy.min_handle_seconds and code in plan.eligible:
                 plan.eligible[code] -= 1
-        return any_rows
 
     def risk(self, cursor, plans, long_handle: dict[str, float]) -> None:
         """Step 2: each agent's riskiest interactions, up to the risk share of the quota."""

@@ -81,7 +81,7 @@ def criterion_labels(review: Review) -> dict[str, str]:
     }
 
 
-def _clean_answers(spec: engine.RubricSpec, raw: dict, labels=None) -> dict:
+def clean_answers(spec: engine.RubricSpec, raw: dict, labels=None) -> dict:
     """Answers as the engine takes them; blanks are unanswered. Raises DomainError naming the
     criterion for anything it cannot take."""
     by_key = {c.key: c for c in spec.criteria()}
@@ -205,11 +205,7 @@ def _claim(*, actor, review: Review, expected_revision: int | None, status: str,
         current = Review.objects.select_related("updated_by").get(pk=review.pk)
         if current.status != status:
             raise DomainError(MSG_NOT_DRAFT if status == ReviewStatus.DRAFT else MSG_IS_DRAFT)
-        who = (
-            current.updated_by.get_full_name() or current.updated_by.username
-            if current.updated_by
-            else _("Someone")
-        )
+        who = str(current.updated_by) if current.updated_by else _("Someone")
         when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
         raise ConflictError(MSG_CONFLICT % {"who": who, "when": when})
     return Review.objects.select_related("rubric", "interaction", "agent", "reviewer", "updated_by").get(
@@ -280,9 +276,7 @@ def review_save(*, actor, review: Review, data: ReviewInput, expected_revision: 
     _require_editor(actor, review)
     if review.status != ReviewStatus.DRAFT:
         raise DomainError(MSG_NOT_DRAFT)
-    answers = _clean_answers(
-        rubric_spec_pinned(review.rubric), data.answers, lambda: criterion_labels(review)
-    )
+    answers = clean_answers(rubric_spec_pinned(review.rubric), data.answers, lambda: criterion_labels(review))
     values = _content(data, answers) | score_fields(review_result(review, answers))
     return _claim(
         actor=actor,
@@ -294,9 +288,7 @@ def review_save(*, actor, review: Review, data: ReviewInput, expected_revision: 
 
 
 def _released_values(review: Review, data: ReviewInput) -> dict:
-    answers = _clean_answers(
-        rubric_spec_pinned(review.rubric), data.answers, lambda: criterion_labels(review)
-    )
+    answers = clean_answers(rubric_spec_pinned(review.rubric), data.answers, lambda: criterion_labels(review))
     content = _content(data, answers)
     problems = _problems(review, answers, content)
     if problems:
@@ -415,7 +407,7 @@ def review_change(*, actor, review: Review, data: ReviewInput, expected_revision
         message=_("Your feedback of %(date)s was changed by %(who)s: %(what)s.")
         % {
             "date": f"{review.interaction.local_date:%Y-%m-%d}",
-            "who": actor.get_full_name() or actor.username,
+            "who": str(actor),
             "what": "; ".join(lines)[:200],
         },
         url=_review_url(review),

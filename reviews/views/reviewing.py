@@ -15,15 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import DomainError
 from core.permissions import Capability, capability_required, user_can
 from scoring import engine
-from scoring.models import AnswerType, Section
-from scoring.selectors import rubric_data_pinned
+from scoring.models import AnswerType
+from scoring.selectors import rubric_data_pinned, rubric_spec_pinned, section_names
 
 from .. import selectors, services
 from ..models import AssignmentStatus, ReviewStatus
-from ..services.reviewing import FEEDBACK_PARTS, ReviewInput, can_edit, review_result
+from ..services.reviewing import FEEDBACK_PARTS, ReviewInput, can_edit, clean_answers, review_result
 
 # Guidance beside each part of the sandwich (DOMAIN.md, "Feedback: the sandwich").
 PART_GUIDANCE = {
@@ -120,8 +120,8 @@ def review_layout(
     data = rubric_data_pinned(review.rubric)
     clean = {k: v for k, v in answers.items() if v not in ("", None)}
     try:
-        result = review_result(review, _engine_answers(data, clean))
-    except (engine.ScoringError, ValueError):
+        result = review_result(review, clean_answers(rubric_spec_pinned(review.rubric), clean))
+    except DomainError:  # an answer the rubric cannot take: show the page without figures
         result = None
     sections = []
     number = 0
@@ -141,17 +141,6 @@ def review_layout(
             )  # fmt: skip
         sections.append(view)
     return sections, result
-
-
-def _engine_answers(data, answers: dict) -> dict:
-    types = {str(c.id): c.answer_type for s in data.sections for c in s.criteria}
-    out = {}
-    for key, value in answers.items():
-        if key not in types:
-            continue
-        value = str(value).strip().lower()
-        out[key] = value if types[key] == AnswerType.YES_NO or value == "na" else int(value)
-    return out
 
 
 def _input(post) -> ReviewInput:
@@ -246,9 +235,7 @@ def review_live(request, pk: int):
                 actor=request.user, review=review, data=data, expected_revision=_revision(request.POST)
             )
             saved_at = timezone.localtime(review.updated_at)
-        except ConflictError as exc:
-            error = exc.message
-        except DomainError as exc:
+        except DomainError as exc:  # a stale revision (ConflictError) or an answer refused
             error = exc.message
     sections, result = review_layout(review, data.answers, data.comments)
     context = _panel_context(review, sections, result, saved_at=saved_at, error=error, live=True)
@@ -274,7 +261,7 @@ def review_submit(request, pk: int):
             messages.success(
                 request,
                 _("Feedback released to %(agent)s (%(total)s).")
-                % {"agent": review.agent.get_full_name() or review.agent.username, "total": review.total},
+                % {"agent": review.agent, "total": review.total},
             )
             if request.POST.get("then") == "next":
                 following = _next_review(request.user, review)
@@ -344,14 +331,6 @@ def review_acknowledge(request, pk: int):
     return redirect("reviews:review_detail", pk=review.pk)
 
 
-def _section_names(reviews) -> dict[str, str]:
-    rubric_ids = {r.rubric_id for r in reviews}
-    return {
-        str(pk): name
-        for pk, name in Section.objects.filter(rubric_id__in=rubric_ids).values_list("pk", "name")
-    }
-
-
 @require_GET
 @capability_required(Capability.FEEDBACK_VIEW_OWN)
 def my_feedback(request):
@@ -361,7 +340,7 @@ def my_feedback(request):
         "reviews/my_feedback.html",
         {
             "reviews": reviews,
-            "names": _section_names(reviews),
+            "names": section_names({r.rubric_id for r in reviews}),
             "unread": sum(1 for r in reviews if r.is_unread),
         },
     )
@@ -379,7 +358,7 @@ def review_list(request):
         "reviews/review_list.html",
         {
             "reviews": reviews,
-            "names": _section_names(reviews),
+            "names": section_names({r.rubric_id for r in reviews}),
             "status": status,
             "statuses": ReviewStatus.choices,
             "is_manager": user_can(request.user, Capability.REVIEW_MANAGE),
