@@ -83,3 +83,16 @@ def test_choosing_in_the_browser_is_for_managers(client, as_user, manager):
     assert "Rubric for new reviews, by channel" in body
     assert f'<option value="{a.pk}" selected>' in body
     assert "No published rubric covers this channel" in body  # e-mail, social, other
+
+
+def test_saving_the_choices_is_all_or_nothing(client, as_user, manager):
+    a = published(manager, "A", channels=("phone",))
+    published(manager, "B")
+    as_user("manager")
+    response = client.post(
+        reverse("scoring:channel_rubrics"),
+        {"channel-phone": str(a.pk), "channel-chat": str(a.pk)},
+        follow=True,
+    )
+    assert "covers the Chat channel" in response.content.decode()
+    assert not ChannelRubric.objects.exists()  # phone was valid but is not saved either
