@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import NamedTuple
 
 from django.db import connection
@@ -194,7 +195,7 @@ class RiskWording:
     """Why a risk pick was chosen, in words. The phrases are translated once per draw, not
     once per item (thousands of items, five look-ups each, cost more than the SQL)."""
 
-    def __init__(self, policy: SamplingPolicy, long_handle: dict[str, float]):
+    def __init__(self, policy: SamplingPolicy, long_handle: dict[str, int]):
         self.policy = policy
         self.long_handle = long_handle
         self.csat = _("CSAT %(n)s")
@@ -258,7 +259,7 @@ class _Draw:
             [self.start, True, self.policy.min_handle_seconds],
         )
 
-    def count(self, cursor, plans) -> dict[str, float]:
+    def count(self, cursor, plans) -> dict[str, int]:
         """Step 1: eligible interactions per agent and stratum; returns the long-handle
         threshold per channel."""
         where, params = self.eligible_where()
@@ -304,8 +305,12 @@ class _Draw:
                         firsts[c] = first
         for plan in plans.values():
             plan.counted = dict(plan.eligible)
-        factor = float(self.policy.risk_long_handle_factor)
-        return {c: handle_sum[c] / handle_n[c] * factor for c in handle_n if handle_n[c]}
+        # "Long" is a handle time above factor × the channel's mean. Handle times are whole
+        # seconds, so that is the same as above the threshold rounded down, worked out exactly:
+        # an integer keeps the comparison cheap in SQL (PostgreSQL would cast every row's
+        # handle time to numeric to compare it with a fraction).
+        factor = Fraction(self.policy.risk_long_handle_factor)
+        return {c: math.floor(factor * handle_sum[c] / handle_n[c]) for c in handle_n if handle_n[c]}
 
     def existing(self, plans) -> None:
         """What earlier draws of this month took: counted against quotas, never drawn again."""
@@ -327,7 +332,7 @@ class _Draw:
             if answered and handle >= self.policy.min_handle_seconds and code in plan.eligible:
                 plan.eligible[code] -= 1
 
-    def risk(self, cursor, plans, long_handle: dict[str, float]) -> None:
+    def risk(self, cursor, plans, long_handle: dict[str, int]) -> None:
         """Step 2: each agent's riskiest interactions, up to the risk share of the quota."""
         policy = self.policy
         wanted = {}

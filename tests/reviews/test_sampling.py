@@ -89,6 +89,20 @@ def test_the_riskiest_interactions_fill_the_risk_share_first(team, reviewers):
     assert items_of(agent).count() == 15
 
 
+def test_long_handle_means_above_the_factor_times_the_channel_mean(team, reviewers):
+    # Handle times 4 × 50, 201 and 202 s: mean 603 / 6 = 100.5, × 2 (the default factor) = 201.
+    # 201 s is not above it; 202 s is, and is the only risky interaction.
+    agent = AgentFactory(username="a1", team=team)
+    day = dt.datetime(2026, 11, 2, 10)
+    for talk in (50, 50, 50, 50, 201):
+        make_interaction(agent, day, "phone", talk_seconds=talk, hold_seconds=0, acw_seconds=0)
+    long = make_interaction(agent, day, "phone", talk_seconds=180, hold_seconds=20, acw_seconds=2)
+    services.sample_draw(month=NOV)
+    risk = items_of(agent).filter(kind=ReasonKind.RISK)
+    assert [(i.interaction_id, i.risk_score) for i in risk] == [(long.pk, 1)]
+    assert risk[0].reason == "Risk: long handle time (3.4 min)"
+
+
 def test_agent_with_too_few_interactions_gets_all_and_is_flagged(team, reviewers):
     agent = AgentFactory(username="few", team=team)
     month_of_work(agent, 8)
