@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Where the throw-away databases and files go (the tests point it at a temporary folder).
+WORK = Path(os.environ.get("BENCH_DIR") or ROOT / "bench")
 sys.path.insert(0, str(ROOT))
 
 
@@ -22,7 +24,7 @@ def django_with_fresh_database(name: str) -> str:
             conn.execute(f"CREATE DATABASE {db}")
         os.environ["DATABASE_URL"] = f"{pg}/{db}"
     else:
-        path = ROOT / "bench" / f".{name}.sqlite3"
+        path = WORK / f".{name}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"

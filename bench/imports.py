@@ -13,7 +13,7 @@ import random
 import time
 from pathlib import Path
 
-from _setup import ROOT, django_with_fresh_database
+from _setup import WORK, django_with_fresh_database
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--rows", type=int, default=100_000)
@@ -29,7 +29,7 @@ from reviews.imports.pipeline import ImportOptions  # noqa: E402
 from reviews.models import Interaction  # noqa: E402
 from reviews.services import import_file_now  # noqa: E402
 
-path = ROOT / "bench" / f".import-{args.rows}.xlsx"
+path = WORK / f".import-{args.rows}.xlsx"
 
 
 def add_dimension(path: Path, ref: str) -> None:

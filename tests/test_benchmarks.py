@@ -1,0 +1,50 @@
+"""The benchmarks under bench/ still run end to end, at a tiny size. Their timings are not
+checked here (shared machines are too noisy); what is checked is that each one completes its
+work and prints its ratios."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def bench_env(tmp_path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("BENCH_POSTGRES_URL", "DATABASE_URL")}
+    env["BENCH_DIR"] = str(tmp_path)
+    database = os.environ.get("DATABASE_URL", "")
+    if database.startswith("postgres"):  # the PostgreSQL pass benchmarks PostgreSQL too
+        env["BENCH_POSTGRES_URL"] = database.rsplit("/", 1)[0]
+    return env
+
+
+def run_bench(script: str, env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        cwd=BENCH, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    vendor = "postgresql" if "BENCH_POSTGRES_URL" in env else "sqlite"
+    assert re.search(f"^database: {vendor}", done.stdout, re.MULTILINE), done.stdout
+    return done.stdout
+
+
+def ratio(output: str, label: str) -> float:
+    match = re.search(rf"^{re.escape(label)}\s+([0-9.]+)", output, re.MULTILINE)
+    assert match, f"{label!r} missing from:\n{output}"
+    return float(match.group(1))
+
+
+def test_sampling_benchmark_draws_and_prints_its_floors(tmp_path):
+    out = run_bench("sampling.py", bench_env(tmp_path), "--rows", "3000", "--agents", "30", "--runs", "1")
+    assert "(450 items)" in out, out  # 30 agents × the minimum of 15
+    assert ratio(out, "ratio draw / baseline:") > 0
+    assert ratio(out, "ratio both floors / baseline:") > 0
+
+
+def test_import_benchmark_imports_and_prints_its_ratio(tmp_path):
+    out = run_bench("imports.py", bench_env(tmp_path), "--rows", "300", "--agents", "10")
+    assert ratio(out, "ratio import / read:") > 0
+    assert (tmp_path / ".import-300.xlsx").exists()
