@@ -191,6 +191,28 @@ def insert_rows(cursor, table: str, columns: list[str], rows: list) -> None:
     cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
+# A drawn item as the draw holds it, before the month, draw and time are added.
+ITEM_COLUMNS = {
+    "interaction_id": "bigint", "agent_id": "bigint", "kind": "varchar(20)",
+    "stratum": "varchar(60)", "reason": "varchar(200)", "risk_score": "integer",
+}  # fmt: skip
+
+
+def load_temp_table(
+    cursor, table: str, columns: dict[str, str], rows: list, *, analyze: bool = False
+) -> None:
+    """Fill a temporary table (created on first use; `columns` maps each name to its SQL type)
+    with `rows` only. With `analyze`, the planner gets statistics for it, so it seeks the index
+    once per row of this table (without them SQLite builds a Bloom filter over the whole month
+    first). Callers empty it when done."""
+    definition = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+    cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({definition})")
+    cursor.execute(f"DELETE FROM {table}")
+    insert_rows(cursor, table, list(columns), rows)
+    if analyze:
+        cursor.execute(f"ANALYZE {table}")
+
+
 class RiskWording:
     """Why a risk pick was chosen, in words. The phrases are translated once per draw, not
     once per item (thousands of items, five look-ups each, cost more than the SQL)."""
@@ -364,10 +386,8 @@ class _Draw:
         # (a few hundred rows each), not ranked by one window over the month's risky rows.
         # Rows sampled already are dropped in Python, so ask for that many more.
         limit = most + max((p.existing for p in plans.values()), default=0)
-        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS qa_draw_agents (agent_id bigint PRIMARY KEY)")
-        cursor.execute("DELETE FROM qa_draw_agents")
-        insert_rows(cursor, "qa_draw_agents", ["agent_id"], [(a,) for a, k in wanted.items() if k])
-        cursor.execute("ANALYZE qa_draw_agents")
+        agents = [(a,) for a, k in wanted.items() if k]
+        load_temp_table(cursor, "qa_draw_agents", {"agent_id": "bigint PRIMARY KEY"}, agents, analyze=True)
         columns = "id, agent_id, channel, local_week, local_hour, handle_seconds, csat, nps, escalated, repeat_contact"
         seek = "local_month = %s AND {t}.answered = %s AND {t}.agent_id = a.agent_id AND {t}.handle_seconds >= %s"
         seek_params = [self.start, True, policy.min_handle_seconds]
@@ -473,20 +493,12 @@ class _Draw:
                 rows.append(
                     (agent_id, channel, week, hour_low, hour_high, code, need, low, min(high, KEYS), *second)
                 )
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS qa_draw_quota (agent_id bigint, channel varchar(20),"
-            " week smallint, hour_low smallint, hour_high smallint, code integer, k integer,"
-            " low1 bigint, high1 bigint, low2 bigint, high2 bigint)"
-        )
-        cursor.execute("DELETE FROM qa_draw_quota")
-        insert_rows(
-            cursor, "qa_draw_quota",
-            ["agent_id", "channel", "week", "hour_low", "hour_high", "code", "k", "low1", "high1", "low2", "high2"],
-            rows,
-        )  # fmt: skip
-        # Statistics for the quota table, so the planner seeks the index once per quota row
-        # (without them SQLite builds a Bloom filter over the whole month first).
-        cursor.execute("ANALYZE qa_draw_quota")
+        quota_columns = {
+            "agent_id": "bigint", "channel": "varchar(20)", "week": "smallint", "hour_low": "smallint",
+            "hour_high": "smallint", "code": "integer", "k": "integer",
+            "low1": "bigint", "high1": "bigint", "low2": "bigint", "high2": "bigint",
+        }  # fmt: skip
+        load_temp_table(cursor, "qa_draw_quota", quota_columns, rows, analyze=True)
         where, params = self.eligible_where()
         cursor.execute(
             "SELECT agent_id, code, id, rn FROM (SELECT q.agent_id, q.code, q.k, i.id, ROW_NUMBER() OVER"
@@ -523,25 +535,19 @@ class _Draw:
 
     def write(self, cursor) -> list[NewItem]:
         before = SampleItem.objects.filter(month=self.start).aggregate(m=Max("pk"))["m"] or 0
-        columns = ["interaction_id", "agent_id", "kind", "stratum", "reason", "risk_score"]
         rows = [(i, a, str(kind), s, r, score) for i, a, kind, s, r, score in self.rows]
         self.rows.clear()
         if connection.vendor == "postgresql":
             insert_rows(
-                cursor, self.items, ["month", "draw_id", "created_at", *columns],
+                cursor, self.items, ["month", "draw_id", "created_at", *ITEM_COLUMNS],
                 [(self.month_value, self.draw_id, self.now, *row) for row in rows],
             )  # fmt: skip
         else:
             # SQLite: the rows go to a temporary table without constraints or indexes, and one
             # INSERT … SELECT adds the month, draw and time: about three times faster than
             # inserting them one by one with their foreign-key checks and indexes.
-            cursor.execute(
-                "CREATE TEMPORARY TABLE IF NOT EXISTS qa_draw_items (interaction_id bigint, agent_id bigint,"
-                " kind varchar(20), stratum varchar(60), reason varchar(200), risk_score integer)"
-            )
-            cursor.execute("DELETE FROM qa_draw_items")
-            insert_rows(cursor, "qa_draw_items", columns, rows)
-            listed = ", ".join(columns)
+            load_temp_table(cursor, "qa_draw_items", ITEM_COLUMNS, rows)
+            listed = ", ".join(ITEM_COLUMNS)
             cursor.execute(
                 f"INSERT INTO {self.items} (month, draw_id, created_at, {listed})"
                 f" SELECT %s, %s, %s, {listed} FROM qa_draw_items",
