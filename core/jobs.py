@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,8 +44,30 @@ def progress_key(kind: str, pk: int) -> str:
 
 def progress_set(kind: str, pk: int, *, done: int, total: int, phase: str = "") -> None:
     """Publish progress outside any transaction, so it is visible while the job's own
-    transaction is still open."""
-    cache.set(progress_key(kind, pk), {"done": done, "total": total, "phase": phase}, PROGRESS_TTL)
+    transaction is still open. It is also the job's heartbeat (see `is_stale`)."""
+    cache.set(
+        progress_key(kind, pk),
+        {"done": done, "total": total, "phase": phase, "at": time.time()},
+        PROGRESS_TTL,
+    )
+
+
+def heartbeat(kind: str, pk: int, phase: str = "") -> None:
+    """A sign of life from a job that has no row count to report yet."""
+    live = progress_get(kind, pk) or {"done": 0, "total": 0}
+    progress_set(kind, pk, done=live["done"], total=live["total"], phase=phase or live.get("phase", ""))
+
+
+def is_stale(kind: str, pk: int, *, since) -> bool:
+    """True when a job claimed at `since` has shown no sign of life for JOB_STALE_SECONDS: its
+    worker was killed, ran out of memory or was redeployed, and the job may be taken again."""
+    limit = settings.JOB_STALE_SECONDS
+    if since is None:
+        return True
+    if time.time() - since.timestamp() < limit:
+        return False
+    live = progress_get(kind, pk)
+    return not live or time.time() - live.get("at", 0) >= limit
 
 
 def progress_get(kind: str, pk: int) -> dict | None:

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from core.models import Role, User
 
-from .imports.pipeline import ImportOptions, check_items, write
+from .imports.fields import FIELDS
+from .imports.pipeline import ImportOptions, import_rows, item_rows
 
 TOPICS = {
     "phone": ["Billing", "Card blocked", "Address change", "Refund", "Delivery"],
@@ -109,10 +110,11 @@ def load_demo_interactions(today: dt.date | None = None):
     """Import the demo interactions through the same pipeline as the API (idempotent)."""
     today = today or timezone.localdate()
     items = demo_items(today, random.Random(42))
-    checked = check_items(items, ImportOptions(mapping={}, source="demo"))
-    if not checked.ok:  # pragma: no cover - the generator makes valid data
+    options = ImportOptions(mapping={f.name: f.name for f in FIELDS}, source="demo")
+    checked, summary = import_rows(item_rows(items), options=options, columns={})
+    if summary is None:  # pragma: no cover - the generator makes valid data
         raise RuntimeError(checked.errors[:3])
-    return write(checked, ImportOptions(mapping={}, source="demo"))
+    return summary
 
 
 STRENGTHS = (

@@ -179,6 +179,7 @@ class ColumnMapping(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
     UPLOADED = "uploaded", _("Uploaded: check the columns")
     CHECKING = "checking", _("Checking rows")
     CHECKED = "checked", _("Checked: ready to import")
@@ -186,6 +187,7 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed: nothing imported")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class ImportJob(models.Model):
@@ -232,7 +234,7 @@ class ImportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+        return self.status in (ImportStatus.READING, ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
     @property
     def percent(self) -> int:

@@ -5,6 +5,17 @@ from celery import shared_task
 from . import services
 
 
+@shared_task(acks_late=True, time_limit=15 * 60, soft_time_limit=14 * 60)
+def import_read(job_id: int) -> None:
+    services.import_job_read(job_id)
+
+
+@shared_task
+def import_files_purge() -> int:
+    """Daily: remove the uploaded files of imports abandoned for IMPORT_FILE_RETENTION_DAYS."""
+    return services.import_files_purge()
+
+
 @shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)
 def import_check(job_id: int) -> None:
     services.import_job_check(job_id)

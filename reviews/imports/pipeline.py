@@ -1,9 +1,18 @@
-"""Check every row, then write them all in one transaction, or nothing."""
+"""Check every row, then write them all in one transaction, or nothing.
+
+Rows stream through in chunks: a file is never held in memory whole. A dry run checks every
+row, profiles every mapped field and compares each chunk with what is stored; an import does
+the same inside one transaction and writes each chunk as it goes, rolling everything back if
+any row turns out to be wrong.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,8 +28,13 @@ from ..models import Interaction, local_parts, sample_key
 from . import fields
 from .files import ImportFileError, Sheet, column_letter, max_rows
 
+logger = logging.getLogger(__name__)
+
 Progress = Callable[[int, int], None]
 MAX_ERRORS_KEPT = 500
+CHUNK = 2000
+EXAMPLES_PER_FIELD = 3
+MAX_EXTRA_CHARS = 2000
 
 # Interaction fields an import writes (and compares to tell "updated" from "unchanged").
 DATA_FIELDS = (
@@ -30,6 +44,8 @@ DATA_FIELDS = (
     "first_contact_resolved", "escalated", "repeat_contact", "csat", "nps", "effort",
     "customer_ref", "transcript", "recording_url", "tags", "extra", "sample_key",
 )  # fmt: skip
+# Derived columns: a change shows under the field it comes from.
+DERIVED = {"local_date", "local_hour", "local_month", "local_week", "handle_seconds", "sample_key"}
 
 
 @dataclass
@@ -38,13 +54,22 @@ class ImportOptions:
     source: str = "default"
     default_channel: str = ""
     date_order: str = "DMY"
-    create_agents_team_id: int | None = None
+    create_agents_team_id: int | None = None  # every unknown agent is created in this team
+    # Per unknown name (AgentDirectory.key): {"user": id} to use an existing agent, or
+    # {"team": id} to create the agent in that team.
+    agents: dict[str, dict] = field(default_factory=dict)
+    encoding: str = ""
 
     def missing_required(self) -> list[str]:
         missing = [f for f in fields.REQUIRED if not self.mapping.get(f)]
         if not self.mapping.get("channel") and not self.default_channel:
             missing.append("channel")
         return missing
+
+    def creates_agent(self, key: str) -> int | None:
+        """The team an unknown agent is to be created in, if any."""
+        choice = self.agents.get(key) or {}
+        return choice.get("team") or (None if choice.get("user") else self.create_agents_team_id)
 
 
 @dataclass
@@ -60,19 +85,82 @@ class RowError:
             "row": self.row,
             "column": self.column,
             "field": self.field,
-            "value": self.value,
+            "value": self.value[:200],
             "message": self.message,
         }
 
 
+PRESENT = object()  # a filled cell of a field that has no numbers to profile
+
+
+@dataclass
+class FieldProfile:
+    """What one mapped field holds over the file: filled, empty, zero; min, median, max."""
+
+    filled: int = 0
+    empty: int = 0
+    zero: int = 0
+    values: Counter = field(default_factory=Counter)  # numbers only
+    low: Any = None
+    high: Any = None
+
+    def add(self, value) -> None:
+        if value is None or value == "":
+            self.empty += 1
+            return
+        self.filled += 1
+        if value is PRESENT:
+            return
+        if isinstance(value, bool):
+            self.values[int(value)] += 1
+            return
+        if isinstance(value, int | float):
+            if value == 0:
+                self.zero += 1
+            self.values[value] += 1
+            return
+        if isinstance(value, dt.datetime):
+            self.low = value if self.low is None or value < self.low else self.low
+            self.high = value if self.high is None or value > self.high else self.high
+
+    def median(self):
+        total = sum(self.values.values())
+        if not total:
+            return None
+        seen = 0
+        for value in sorted(self.values):
+            seen += self.values[value]
+            if seen * 2 >= total:
+                return value
+        return None  # pragma: no cover
+
+    def as_dict(self) -> dict:
+        data = {"filled": self.filled, "empty": self.empty, "zero": self.zero}
+        if self.values:
+            data.update(low=min(self.values), median=self.median(), high=max(self.values))
+        elif self.low is not None:
+            data.update(
+                low=timezone.localtime(self.low).strftime("%Y-%m-%d %H:%M"),
+                high=timezone.localtime(self.high).strftime("%Y-%m-%d %H:%M"),
+            )
+        return data
+
+
 @dataclass
 class Checked:
-    records: list[dict[str, Any]] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)  # kept only when asked for
+    first: list[dict[str, Any]] = field(default_factory=list)  # the first valid rows, to show
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     rows_read: int = 0
-    unknown_agents: dict[str, list] = field(default_factory=dict)  # name -> rows
-    new_agents: dict[str, str] = field(default_factory=dict)  # lower-case name -> name as first written
+    valid_rows: int = 0
+    # Names no agent has and no choice covers: name as first written -> rows.
+    unknown_agents: dict[str, list] = field(default_factory=dict)
+    new_agents: dict[str, str] = field(default_factory=dict)  # key -> name as first written
+    profile: dict[str, FieldProfile] = field(default_factory=dict)
+    handle_under: int = 0  # rows whose handle time is under the sampling minimum
+    outcome: Counter = field(default_factory=Counter)  # create / update / unchanged
+    changes: dict[str, dict] = field(default_factory=dict)  # field -> {"count", "examples"}
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
@@ -103,10 +191,12 @@ class AgentDirectory:
         for pk, username, email, first, last in User.objects.filter(role=Role.AGENT).values_list(
             "pk", "username", "email", "first_name", "last_name"
         ):
-            for key in {username, email, f"{first} {last}"}:
-                key = self.key(key)
-                if key:
-                    self.by_key[key] = pk if self.by_key.get(key, pk) == pk else None
+            self.add(pk, username, email, f"{first} {last}")
+
+    def add(self, pk: int, *names: str) -> None:
+        for key in {self.key(n) for n in names}:
+            if key:
+                self.by_key[key] = pk if self.by_key.get(key, pk) == pk else None
 
     @staticmethod
     def key(text) -> str:
@@ -127,175 +217,303 @@ def _json_safe(value):
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     if isinstance(value, Decimal):
-        return str(value)
-    return value
+        return str(value) if value.is_finite() else None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or infinity; PostgreSQL refuses them
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
 
 
-def check_rows(
-    rows: Iterable[tuple[int | str, dict[str, Any], dict[str, Any]]],
-    *,
-    options: ImportOptions,
-    columns: dict[str, str],
-    total: int = 0,
-    progress: Progress | None = None,
-) -> Checked:
-    """Check raw rows: (row reference, {field: raw value}, {other column: value}).
+class RowChecker:
+    """Checks one row at a time and keeps what the whole file needs (ids seen, the profile)."""
 
-    `columns` names each field's column for messages. Every problem is collected; nothing is
-    written.
-    """
-    checked = Checked()
-    directory = AgentDirectory()
-    seen: dict[str, int | str] = {}
+    def __init__(self, checked: Checked, options: ImportOptions, columns: dict[str, str]):
+        self.checked = checked
+        self.options = options
+        self.columns = columns
+        self.directory = AgentDirectory()
+        for key, choice in options.agents.items():
+            if choice.get("user"):
+                self.directory.by_key[key] = int(choice["user"])
+        self.seen: dict[str, int | str] = {}
+        self.profiled = [n for n in options.mapping if n in fields.FIELDS_BY_NAME]
+        for name in self.profiled:
+            checked.profile.setdefault(name, FieldProfile())
+        self.min_handle = 0
+        # A plain number in a column headed "(min)" or "ms" is in minutes or milliseconds.
+        self.units = {
+            name: fields.duration_unit(header)
+            for name, header in options.mapping.items()
+            if name in fields.FIELDS_BY_NAME and fields.FIELDS_BY_NAME[name].kind == "duration"
+        }
 
-    for ref, raw, extra in rows:
-        checked.rows_read += 1
-        if progress and checked.rows_read % 2000 == 0:
-            progress(checked.rows_read, total)
-        record: dict[str, Any] = {}
-        row_ok = True
-
-        def problem(name: str, value, message: str, ref=ref) -> None:
-            nonlocal row_ok
-            row_ok = False
-            checked.add_error(
-                RowError(ref, columns.get(name, name), name, "" if value is None else str(value), message)
+    def check(self, ref, raw: dict[str, Any], extra: dict[str, Any]) -> dict | None:
+        self.checked.rows_read += 1
+        self.row_ok = True
+        self.ref = ref
+        self.raw = raw
+        try:
+            record = self._check(ref, raw, extra)
+        except Exception as exc:  # a value nobody foresaw: a row error, never a crashed job
+            logger.exception("import row %s could not be checked", ref)
+            self.problem(
+                "", "", _("This row could not be read (%(error)s).") % {"error": exc.__class__.__name__}
             )
+            return None
+        return record if self.row_ok else None
 
-        def parse(name: str, parser, *args, raw=raw):
-            value = raw.get(name)
-            try:
-                return parser(value, *args)
-            except fields.ValueProblem as exc:
-                problem(name, value, str(exc))
-                return None
+    def problem(self, name: str, value, message: str) -> None:
+        self.row_ok = False
+        text = "" if value is None else str(value)
+        self.checked.add_error(RowError(self.ref, self.columns.get(name, name), name, text, message))
 
-        source_id = parse("source_id", fields.clean_text, 100)
-        if not source_id and row_ok:
-            problem("source_id", "", _("The interaction id is missing."))
-        elif source_id in seen:
-            problem(
-                "source_id", source_id, _("The same id appears in row %(row)s.") % {"row": seen[source_id]}
+    def parse(self, name: str, parser, *args):
+        value = self.raw.get(name)
+        try:
+            return parser(value, *args)
+        except fields.ValueProblem as exc:
+            self.problem(name, value, str(exc))
+            return None
+
+    def _check(self, ref, raw, extra) -> dict:
+        options = self.options
+        record: dict[str, Any] = {}
+        profile = self.checked.profile
+
+        source_id = self.parse("source_id", fields.clean_text, 100)
+        if not source_id and self.row_ok:
+            self.problem("source_id", "", _("The interaction id is missing."))
+        elif source_id in self.seen:
+            self.problem(
+                "source_id",
+                source_id,
+                _("The same id appears in row %(row)s.") % {"row": self.seen[source_id]},
             )
         elif source_id:
-            seen[source_id] = ref
+            self.seen[source_id] = ref
 
-        agent_name = raw.get("agent")
-        if fields.is_blank(agent_name):
-            problem("agent", "", _("The agent is missing."))
-        else:
-            try:
-                agent_id = directory.find(agent_name)
-                if agent_id is None:
-                    problem(
-                        "agent",
-                        agent_name,
-                        _("More than one agent is called “%(name)s”: use the username or e-mail.")
-                        % {"name": agent_name},
-                    )
-                record["agent_id"] = agent_id
-            except KeyError:
-                name = " ".join(str(agent_name).split())
-                if options.create_agents_team_id:
-                    # One new agent per name, however its case and spacing vary.
-                    record["agent_new"] = checked.new_agents.setdefault(AgentDirectory.key(name), name)
-                else:
-                    problem(
-                        "agent",
-                        agent_name,
-                        _("No agent “%(name)s” (checked usernames, e-mails and full names).")
-                        % {"name": name},
-                    )
-                checked.unknown_agents.setdefault(
-                    checked.new_agents.get(AgentDirectory.key(name), name), []
-                ).append(ref)
+        self._agent(raw.get("agent"), record)
 
-        channel = parse("channel", fields.parse_channel) or options.default_channel
-        if not channel and row_ok and fields.is_blank(raw.get("channel")):
-            problem("channel", "", _("The channel is missing."))
+        channel = self.parse("channel", fields.parse_channel) or options.default_channel
+        if not channel and self.row_ok and fields.is_blank(raw.get("channel")):
+            self.problem("channel", "", _("The channel is missing."))
         record["channel"] = channel
 
-        started = parse("started_at", fields.parse_datetime, options.date_order)
-        day = parse("start_date", fields.parse_datetime, options.date_order) if "start_date" in raw else None
-        if isinstance(day, dt.datetime):
-            day = day.date()
-        if isinstance(started, dt.datetime) and day is None:
-            record["started_at"] = _aware(started)
-        elif isinstance(started, dt.time | dt.datetime) and isinstance(day, dt.date):
-            clock = started.timetz() if isinstance(started, dt.datetime) else started
-            record["started_at"] = _aware(dt.datetime.combine(day, clock.replace(tzinfo=None)))
-        elif isinstance(started, dt.date) and not isinstance(started, dt.datetime):
-            problem(
-                "started_at",
-                raw.get("started_at"),
-                _("Only a date, no time of day: map a time column too, or a column with both."),
-            )
-        elif isinstance(started, dt.time):
-            problem(
-                "started_at",
-                raw.get("started_at"),
-                _("Only a time of day, no date: map the date column too."),
-            )
-        elif started is None and raw.get("started_at") in (None, ""):
-            problem("started_at", "", _("The start date and time are missing."))
-        if "started_at" in record:
-            record.update(local_parts(record["started_at"]))
+        self._started(raw, record)
 
-        answered = parse("answered", fields.parse_bool) if "answered" in raw else None
+        answered = self.parse("answered", fields.parse_bool) if "answered" in raw else None
         if answered is None and "abandoned" in raw:
-            abandoned = parse("abandoned", fields.parse_bool)
+            abandoned = self.parse("abandoned", fields.parse_bool)
             answered = None if abandoned is None else not abandoned
         record["answered"] = True if answered is None else answered
 
-        for name in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds"):
-            value = parse(name, fields.parse_duration)
+        for name in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds", "handle_total"):
+            value = self.parse(name, fields.parse_duration, self.units.get(name, 1))
+            if name in profile:
+                profile[name].add(value)
             record[name] = value if value is not None or name == "wait_seconds" else 0
+        handle = record.pop("handle_total")
+        if handle and "talk_seconds" not in raw:
+            # Only the total is known: what is not hold or wrap-up counts as talk.
+            record["talk_seconds"] = max(0, handle - record["hold_seconds"] - record["acw_seconds"])
         record["handle_seconds"] = record["talk_seconds"] + record["hold_seconds"] + record["acw_seconds"]
+        if record["handle_seconds"] < self.min_handle:
+            self.checked.handle_under += 1
         for name in ("resolved", "first_contact_resolved"):
-            record[name] = parse(name, fields.parse_bool)
+            record[name] = self.parse(name, fields.parse_bool)
+            if name in profile:
+                profile[name].add(record[name])
         if record["first_contact_resolved"]:
             if record["resolved"] is False:
-                problem(
+                self.problem(
                     "first_contact_resolved",
                     raw.get("first_contact_resolved"),
                     _("Marked resolved on first contact but not resolved."),
                 )
             record["resolved"] = True
         for name in ("escalated", "repeat_contact"):
-            record[name] = bool(parse(name, fields.parse_bool))
+            value = self.parse(name, fields.parse_bool)
+            if name in profile:
+                profile[name].add(value)
+            record[name] = bool(value)
         for name in ("csat", "nps", "effort"):
             spec = fields.FIELDS_BY_NAME[name]
-            record[name] = parse(name, fields.parse_int_scale, spec.low, spec.high)
-        record["queue"] = parse("queue", fields.clean_text, 100) or ""
-        record["customer_ref"] = parse("customer_ref", fields.clean_text, 100) or ""
-        record["transcript"] = parse("transcript", fields.clean_text) or ""
-        url = parse("recording_url", fields.clean_text, 500) or ""
+            record[name] = self.parse(name, fields.parse_int_scale, spec.low, spec.high)
+            if name in profile:
+                profile[name].add(record[name])
+        for name in ("queue", "customer_ref", "transcript"):
+            record[name] = self.parse(name, fields.clean_text, fields.FIELDS_BY_NAME[name].max_length) or ""
+            if name in profile:
+                profile[name].add(PRESENT if record[name] else None)
+        url = self.parse("recording_url", fields.clean_text, 500) or ""
         if url and not url.startswith(("http://", "https://")):
-            problem("recording_url", url, _("A recording link must start with http:// or https://."))
+            self.problem("recording_url", url, _("A recording link must start with http:// or https://."))
         record["recording_url"] = url
-        record["tags"] = fields.parse_tags(raw.get("tags"))
-        record["extra"] = {k: _json_safe(v) for k, v in extra.items() if not fields.is_blank(v)}
+        record["tags"] = self.parse("tags", fields.parse_tags) or []
+        record["extra"] = self._extra(extra)
+        for name in ("source_id", "agent", "channel", "answered", "abandoned", "recording_url", "tags"):
+            if name in profile:
+                profile[name].add(None if fields.is_blank(raw.get(name)) else PRESENT)
 
-        if row_ok:
-            record["source"] = options.source
-            record["source_id"] = source_id
-            record["sample_key"] = sample_key(options.source, source_id)
-            checked.records.append(record)
+        record["source"] = options.source
+        record["source_id"] = source_id
+        record["sample_key"] = sample_key(options.source, source_id or "")
+        return record
+
+    def _agent(self, agent_name, record: dict) -> None:
+        if fields.is_blank(agent_name):
+            self.problem("agent", "", _("The agent is missing."))
+            return
+        if not isinstance(agent_name, str | int | float):
+            self.problem("agent", agent_name, _("The agent must be a name, username or e-mail."))
+            return
+        name = " ".join(fields.clean_text(agent_name).split())
+        if len(name) > 150:
+            self.problem("agent", name[:60] + "…", _("Longer than %(n)s characters.") % {"n": 150})
+            return
+        key = AgentDirectory.key(name)
+        try:
+            agent_id = self.directory.find(name)
+        except KeyError:
+            if self.options.creates_agent(key):
+                # One new agent per name, however its case and spacing vary.
+                record["agent_new"] = self.checked.new_agents.setdefault(key, name)
+            else:
+                self.checked.unknown_agents.setdefault(name, []).append(self.ref)
+                self.problem(
+                    "agent",
+                    name,
+                    _("No agent “%(name)s” (checked usernames, e-mails and full names).") % {"name": name},
+                )
+            return
+        if agent_id is None:
+            self.problem(
+                "agent",
+                name,
+                _("More than one agent is called “%(name)s”: use the username or e-mail.") % {"name": name},
+            )
+        record["agent_id"] = agent_id
+
+    def _started(self, raw: dict, record: dict) -> None:
+        order = self.options.date_order
+        started = self.parse("started_at", fields.parse_datetime, order)
+        day = self.parse("start_date", fields.parse_datetime, order) if "start_date" in raw else None
+        if "start_date" in self.checked.profile:
+            self.checked.profile["start_date"].add(None if day is None else PRESENT)
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        if isinstance(day, dt.time):
+            self.problem("start_date", raw.get("start_date"), _("A time of day, not a date."))
+            day = None
+        when = None
+        if isinstance(started, dt.datetime) and day is None:
+            when = started
+        elif isinstance(started, dt.time | dt.datetime) and isinstance(day, dt.date):
+            clock = started.timetz() if isinstance(started, dt.datetime) else started
+            when = dt.datetime.combine(day, clock.replace(tzinfo=None))
+        elif isinstance(started, dt.date) and not isinstance(started, dt.datetime):
+            self.problem(
+                "started_at",
+                raw.get("started_at"),
+                _("Only a date, no time of day: map a time column too, or a column with both."),
+            )
+        elif isinstance(started, dt.time):
+            self.problem(
+                "started_at",
+                raw.get("started_at"),
+                _("Only a time of day, no date: map the date column too."),
+            )
+        elif started is None and fields.is_blank(raw.get("started_at")):
+            self.problem("started_at", "", _("The start date and time are missing."))
+        if when is None:
+            return
+        if not fields.YEARS[0] <= when.year <= fields.YEARS[1]:
+            self.problem(
+                "started_at",
+                raw.get("started_at"),
+                _("The year %(year)s is outside %(low)s–%(high)s: check the column and the date order.")
+                % {"year": when.year, "low": fields.YEARS[0], "high": fields.YEARS[1]},
+            )
+            return
+        record["started_at"] = _aware(when)
+        record.update(local_parts(record["started_at"]))
+        if "started_at" in self.checked.profile:
+            self.checked.profile["started_at"].add(record["started_at"])
+
+    def _extra(self, extra: dict) -> dict:
+        kept = {}
+        for key, value in extra.items():
+            if fields.is_blank(value):
+                continue
+            value = _json_safe(value)
+            if isinstance(value, str) and len(value) > MAX_EXTRA_CHARS:
+                self.problem(
+                    str(key),
+                    value[:60] + "…",
+                    _("Longer than %(n)s characters (a further column, kept as extra data).")
+                    % {"n": MAX_EXTRA_CHARS},
+                )
+            kept[str(key)[:200]] = value
+        return kept
+
+
+def scan(
+    rows: Iterable[tuple[int | str, dict[str, Any], dict[str, Any]]],
+    *,
+    options: ImportOptions,
+    columns: dict[str, str],
+    sink: Callable[[list[dict]], None] | None = None,
+    total: int = 0,
+    progress: Progress | None = None,
+    min_handle_seconds: int = 0,
+    keep: bool = False,
+    checked: Checked | None = None,
+) -> Checked:
+    """Check raw rows: (row reference, {field: raw value}, {other column: value}).
+
+    Valid records go to `sink` in chunks (and are kept in `records` when `keep`); every
+    problem is collected. `columns` names each field's column for messages.
+    """
+    checked = checked if checked is not None else Checked()
+    checker = RowChecker(checked, options, columns)
+    checker.min_handle = min_handle_seconds
+    chunk: list[dict] = []
+    for ref, raw, extra in rows:
+        record = checker.check(ref, raw, extra)
+        if record is not None:
+            checked.valid_rows += 1
+            chunk.append(record)
+            if len(checked.first) < 8:
+                checked.first.append(record)
+        if len(chunk) >= CHUNK:
+            _flush(checked, chunk, sink, keep)
+            chunk = []
+        if progress and checked.rows_read % CHUNK == 0:
+            progress(checked.rows_read, total)
+    _flush(checked, chunk, sink, keep)
     if progress:
-        progress(checked.rows_read, total)
+        progress(checked.rows_read, max(total, checked.rows_read))
     return checked
 
 
-def check_sheet(
-    sheet: Sheet, options: ImportOptions, *, total: int = 0, progress: Progress | None = None
-) -> Checked:
-    """Check every row of an opened sheet with the field -> header mapping in `options`."""
-    index = {header: i for i, header in reversed(list(enumerate(sheet.headers))) if header}
-    positions = {name: index[h] for name, h in options.mapping.items() if h in index}
+def _flush(checked: Checked, chunk: list[dict], sink, keep: bool) -> None:
+    if not chunk:
+        return
+    if sink is not None:
+        sink(chunk)
+    if keep:
+        checked.records.extend(chunk)
+
+
+def sheet_rows(sheet: Sheet, mapping: dict[str, str]) -> tuple[Iterator, dict[str, str]]:
+    """The sheet's non-blank rows as (row number, {field: value}, {other header: value}), and
+    each mapped field's column ("C · Agent") for messages."""
+    index = {header: i for i, header in enumerate(sheet.headers)}
+    positions = {name: index[h] for name, h in mapping.items() if h in index}
     columns = {name: f"{column_letter(i)} · {sheet.headers[i]}" for name, i in positions.items()}
     mapped = set(positions.values())
-    extras = [(i, h) for i, h in enumerate(sheet.headers) if h and i not in mapped]
-
+    extras = [(i, h) for i, h in enumerate(sheet.headers) if i not in mapped]
     limit = max_rows()
 
     def rows():
@@ -305,88 +523,245 @@ def check_sheet(
                     _("The file has more than %(limit)s rows; split it and import the parts.")
                     % {"limit": limit}
                 )
-            if not any(v not in (None, "") for v in values):
+            if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
                 continue  # blank lines are common at the end of exports
             width = len(values)
             raw = {name: values[i] if i < width else None for name, i in positions.items()}
             extra = {h: values[i] for i, h in extras if i < width}
+            if width > len(sheet.headers) and any(v not in (None, "") for v in values[len(sheet.headers) :]):
+                extra.update(
+                    {
+                        _("Column %(letter)s") % {"letter": column_letter(i)}: values[i]
+                        for i in range(len(sheet.headers), width)
+                        if values[i] not in (None, "")
+                    }
+                )
             yield number, raw, extra
 
-    return check_rows(rows(), options=options, columns=columns, total=total, progress=progress)
+    return rows(), columns
 
 
-def check_items(items: list[dict], options: ImportOptions) -> Checked:
-    """Check API items: field names as keys; unknown keys are kept as extra data."""
+def item_rows(items: list) -> Iterator:
+    """API items as rows: field names as keys; unknown keys (and "extra") kept as extra data."""
     known = {f.name for f in fields.FIELDS}
-    rows = (
-        (
-            index,
-            {k: v for k, v in item.items() if k in known},
-            {k: v for k, v in item.items() if k not in known and k != "extra"}
-            | dict(item.get("extra") or {}),
-        )
-        for index, item in enumerate(items)
-    )
-    return check_rows(rows, options=options, columns={}, total=len(items))
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            yield index, {"source_id": None, "agent": None, "started_at": None, "_not_object": item}, {}
+            continue
+        extra = item.get("extra")
+        further = {k: v for k, v in item.items() if k not in known and k != "extra"}
+        if isinstance(extra, dict):
+            further |= extra
+        elif extra not in (None, ""):
+            further["extra"] = extra
+        yield index, {k: v for k, v in item.items() if k in known}, further
 
 
-def classify(checked: Checked, *, source: str) -> dict[str, str]:
-    """source_id -> "create" | "update" | "unchanged", comparing with what is stored."""
-    outcome: dict[str, str] = {}
-    by_id = {r["source_id"]: r for r in checked.records}
-    ids = list(by_id)
+# -- comparing with what is stored, and writing ---------------------------------------------------
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def classify(checked: Checked, chunk: list[dict], *, source: str) -> dict[str, str]:
+    """source_id -> "create" | "update" | "unchanged" for one chunk, comparing with what is
+    stored; counts and a few examples of each changed field go into `checked`."""
     compare = [f for f in DATA_FIELDS if f != "agent_id"] + ["agent_id"]
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        for stored in Interaction.objects.filter(source=source, source_id__in=chunk).values(
-            "source_id", *compare
-        ):
-            record = by_id[stored["source_id"]]
-            same = "agent_new" not in record and all(stored[f] == record.get(f) for f in compare)
-            outcome[stored["source_id"]] = "unchanged" if same else "update"
-    for source_id in ids:
+    by_id = {r["source_id"]: r for r in chunk}
+    outcome = {}
+    stored_rows = Interaction.objects.filter(source=source, source_id__in=list(by_id)).values(
+        "source_id", *compare
+    )
+    for stored in stored_rows:
+        record = by_id[stored["source_id"]]
+        changed = [f for f in compare if f not in DERIVED and stored[f] != record.get(f)]
+        if "agent_new" in record:
+            changed.append("agent_id")
+        outcome[stored["source_id"]] = "update" if changed else "unchanged"
+        for name in changed:
+            entry = checked.changes.setdefault(name, {"count": 0, "examples": []})
+            entry["count"] += 1
+            if len(entry["examples"]) < EXAMPLES_PER_FIELD:
+                after = (
+                    record.get("agent_new")
+                    if name == "agent_id" and "agent_new" in record
+                    else record.get(name)
+                )
+                entry["examples"].append(
+                    {"id": stored["source_id"], "before": _display(stored[name]), "after": _display(after)}
+                )
+    for source_id in by_id:
         outcome.setdefault(source_id, "create")
+    checked.outcome.update(outcome.values())
+    if "agent_id" in checked.changes:
+        _agent_names(checked.changes["agent_id"]["examples"])
     return outcome
 
 
-def write(checked: Checked, options: ImportOptions, *, progress: Progress | None = None) -> Summary:
-    """Write checked records in one transaction: new ones created, changed ones updated."""
-    if not checked.ok:
-        raise ValueError("refusing to write an import with errors")
-    outcome = classify(checked, source=options.source)
-    summary = Summary(
-        created=sum(1 for v in outcome.values() if v == "create"),
-        updated=sum(1 for v in outcome.values() if v == "update"),
-        unchanged=sum(1 for v in outcome.values() if v == "unchanged"),
+def _agent_names(examples: list[dict]) -> None:
+    ids = {int(e[k]) for e in examples for k in ("before", "after") if str(e[k]).isdigit()}
+    names = {str(u.pk): u.username for u in User.objects.filter(pk__in=ids)}
+    for example in examples:
+        for key in ("before", "after"):
+            example[key] = names.get(example[key], example[key])
+
+
+class Writer:
+    """Upserts chunks: INSERT … ON CONFLICT (source, source_id) DO UPDATE. Raw SQL because
+    building 100,000 model instances costs more than the writing itself; values still go
+    through each field's own database preparation. Unknown agents chosen for creation are
+    created the first time a row of theirs is written (inside the import's transaction)."""
+
+    def __init__(self, checked: Checked, options: ImportOptions, *, actor=None):
+        self.checked = checked
+        self.options = options
+        self.actor = actor
+        self.sql, self.prepare = _upsert_statement()
+        self.now = timezone.now()
+        self.summary = Summary()
+        self.agents: dict[str, int] = {}
+        self.usernames: set[str] | None = None
+
+    def __call__(self, chunk: list[dict]) -> None:
+        outcome = classify(self.checked, chunk, source=self.options.source)
+        if not self.checked.ok:
+            return  # the transaction will be rolled back: keep checking, stop writing
+        rows = []
+        for record in chunk:
+            what = outcome[record["source_id"]]
+            if what == "unchanged":
+                self.summary.unchanged += 1
+                continue
+            if what == "create":
+                self.summary.created += 1
+            else:
+                self.summary.updated += 1
+            if "agent_new" in record:
+                record = {**record, "agent_id": self.agent_for(record["agent_new"])}
+            rows.append(self.prepare(record, self.now))
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, rows)
+
+    def agent_for(self, name: str) -> int:
+        key = AgentDirectory.key(name)
+        if key not in self.agents:
+            self.agents[key] = self.create_agent(name, self.options.creates_agent(key)).pk
+            self.summary.agents_created += 1
+        return self.agents[key]
+
+    def create_agent(self, name: str, team_id: int) -> User:
+        from core.services import audit_record
+
+        if self.usernames is None:
+            self.usernames = {u.lower() for u in User.objects.values_list("username", flat=True)}
+        email = name if "@" in name else ""
+        base = (slugify(name.split("@")[0]) or "agent")[:140]
+        username, n = base, 1
+        while username.lower() in self.usernames:
+            n += 1
+            username = f"{base}{n}"
+        self.usernames.add(username.lower())
+        first, _sep, last = ("" if email else name).partition(" ")
+        team = Team.objects.get(pk=team_id)
+        user = User(
+            username=username,
+            email=email[:254],
+            first_name=first[:150],
+            last_name=last.strip()[:150],
+            role=Role.AGENT,
+            team=team,
+        )
+        user.set_unusable_password()
+        user.save()
+        audit_record(
+            actor=self.actor,
+            action="user.created_by_import",
+            target=user,
+            summary=_("Created agent %(username)s (“%(name)s”) in %(team)s for an import.")
+            % {"username": username, "name": name, "team": team.name},
+            data={"name": name, "team": team.pk, "source": self.options.source},
+        )
+        return user
+
+
+class Rollback(Exception):
+    """Raised inside the import's transaction when a row is wrong: nothing is kept."""
+
+
+def import_rows(
+    rows: Iterable,
+    *,
+    options: ImportOptions,
+    columns: dict[str, str],
+    actor=None,
+    total: int = 0,
+    progress: Progress | None = None,
+    min_handle_seconds: int = 0,
+) -> tuple[Checked, Summary | None]:
+    """Check and write every row in one transaction; any problem rolls all of it back and
+    the summary is None."""
+    checked = Checked()
+    writer = Writer(checked, options, actor=actor)
+    try:
+        with transaction.atomic():
+            scan(
+                rows,
+                checked=checked,
+                options=options,
+                columns=columns,
+                sink=writer,
+                total=total,
+                progress=progress,
+            )
+            if not checked.ok:
+                raise Rollback
+    except Rollback:
+        return checked, None
+    return checked, writer.summary
+
+
+def check_only(
+    rows: Iterable,
+    *,
+    options: ImportOptions,
+    columns: dict[str, str],
+    total: int = 0,
+    progress: Progress | None = None,
+    min_handle_seconds: int = 0,
+) -> Checked:
+    """The dry run: every row checked and compared with what is stored; nothing written."""
+    checked = Checked()
+
+    def sink(chunk: list[dict]) -> None:
+        classify(checked, chunk, source=options.source)
+
+    return scan(
+        rows,
+        checked=checked,
+        options=options,
+        columns=columns,
+        sink=sink,
+        total=total,
+        progress=progress,
+        min_handle_seconds=min_handle_seconds,
     )
-    todo = [r for r in checked.records if outcome[r["source_id"]] != "unchanged"]
-    with transaction.atomic():
-        new_agents = _create_agents(checked, options)
-        summary.agents_created = len(new_agents)
-        sql, prepare = _upsert_statement()
-        now = timezone.now()
-        batch = 5000
-        with connection.cursor() as cursor:
-            for start in range(0, len(todo), batch):
-                rows = []
-                for record in todo[start : start + batch]:
-                    if "agent_new" in record:
-                        record = {**record, "agent_id": new_agents[record["agent_new"]]}
-                    rows.append(prepare(record, now))
-                cursor.executemany(sql, rows)
-                if progress:
-                    progress(min(start + batch, len(todo)), len(todo))
-    return summary
 
 
 def _upsert_statement():
-    """INSERT … ON CONFLICT (source, source_id) DO UPDATE, and a function that turns a record
-    into its parameters. Raw SQL because building 100,000 model instances costs more than the
-    writing itself; values still go through each field's own database preparation."""
+    """The upsert, and a function that turns a record into its parameters."""
     columns = ["source", "source_id", *DATA_FIELDS, "created_at", "updated_at"]
-    fields = {f.attname: f for f in Interaction._meta.concrete_fields}
+    model_fields = {f.attname: f for f in Interaction._meta.concrete_fields}
     quote = connection.ops.quote_name
-    updates = [c for c in (*DATA_FIELDS, "updated_at")]
+    updates = [*DATA_FIELDS, "updated_at"]
     sql = (
         f"INSERT INTO {quote(Interaction._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
@@ -394,48 +769,15 @@ def _upsert_statement():
         + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in updates)
     )
     plain = (int, bool, str, type(None))
-    preparers = []
-    for column in columns:
-        field = fields[column]
-        preparers.append((column, None if column in ("source", "source_id") else field))
+    preparers = [(c, None if c in ("source", "source_id") else model_fields[c]) for c in columns]
 
     def prepare(record: dict, now) -> list:
         values = []
-        for column, field in preparers:
+        for column, model_field in preparers:
             value = now if column in ("created_at", "updated_at") else record[column]
-            if field is not None and not isinstance(value, plain):
-                value = field.get_db_prep_save(value, connection)
+            if model_field is not None and not isinstance(value, plain):
+                value = model_field.get_db_prep_save(value, connection)
             values.append(value)
         return values
 
     return sql, prepare
-
-
-def _create_agents(checked: Checked, options: ImportOptions) -> dict[str, int]:
-    names = sorted({r["agent_new"] for r in checked.records if "agent_new" in r})
-    if not names:
-        return {}
-    team = Team.objects.get(pk=options.create_agents_team_id)
-    taken = set(User.objects.values_list("username", flat=True))
-    created = {}
-    for name in names:
-        email = name if "@" in name else ""
-        base = slugify(name.split("@")[0]) or "agent"
-        username, n = base, 1
-        while username in taken:
-            n += 1
-            username = f"{base}{n}"
-        taken.add(username)
-        first, _sep, last = ("" if email else name).partition(" ")
-        user = User(
-            username=username,
-            email=email,
-            first_name=first[:150],
-            last_name=last[:150],
-            role=Role.AGENT,
-            team=team,
-        )
-        user.set_unusable_password()
-        user.save()
-        created[name] = user.pk
-    return created
