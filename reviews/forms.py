@@ -1,14 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Channel, Team
+from core.models import Channel, Role, Team, User
 
 from .imports.fields import FIELDS
+from .imports.files import ENCODINGS
+from .imports.pipeline import AgentDirectory
 from .models import ColumnMapping
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv,.txt,.tsv"}),
+    )
     mapping_name = forms.ModelChoiceField(
         label=_("Saved column mapping"),
         queryset=ColumnMapping.objects.all(),
@@ -47,7 +52,7 @@ class ImportMappingForm(forms.Form):
     )
     save_as = forms.CharField(label=_("Save this mapping as"), max_length=100, required=False)
 
-    def __init__(self, *args, headers: list[str], **kwargs):
+    def __init__(self, *args, headers: list[str], unknown_agents: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("— not in this file —"))] + [(h, h) for h in headers if h]
         for spec in FIELDS:
@@ -55,6 +60,41 @@ class ImportMappingForm(forms.Form):
                 label=spec.label, choices=choices, required=False
             )
             self.fields[f"map_{spec.name}"].required_field = spec.required
+        # One choice per agent name the file has and nobody is called: an existing agent, or a
+        # new one in a team.
+        self.unknown_agents = list(unknown_agents)
+        if self.unknown_agents:
+            teams = [
+                (f"team:{t.pk}", _("New agent in %(team)s") % {"team": t.name}) for t in Team.objects.all()
+            ]
+            agents = [
+                (f"user:{u.pk}", f"{u} ({u.username})")
+                for u in User.objects.filter(role=Role.AGENT, is_active=True).order_by(
+                    "first_name", "last_name"
+                )
+            ]
+            agent_choices = [
+                ("", _("— leave as an error —")),
+                (_("Create"), teams),
+                (_("Same person as"), agents),
+            ]
+            for index, name in enumerate(self.unknown_agents):
+                self.fields[f"agent_{index}"] = forms.ChoiceField(
+                    label=name, choices=agent_choices, required=False
+                )
+
+    def agent_fields(self):
+        return [self[f"agent_{i}"] for i in range(len(self.unknown_agents))]
+
+    def agents(self) -> dict[str, dict]:
+        """{name key: {"user": id} | {"team": id}} for the names given a choice."""
+        chosen = {}
+        for index, name in enumerate(self.unknown_agents):
+            value = self.cleaned_data.get(f"agent_{index}") or ""
+            kind, _sep, pk = value.partition(":")
+            if kind in ("user", "team") and pk.isdigit():
+                chosen[AgentDirectory.key(name)] = {kind: int(pk)}
+        return chosen
 
     def mapping_fields(self):
         return [self[f"map_{spec.name}"] for spec in FIELDS]
@@ -73,12 +113,19 @@ class ImportMappingForm(forms.Form):
             "default_channel": self.cleaned_data.get("default_channel") or "",
             "date_order": self.cleaned_data["date_order"],
             "create_agents_team_id": team.pk if team else None,
+            "agents": self.agents(),
         }
 
     @staticmethod
     def initial_for(job) -> dict:
         initial = {f"map_{name}": header for name, header in job.mapping.items()}
         options = job.options or {}
+        chosen = options.get("agents") or {}
+        for index, name in enumerate(job.unknown_agents or {}):
+            choice = chosen.get(AgentDirectory.key(name)) or {}
+            if choice:
+                kind = "user" if choice.get("user") else "team"
+                initial[f"agent_{index}"] = f"{kind}:{choice[kind]}"
         initial.update(
             source=options.get("source") or "default",
             default_channel=options.get("default_channel") or "",
@@ -132,6 +179,10 @@ class SamplingPolicyForm(forms.ModelForm):
         if data.get("risk_share") is not None and data["risk_share"] > 100:
             self.add_error("risk_share", _("A share is at most 100%."))
         return data
+
+
+class ImportEncodingForm(forms.Form):
+    encoding = forms.ChoiceField(label=_("The file's encoding"), choices=ENCODINGS, required=False)
 
 
 class DrawForm(forms.Form):

@@ -46,5 +46,6 @@ def test_sampling_benchmark_draws_and_prints_its_floors(tmp_path):
 
 def test_import_benchmark_imports_and_prints_its_ratio(tmp_path):
     out = run_bench("imports.py", bench_env(tmp_path), "--rows", "300", "--agents", "10")
-    assert ratio(out, "ratio import / read:") > 0
+    assert ratio(out, "ratio import / openpyxl:") > 0
+    assert re.search(r"peak RSS: import process \d+ MB, reading process \d+ MB", out), out
     assert (tmp_path / ".import-300.xlsx").exists()

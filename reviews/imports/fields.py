@@ -299,19 +299,24 @@ def parse_duration(value, unit: float = 1) -> int | None:
 def parse_int_scale(value, low: int, high: int) -> int | None:
     if is_blank(value):
         return None
-    problem = ValueProblem(
+    if type(value) is int and low <= value <= high:
+        return value
+    if not isinstance(value, bool) and isinstance(value, int | float | Decimal | str):
+        try:
+            number = Decimal(str(value).strip()[:40])
+        except InvalidOperation:
+            number = None
+        if (
+            number is not None
+            and number.is_finite()
+            and number == number.to_integral_value()
+            and low <= number <= high
+        ):
+            return int(number)
+    raise ValueProblem(
         _("“%(value)s” is not a whole number from %(low)s to %(high)s.")
         % {"value": value, "low": low, "high": high}
     )
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise problem
-    try:
-        number = Decimal(str(value).strip()[:40])
-    except InvalidOperation:
-        raise problem from None
-    if not number.is_finite() or number != number.to_integral_value() or not low <= number <= high:
-        raise problem
-    return int(number)
 
 
 _CHANNEL_WORDS = {

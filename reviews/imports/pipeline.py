@@ -9,6 +9,7 @@ any row turns out to be wrong.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import math
 from collections import Counter
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Role, Team, User
 
-from ..models import Interaction, local_parts, sample_key
+from ..models import Interaction, sample_key
 from . import fields
 from .files import ImportFileError, Sheet, column_letter, max_rows
 
@@ -157,6 +158,8 @@ class Checked:
     # Names no agent has and no choice covers: name as first written -> rows.
     unknown_agents: dict[str, list] = field(default_factory=dict)
     new_agents: dict[str, str] = field(default_factory=dict)  # key -> name as first written
+    # Names no agent has that a choice covers (an existing agent, or a new one): name -> rows.
+    chosen_agents: dict[str, list] = field(default_factory=dict)
     profile: dict[str, FieldProfile] = field(default_factory=dict)
     handle_under: int = 0  # rows whose handle time is under the sampling minimum
     outcome: Counter = field(default_factory=Counter)  # create / update / unchanged
@@ -225,6 +228,19 @@ def _json_safe(value):
     return str(value)
 
 
+DURATIONS = ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds", "handle_total")
+BOOLS = ("resolved", "first_contact_resolved", "escalated", "repeat_contact")
+SCALES = ("csat", "nps", "effort")
+TEXTS = ("queue", "customer_ref", "transcript", "recording_url")
+# What a field holds when the row leaves it empty (or the file has no column for it).
+DEFAULTS = {
+    "wait_seconds": None, "talk_seconds": 0, "hold_seconds": 0, "acw_seconds": 0, "handle_total": 0,
+    "resolved": None, "first_contact_resolved": None, "escalated": False, "repeat_contact": False,
+    "csat": None, "nps": None, "effort": None, "queue": "", "customer_ref": "", "transcript": "",
+    "recording_url": "", "tags": [],
+}  # fmt: skip
+
+
 class RowChecker:
     """Checks one row at a time and keeps what the whole file needs (ids seen, the profile)."""
 
@@ -241,12 +257,38 @@ class RowChecker:
         for name in self.profiled:
             checked.profile.setdefault(name, FieldProfile())
         self.min_handle = 0
+        self.tz = timezone.get_default_timezone()
         # A plain number in a column headed "(min)" or "ms" is in minutes or milliseconds.
         self.units = {
             name: fields.duration_unit(header)
             for name, header in options.mapping.items()
             if name in fields.FIELDS_BY_NAME and fields.FIELDS_BY_NAME[name].kind == "duration"
         }
+        profile = checked.profile
+        # What each field is read with, only for the fields this mapping has.
+        self.steps = [
+            (name, parser, args(name), profile.get(name))
+            for name, parser, args in (
+                *((n, fields.parse_duration, lambda n: (self.units.get(n, 1),)) for n in DURATIONS),
+                *((n, fields.parse_bool, lambda n: ()) for n in BOOLS),
+                *(
+                    (
+                        n,
+                        fields.parse_int_scale,
+                        lambda n: (fields.FIELDS_BY_NAME[n].low, fields.FIELDS_BY_NAME[n].high),
+                    )
+                    for n in SCALES
+                ),
+                *((n, fields.clean_text, lambda n: (fields.FIELDS_BY_NAME[n].max_length,)) for n in TEXTS),
+                ("tags", fields.parse_tags, lambda n: ()),
+            )
+            if name in options.mapping
+        ]
+        self.presence = [
+            (n, profile[n])
+            for n in ("source_id", "agent", "channel", "answered", "abandoned", "tags")
+            if n in profile
+        ]
 
     def check(self, ref, raw: dict[str, Any], extra: dict[str, Any]) -> dict | None:
         self.checked.rows_read += 1
@@ -265,11 +307,19 @@ class RowChecker:
 
     def problem(self, name: str, value, message: str) -> None:
         self.row_ok = False
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # spreadsheet numbers are floats: show 9, not 9.0
         text = "" if value is None else str(value)
         self.checked.add_error(RowError(self.ref, self.columns.get(name, name), name, text, message))
 
     def parse(self, name: str, parser, *args):
-        value = self.raw.get(name)
+        if name not in self.raw:
+            return None  # not mapped
+        value = self.raw[name]
+        if value is None:
+            return None
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            value = int(value)  # spreadsheet numbers are floats: 9, not 9.0, in every message
         try:
             return parser(value, *args)
         except fields.ValueProblem as exc:
@@ -279,7 +329,6 @@ class RowChecker:
     def _check(self, ref, raw, extra) -> dict:
         options = self.options
         record: dict[str, Any] = {}
-        profile = self.checked.profile
 
         source_id = self.parse("source_id", fields.clean_text, 100)
         if not source_id and self.row_ok:
@@ -308,11 +357,15 @@ class RowChecker:
             answered = None if abandoned is None else not abandoned
         record["answered"] = True if answered is None else answered
 
-        for name in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds", "handle_total"):
-            value = self.parse(name, fields.parse_duration, self.units.get(name, 1))
-            if name in profile:
-                profile[name].add(value)
-            record[name] = value if value is not None or name == "wait_seconds" else 0
+        record.update(DEFAULTS)
+        for name, parser, args, prof in self.steps:
+            if name not in raw:
+                continue
+            value = self.parse(name, parser, *args)
+            if prof is not None:
+                prof.add(PRESENT if value and name in TEXTS else value)
+            if value is not None:
+                record[name] = value
         handle = record.pop("handle_total")
         if handle and "talk_seconds" not in raw:
             # Only the total is known: what is not hold or wrap-up counts as talk.
@@ -320,10 +373,6 @@ class RowChecker:
         record["handle_seconds"] = record["talk_seconds"] + record["hold_seconds"] + record["acw_seconds"]
         if record["handle_seconds"] < self.min_handle:
             self.checked.handle_under += 1
-        for name in ("resolved", "first_contact_resolved"):
-            record[name] = self.parse(name, fields.parse_bool)
-            if name in profile:
-                profile[name].add(record[name])
         if record["first_contact_resolved"]:
             if record["resolved"] is False:
                 self.problem(
@@ -332,29 +381,12 @@ class RowChecker:
                     _("Marked resolved on first contact but not resolved."),
                 )
             record["resolved"] = True
-        for name in ("escalated", "repeat_contact"):
-            value = self.parse(name, fields.parse_bool)
-            if name in profile:
-                profile[name].add(value)
-            record[name] = bool(value)
-        for name in ("csat", "nps", "effort"):
-            spec = fields.FIELDS_BY_NAME[name]
-            record[name] = self.parse(name, fields.parse_int_scale, spec.low, spec.high)
-            if name in profile:
-                profile[name].add(record[name])
-        for name in ("queue", "customer_ref", "transcript"):
-            record[name] = self.parse(name, fields.clean_text, fields.FIELDS_BY_NAME[name].max_length) or ""
-            if name in profile:
-                profile[name].add(PRESENT if record[name] else None)
-        url = self.parse("recording_url", fields.clean_text, 500) or ""
+        url = record["recording_url"]
         if url and not url.startswith(("http://", "https://")):
             self.problem("recording_url", url, _("A recording link must start with http:// or https://."))
-        record["recording_url"] = url
-        record["tags"] = self.parse("tags", fields.parse_tags) or []
-        record["extra"] = self._extra(extra)
-        for name in ("source_id", "agent", "channel", "answered", "abandoned", "recording_url", "tags"):
-            if name in profile:
-                profile[name].add(None if fields.is_blank(raw.get(name)) else PRESENT)
+        record["extra"] = self._extra(extra) if extra else {}
+        for name, prof in self.presence:
+            prof.add(None if fields.is_blank(raw.get(name)) else PRESENT)
 
         record["source"] = options.source
         record["source_id"] = source_id
@@ -373,6 +405,12 @@ class RowChecker:
             self.problem("agent", name[:60] + "…", _("Longer than %(n)s characters.") % {"n": 150})
             return
         key = AgentDirectory.key(name)
+        if key in self.options.agents or (
+            key not in self.directory.by_key and self.options.creates_agent(key)
+        ):
+            rows = self.checked.chosen_agents.setdefault(name, [])
+            if len(rows) < 20:
+                rows.append(self.ref)
         try:
             agent_id = self.directory.find(name)
         except KeyError:
@@ -380,7 +418,9 @@ class RowChecker:
                 # One new agent per name, however its case and spacing vary.
                 record["agent_new"] = self.checked.new_agents.setdefault(key, name)
             else:
-                self.checked.unknown_agents.setdefault(name, []).append(self.ref)
+                rows = self.checked.unknown_agents.setdefault(name, [])
+                if len(rows) < 20:
+                    rows.append(self.ref)
                 self.problem(
                     "agent",
                     name,
@@ -436,8 +476,14 @@ class RowChecker:
                 % {"year": when.year, "low": fields.YEARS[0], "high": fields.YEARS[1]},
             )
             return
-        record["started_at"] = _aware(when)
-        record.update(local_parts(record["started_at"]))
+        aware = when.replace(tzinfo=self.tz) if when.tzinfo is None else when
+        local = aware.astimezone(self.tz)
+        day = local.date()
+        record["started_at"] = aware
+        record["local_date"] = day
+        record["local_hour"] = local.hour
+        record["local_month"] = day.replace(day=1)
+        record["local_week"] = min(5, (day.day - 1) // 7 + 1)
         if "started_at" in self.checked.profile:
             self.checked.profile["started_at"].add(record["started_at"])
 
@@ -768,16 +814,35 @@ def _upsert_statement():
         f"ON CONFLICT ({quote('source')}, {quote('source_id')}) DO UPDATE SET "
         + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in updates)
     )
-    plain = (int, bool, str, type(None))
-    preparers = [(c, None if c in ("source", "source_id") else model_fields[c]) for c in columns]
+    preparers = [(c, _preparer(model_fields[c])) for c in columns]
 
     def prepare(record: dict, now) -> list:
-        values = []
-        for column, model_field in preparers:
-            value = now if column in ("created_at", "updated_at") else record[column]
-            if model_field is not None and not isinstance(value, plain):
-                value = model_field.get_db_prep_save(value, connection)
-            values.append(value)
-        return values
+        return [
+            convert(now if column in ("created_at", "updated_at") else record[column])
+            if convert
+            else record[column]
+            for column, convert in preparers
+        ]
 
     return sql, prepare
+
+
+def _preparer(model_field):
+    """How one column's value reaches the database: None when it goes as it is. Dates and
+    times are converted here as the backend's own adapters would (a per-row call into each
+    field costs more than the writing)."""
+    kind = model_field.get_internal_type()
+    vendor = connection.vendor
+    if kind in ("CharField", "TextField", "BooleanField", "PositiveIntegerField", "PositiveSmallIntegerField",
+                "BigAutoField", "ForeignKey", "URLField", "IntegerField"):  # fmt: skip
+        return None
+    if vendor == "sqlite" and kind == "DateTimeField":
+        utc = dt.UTC
+        return lambda v: None if v is None else v.astimezone(utc).replace(tzinfo=None).isoformat(" ")
+    if vendor == "sqlite" and kind == "DateField":
+        return lambda v: None if v is None else v.isoformat()
+    if vendor == "postgresql" and kind in ("DateTimeField", "DateField"):
+        return None  # psycopg adapts them
+    if vendor == "sqlite" and kind == "JSONField" and model_field.encoder is None:
+        return json.dumps
+    return lambda v: model_field.get_db_prep_save(v, connection)

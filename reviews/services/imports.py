@@ -309,11 +309,18 @@ def import_job_check(job_id: int) -> ImportJob | None:
     job.total_rows = job.processed_rows = checked.rows_read
     job.error_count = checked.error_count
     job.errors = [e.as_dict() for e in checked.errors]
-    job.unknown_agents = {name: rows[:20] for name, rows in list(checked.unknown_agents.items())[:200]}
+    job.unknown_agents = _unknown_agents(checked)
     job.preview = import_preview.build(
         checked, mapping=options.mapping, headers=job.headers, min_handle_seconds=min_handle
     )
     return _finish(job, ImportStatus.CHECKED if checked.ok else ImportStatus.INVALID)
+
+
+def _unknown_agents(checked: Checked) -> dict[str, list]:
+    """Every name no agent has, whether or not a choice covers it, so the page can show (and
+    change) each choice: name -> rows."""
+    names = {**checked.chosen_agents, **checked.unknown_agents}
+    return dict(list(names.items())[:200])
 
 
 def _finish(job: ImportJob, status: str, *, message: str = "") -> ImportJob:
@@ -387,7 +394,7 @@ def import_job_run(job_id: int) -> ImportJob | None:
     if summary is None:
         job.error_count = checked.error_count
         job.errors = [e.as_dict() for e in checked.errors]
-        job.unknown_agents = {name: rows[:20] for name, rows in list(checked.unknown_agents.items())[:200]}
+        job.unknown_agents = _unknown_agents(checked)
         return _finish(job, ImportStatus.INVALID)
     job.summary = summary.as_dict()
     audit_record(

@@ -50,3 +50,46 @@ def write_csv(path: Path, rows: list[list], *, delimiter: str = ",", encoding: s
     with path.open("w", newline="", encoding=encoding) as fh:
         csv.writer(fh, delimiter=delimiter).writerows(rows)
     return path
+
+
+def write_xls(path: Path, rows: list[list]) -> Path:
+    """The old binary .xls format (BIFF8), as contact-centre systems still export it."""
+    import datetime as dt
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Export")
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.datetime):
+                sheet.write(r, c, value, date_style)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
+def write_ods(path: Path, rows: list[list]) -> Path:
+    """An OpenDocument spreadsheet (LibreOffice's own format)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="Export")
+    for row in rows:
+        tr = TableRow()
+        for value in row:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                cell = TableCell(valuetype="float", value=value)
+            else:
+                cell = TableCell(valuetype="string")
+            if value is not None:
+                cell.addElement(P(text=str(value)))
+            tr.addElement(cell)
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+    return path

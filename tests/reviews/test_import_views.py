@@ -25,7 +25,7 @@ def xlsx_upload(tmp_path, rows, name="export.xlsx"):
 
 
 ROWS = [
-    ["Ref", "Agent", "When", "Medium", "Talk time"],  # "Ref", "When" and "Medium" match nothing
+    ["Ref", "Agent", "When", "Via", "Talk time"],  # "Ref", "When" and "Via" match nothing
     ["A-1", "ana", dt.datetime(2026, 11, 3, 10, 0), "phone", "2:00"],
     ["A-2", "Ana Lopez", dt.datetime(2026, 11, 3, 11, 0), "chat", "zero"],
 ]
@@ -35,12 +35,13 @@ def test_manager_uploads_fixes_mapping_sees_errors_then_imports_and_reimports(
     client, as_user, tmp_path, ana, django_capture_on_commit_callbacks
 ):
     as_user("manager")
-    response = client.post(reverse("reviews:import_list"), {"file": xlsx_upload(tmp_path, ROWS)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reviews:import_list"), {"file": xlsx_upload(tmp_path, ROWS)})
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == reverse(
         "reviews:import_detail", kwargs={"pk": job.pk}
     )
-    assert job.headers == ["Ref", "Agent", "When", "Medium", "Talk time"]
+    assert job.headers == ["Ref", "Agent", "When", "Via", "Talk time"]
     assert job.mapping == {"agent": "Agent", "talk_seconds": "Talk time"}
 
     page = client.get(response.url).content.decode()
@@ -57,11 +58,13 @@ def test_manager_uploads_fixes_mapping_sees_errors_then_imports_and_reimports(
     response = client.post(response.url, post)
     assert response.status_code == 400
     assert "Choose a column for: Interaction id, Start date and time, Channel." in response.content.decode()
+    # The file stays until the import is done.
+    assert job.file and (tmp_path / "media").exists()
 
     post |= {
         "map_source_id": "Ref",
         "map_started_at": "When",
-        "map_channel": "Medium",
+        "map_channel": "Via",
         "save_as": "Telephony export",
     }
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,10 +81,11 @@ def test_manager_uploads_fixes_mapping_sees_errors_then_imports_and_reimports(
     # Fixed file, uploaded with the saved mapping.
     fixed = [row[:] for row in ROWS]
     fixed[2][4] = "0:30"
-    response = client.post(
-        reverse("reviews:import_list"),
-        {"file": xlsx_upload(tmp_path, fixed, "fixed.xlsx"), "mapping_name": "Telephony export"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reviews:import_list"),
+            {"file": xlsx_upload(tmp_path, fixed, "fixed.xlsx"), "mapping_name": "Telephony export"},
+        )
     job = ImportJob.objects.get(original_name="fixed.xlsx")
     assert job.mapping["started_at"] == "When"
     with django_capture_on_commit_callbacks(execute=True):
@@ -96,14 +100,16 @@ def test_manager_uploads_fixes_mapping_sees_errors_then_imports_and_reimports(
         client.post(response.url, {"import": "1"})
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.summary["created"] == 2
+    assert not job.file  # deleted once imported
     assert Interaction.objects.count() == 2
     assert AuditEvent.objects.filter(action="import.done").exists()
 
     # The same file again: nothing duplicated, nothing changed.
-    response = client.post(
-        reverse("reviews:import_list"),
-        {"file": xlsx_upload(tmp_path, fixed, "again.xlsx"), "mapping_name": "Telephony export"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reviews:import_list"),
+            {"file": xlsx_upload(tmp_path, fixed, "again.xlsx"), "mapping_name": "Telephony export"},
+        )
     again = ImportJob.objects.get(original_name="again.xlsx")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response.url, post | {"save_as": ""})
@@ -140,7 +146,11 @@ def test_the_task_is_safe_to_run_twice(tmp_path, ana, manager, django_capture_on
         tmp_path / "t.xlsx",
         [["Call Id", "Agent", "Start time", "Channel"], ["T-1", "ana", "2026-11-03 10:00", "phone"]],
     )
-    job = services.import_job_create(actor=manager, upload=SimpleUploadedFile("t.xlsx", path.read_bytes()))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.import_job_create(
+            actor=manager, upload=SimpleUploadedFile("t.xlsx", path.read_bytes())
+        )
+    job.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.import_job_check_start(
             actor=manager, job=job, mapping=job.mapping, options={"date_order": "DMY"}

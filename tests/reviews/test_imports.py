@@ -32,7 +32,11 @@ def agents(team):
 
 
 def run(path: Path, **options):
-    return services.import_file_now(actor=None, path=path, options=ImportOptions(mapping={}, **options))
+    """(checked, summary): the file imported as the command line does it, without asking."""
+    checked, summary, _preview = services.import_file_now(
+        actor=None, path=path, options=ImportOptions(mapping={}, **options)
+    )
+    return checked, summary
 
 
 def test_messy_xlsx_imports_every_format(tmp_path, agents):
@@ -174,7 +178,10 @@ def test_csv_in_gb18030_with_chinese_headers_kept_as_extra(tmp_path, agents):
         ],
         encoding="gb18030",
     )
-    checked, summary = run(path)
+    # Not UTF-8: refused with the line and the byte, never guessed.
+    with pytest.raises(ImportFileError, match=r"is not UTF-8 text: line 1, character 34 has the byte 0xC7"):
+        run(path)
+    checked, summary = run(path, encoding="gb18030")
     assert checked.errors == [] and summary.created == 1
     record = Interaction.objects.get(source_id="G-1")
     assert record.channel == "phone" and record.extra == {"区域": "华东"}
@@ -257,7 +264,10 @@ def test_a_default_channel_stands_in_for_a_missing_column(tmp_path, agents):
     path = write_csv(
         tmp_path / "calls.csv", [["Call Id", "Agent", "Start time"], ["D-1", "ana", "2026-11-03 10:00"]]
     )
-    with pytest.raises(ImportFileError, match="Choose a column for: Channel"):
+    with pytest.raises(
+        ImportFileError,
+        match="Choose a column for Channel: --column channel=HEADER, or --default-channel phone",
+    ):
         run(path)
     checked, summary = run(path, default_channel="phone")
     assert summary.created == 1
@@ -270,12 +280,13 @@ def test_a_default_channel_stands_in_for_a_missing_column(tmp_path, agents):
     ("name", "content", "message"),
     [
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "is not a spreadsheet this import can read"),
-        ("data.csv", b"\x00\x01\x02binary\x00" * 50, "is not a CSV text file"),
+        ("data.csv", b"\x00\x01\x02binary\x00" * 50, "is not a text file"),
         (
             "secret.xlsx",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000,
-            "is password-protected or in the old .xls format",
+            "is damaged or not a real workbook",
         ),
+        ("report.xls", b"<html><body><table><tr><td>1</td></tr></table>", "is a web page or XML file"),
     ],
 )
 def test_unreadable_files_are_refused_with_the_reason(tmp_path, name, content, message):
@@ -289,7 +300,7 @@ def test_damaged_workbook(tmp_path):
     good = write_xlsx(tmp_path / "good.xlsx", [["Call Id"], ["1"]])
     damaged = tmp_path / "damaged.xlsx"
     damaged.write_bytes(good.read_bytes()[:400])
-    with pytest.raises(ImportFileError, match="is damaged or not a real .xlsx workbook"):
+    with pytest.raises(ImportFileError, match="is damaged or not a real workbook"):
         open_sheet(damaged, "damaged.xlsx")
 
 
@@ -297,7 +308,7 @@ def test_zip_that_is_not_a_workbook(tmp_path):
     path = tmp_path / "archive.xlsx"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("readme.txt", "hello")
-    with pytest.raises(ImportFileError, match="is damaged or not a real .xlsx workbook"):
+    with pytest.raises(ImportFileError, match="is a zip archive but not a workbook"):
         open_sheet(path, "archive.xlsx")
 
 
@@ -313,10 +324,16 @@ def test_empty_file_and_empty_sheet(tmp_path):
 
 def test_header_that_maps_to_no_required_field(tmp_path, agents):
     path = write_csv(tmp_path / "odd.csv", [["Colour", "Size"], ["red", "L"]])
-    with pytest.raises(
-        ImportFileError, match="Choose a column for: Interaction id, Agent, Start date and time, Channel"
-    ):
+    with pytest.raises(ImportFileError) as exc:
         run(path)
+    for flag in (
+        "--column source_id=HEADER",
+        "--column agent=HEADER",
+        "--column started_at=HEADER",
+        "--default-channel phone",
+    ):
+        assert flag in exc.value.message
+    assert "The file's columns: Colour, Size." in exc.value.message
 
 
 def test_size_and_row_limits(tmp_path, settings, agents):
@@ -326,8 +343,11 @@ def test_size_and_row_limits(tmp_path, settings, agents):
         + [[f"L-{i}", "ana", "2026-11-03 10:00", "phone"] for i in range(30)],
     )
     settings.IMPORT_MAX_ROWS = 10
-    with pytest.raises(ImportFileError, match="has 30 rows; one import takes at most 10"):
-        open_sheet(path, "big.csv")
+    with (
+        pytest.raises(ImportFileError, match=r"has 10\+ rows; one import takes at most 10"),
+        open_sheet(path, "big.csv") as sheet,
+    ):
+        list(sheet.rows)
     settings.IMPORT_MAX_ROWS = 1000
     settings.IMPORT_MAX_BYTES = 100
     with pytest.raises(ImportFileError, match="the limit is"):
