@@ -8,6 +8,7 @@ in `ImportFileError` with a message that says what is wrong with *this* file, an
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import signal
 import struct
@@ -22,7 +23,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import reader
+from .fields import match_headers
 
+HEADER_SEARCH_ROWS = 10
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected workbook
 ZIP_MAGIC = b"PK\x03\x04"
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -287,31 +290,42 @@ def open_sheet(path: Path, name: str, *, encoding: str = "") -> Sheet:
                 yield from frame[1]
 
         stream = rows()
+        # The header is the row among the first few that names the most fields (a title or a
+        # blank line above it is common); without any such row, the first row with a value.
+        candidates: list[tuple[int, tuple]] = []
         for number, values in stream:
             if any(v is not None and str(v).strip() for v in values):
-                headers = _headers(values, name)
-                return Sheet(
-                    meta["sheet"] or Path(name).stem,
-                    headers,
-                    number,
-                    stream,
-                    [process.close],
-                    meta["height"],
-                )
+                candidates.append((number, values))
+                if len(candidates) >= HEADER_SEARCH_ROWS:
+                    break
+        if candidates:
+            scores = [len(match_headers(_headers(values, name, check=False))) for _n, values in candidates]
+            best = scores.index(max(scores))
+            number, values = candidates[best]
+            after = candidates[best + 1 :]
+            return Sheet(
+                meta["sheet"] or Path(name).stem,
+                _headers(values, name),
+                number,
+                itertools.chain(after, stream),
+                [process.close],
+                meta["height"],
+            )
         raise ImportFileError(_("“%(name)s” has no header row: the sheet is empty.") % {"name": name})
     except BaseException:
         process.close()
         raise
 
 
-def _headers(values: tuple, name: str) -> list[str]:
-    headers = [" ".join(str(v).split()) if v is not None else "" for v in values]
+def _headers(values: tuple, name: str, *, check: bool = True) -> list[str]:
+    headers = [" ".join(str(v).replace("\x00", " ").split()) if v is not None else "" for v in values]
+    headers = [h.encode("utf-8", "replace").decode()[:200] for h in headers]
     while headers and not headers[-1]:
         headers.pop()
     # A column without a header still holds data: give it a name the person can find.
     headers = [h or _("Column %(letter)s") % {"letter": column_letter(i)} for i, h in enumerate(headers)]
     seen: dict[str, int] = {}
-    for i, header in enumerate(headers):
+    for i, header in enumerate(headers if check else ()):
         key = header.casefold()
         if key in seen:
             raise ImportFileError(

@@ -73,6 +73,11 @@ class ImportOptions:
         return choice.get("team") or (None if choice.get("user") else self.create_agents_team_id)
 
 
+def printable(text: str) -> str:
+    """Text safe to store and show whatever the file held (NUL, lone surrogates)."""
+    return text.encode("utf-8", "backslashreplace").decode().replace("\x00", "\\x00")
+
+
 @dataclass
 class RowError:
     row: int | str  # spreadsheet row number, or the item's index in an API request
@@ -86,7 +91,7 @@ class RowError:
             "row": self.row,
             "column": self.column,
             "field": self.field,
-            "value": self.value[:200],
+            "value": printable(self.value[:200]),
             "message": self.message,
         }
 
@@ -400,7 +405,11 @@ class RowChecker:
         if not isinstance(agent_name, str | int | float):
             self.problem("agent", agent_name, _("The agent must be a name, username or e-mail."))
             return
-        name = " ".join(fields.clean_text(agent_name).split())
+        try:
+            name = " ".join(fields.clean_text(agent_name).split())
+        except fields.ValueProblem as exc:
+            self.problem("agent", agent_name, str(exc))
+            return
         if len(name) > 150:
             self.problem("agent", name[:60] + "…", _("Longer than %(n)s characters.") % {"n": 150})
             return
@@ -493,6 +502,13 @@ class RowChecker:
             if fields.is_blank(value):
                 continue
             value = _json_safe(value)
+            try:
+                fields.check_text(str(key))
+                if isinstance(value, str):
+                    fields.check_text(value)
+            except fields.ValueProblem as exc:
+                self.problem(str(key), value, str(exc))
+                continue
             if isinstance(value, str) and len(value) > MAX_EXTRA_CHARS:
                 self.problem(
                     str(key),

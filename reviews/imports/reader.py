@@ -108,8 +108,17 @@ def check_zip(path: str, *, max_unpacked: int, max_strings: int) -> str:
         return kind
 
 
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
 def read_workbook(path: str, kind: str, out: Out, *, max_rows: int, max_cells: int) -> None:
     import python_calamine as pc
+
+    if kind == "xls":
+        # A password-protected .xlsx is an OLE file too, holding one "EncryptedPackage" stream.
+        with open(path, "rb") as fh:
+            if ENCRYPTED in fh.read(1 << 20):
+                raise Refused("encrypted")
 
     try:
         workbook = pc.CalamineWorkbook.from_path(path)
@@ -179,9 +188,9 @@ def read_csv(path: str, out: Out, *, encoding: str, max_rows: int, max_field: in
         raw = fh.read()
     text = decode(raw, encoding)
     del raw
-    if "\x00" in text[:65536]:
-        raise Refused("binary")
     sample = text[:65536]
+    if sample.count("\x00") > len(sample) // 100:  # a stray NUL is a bad value, many are binary
+        raise Refused("binary")
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
         delimiter = dialect.delimiter

@@ -60,7 +60,7 @@ MSG_FAILED = gettext_lazy(
     "happens again, send the file to your administrator."
 )
 EDITABLE = (ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.INVALID, ImportStatus.FAILED)
-API_MAX_ITEMS = 5000
+API_MAX_ITEMS = 10_000
 
 
 class ImportInvalid(DomainError):
