@@ -830,15 +830,16 @@ def _upsert_statement():
         f"ON CONFLICT ({quote('source')}, {quote('source_id')}) DO UPDATE SET "
         + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in updates)
     )
-    preparers = [(c, _preparer(model_fields[c])) for c in columns]
+    preparers = [(c, _preparer(model_fields[c])) for c in columns[:-2]]
+    stamp = _preparer(model_fields["updated_at"]) or (lambda v: v)
 
     def prepare(record: dict, now) -> list:
-        return [
-            convert(now if column in ("created_at", "updated_at") else record[column])
-            if convert
-            else record[column]
-            for column, convert in preparers
+        values = [
+            record[column] if convert is None else convert(record[column]) for column, convert in preparers
         ]
+        when = stamp(now)
+        values += (when, when)  # created_at, updated_at (an update keeps its created_at)
+        return values
 
     return sql, prepare
 

@@ -37,6 +37,7 @@ from django.db.models import Case, F, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.jobs import heartbeat
 from core.models import Channel, Role, User
 
 from ..models import Interaction, ReasonKind, SampleItem, SamplingPolicy
@@ -564,7 +565,13 @@ def draw_items(*, month: dt.date, policy: SamplingPolicy, draw=None) -> DrawResu
     Call it inside a transaction: the caller decides whether all of it stands.
     """
     job = _Draw(month, policy, draw)
+
+    def alive() -> None:
+        if draw is not None:
+            heartbeat("draw", draw.pk)
+
     plans = job.plans()
+    alive()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Compiling these queries (JIT) costs more than running them; sorting 100,000
@@ -572,12 +579,16 @@ def draw_items(*, month: dt.date, policy: SamplingPolicy, draw=None) -> DrawResu
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '32MB'")
         long_handle = job.count(cursor, plans)
+        alive()
         job.existing(plans)
         job.risk(cursor, plans, long_handle)
+        alive()
         items = job.write(cursor)  # from here on the picks leave the risk items out
         quotas = job.allocate(plans)
+        alive()
         if quotas:
             job.add_picks(plans, job.pick(cursor, plans, quotas))
+            alive()
             items += job.write(cursor)
     for plan in plans.values():
         plan.eligible_all = plan.existing + len(plan.risk) + plan.eligible_total

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError
-from core.jobs import enqueue
+from core.jobs import enqueue, heartbeat, is_stale
 from core.models import Role, User
 from core.services import audit_record
 
@@ -33,7 +34,6 @@ MSG_DRAW_RUNNING = gettext_lazy(
 MSG_SKIP_REASON = gettext_lazy("Say why you skip this interaction.")
 MSG_NOT_YOURS = gettext_lazy("Only the assigned reviewer or a QA manager can skip this.")
 MSG_CANNOT_SKIP = gettext_lazy("Only an assignment that is still to do can be skipped.")
-STALE_AFTER = dt.timedelta(hours=2)
 POLICY_FIELDS = (
     "min_per_agent", "max_per_agent", "min_handle_seconds", "exclude_reviewed", "stratify_channel",
     "stratify_time_band", "stratify_week", "time_band_starts", "risk_share", "risk_csat_max",
@@ -82,14 +82,19 @@ def sample_draw_start(*, actor, month: dt.date) -> None:
 
 
 def _lock(month: dt.date, actor) -> SampleDraw:
-    """Insert the running draw; the database refuses a second running draw for the month."""
-    SampleDraw.objects.filter(
-        month=month, status=DrawStatus.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
-    ).update(
-        status=DrawStatus.FAILED,
-        finished_at=timezone.now(),
-        message=_("Stopped: it ran for more than two hours."),
-    )
+    """Insert the running draw; the database refuses a second running draw for the month.
+
+    A running draw that has shown no sign of life for JOB_STALE_SECONDS lost its worker (killed,
+    out of memory, a deploy): its transaction was rolled back, so it is marked failed and this
+    draw takes its place."""
+    for running in SampleDraw.objects.filter(month=month, status=DrawStatus.RUNNING):
+        if is_stale("draw", running.pk, since=running.started_at):
+            SampleDraw.objects.filter(pk=running.pk, status=DrawStatus.RUNNING).update(
+                status=DrawStatus.FAILED,
+                finished_at=timezone.now(),
+                message=_("Stopped: its worker showed no sign of life for %(n)s seconds.")
+                % {"n": settings.JOB_STALE_SECONDS},
+            )
     policy = sampling_policy_get()
     try:
         with transaction.atomic():
@@ -110,6 +115,7 @@ def sample_draw(*, month: dt.date, actor=None) -> SampleDraw:
     """
     month = first_of_month(month)
     draw = _lock(month, actor)
+    heartbeat("draw", draw.pk)
     try:
         with transaction.atomic():
             policy = sampling_policy_get()

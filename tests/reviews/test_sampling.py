@@ -167,6 +167,28 @@ def test_a_second_draw_cannot_start_while_one_runs(team, reviewers):
     assert SampleDraw.objects.filter(month=NOV).count() == 1
 
 
+def test_a_draw_whose_worker_died_is_taken_over_once_silent(team, reviewers, settings):
+    """A killed worker leaves its draw "running" (its transaction rolled back). A draw that still
+    shows signs of life keeps the month; one silent for JOB_STALE_SECONDS is marked failed and
+    the new draw goes ahead."""
+    from django.utils import timezone
+
+    from core.jobs import heartbeat, progress_clear
+
+    settings.JOB_STALE_SECONDS = 60
+    month_of_work(AgentFactory(username="d1", team=team), 20)
+    old = SampleDraw.objects.create(month=NOV, status=DrawStatus.RUNNING)
+    SampleDraw.objects.filter(pk=old.pk).update(started_at=timezone.now() - dt.timedelta(seconds=61))
+    heartbeat("draw", old.pk)  # alive a moment ago: still its month
+    with pytest.raises(DomainError, match="already running"):
+        services.sample_draw(month=NOV)
+    progress_clear("draw", old.pk)  # silent since it started, 61 s ago
+    services.sample_draw(month=NOV)
+    old.refresh_from_db()
+    assert old.status == DrawStatus.FAILED and "no sign of life for 60 seconds" in old.message
+    assert SampleDraw.objects.get(month=NOV, status=DrawStatus.DONE).added == 15
+
+
 def test_assignment_is_even_and_respects_capacity(team, reviewers):
     for i in range(7):
         month_of_work(AgentFactory(username=f"a{i}", team=team), 40)
