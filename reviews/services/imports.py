@@ -374,6 +374,18 @@ def import_job_run(job_id: int) -> ImportJob | None:
     if job is None:
         return None
     options = _options(job)
+
+    def audit(summary: Summary) -> None:
+        audit_record(
+            actor=job.created_by,
+            action="import.done",
+            target=job,
+            summary=_(
+                "Imported “%(name)s”: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
+            )
+            % {"name": job.original_name, **summary.as_dict()},
+        )
+
     try:
         heartbeat("import", job.pk, "writing")
         with open_sheet(Path(job.file.path), job.original_name, encoding=options.encoding) as sheet:
@@ -385,6 +397,7 @@ def import_job_run(job_id: int) -> ImportJob | None:
                 actor=job.created_by,
                 total=sheet.estimated_rows,
                 progress=_sheet_progress(job, "writing"),
+                within=audit,
             )
     except ImportFileError as exc:
         return _finish(job, ImportStatus.FAILED, message=exc.message)
@@ -397,13 +410,6 @@ def import_job_run(job_id: int) -> ImportJob | None:
         job.unknown_agents = _unknown_agents(checked)
         return _finish(job, ImportStatus.INVALID)
     job.summary = summary.as_dict()
-    audit_record(
-        actor=job.created_by,
-        action="import.done",
-        target=job,
-        summary=_("Imported “%(name)s”: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-        % {"name": job.original_name, **summary.as_dict()},
-    )
     return _finish(job, ImportStatus.DONE)
 
 
@@ -497,18 +503,21 @@ def interactions_import_items(
     options = ImportOptions(
         mapping={f.name: f.name for f in import_fields.FIELDS}, source=source, default_channel=default_channel
     )
-    checked, summary = import_rows(item_rows(items), options=options, columns={}, actor=actor)
+
+    def audit(summary: Summary) -> None:
+        audit_record(
+            actor=actor,
+            action="import.api",
+            target=actor,
+            summary=_(
+                "Imported %(n)s interactions through the API: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
+            )
+            % {"n": len(items), **summary.as_dict()},
+        )
+
+    checked, summary = import_rows(item_rows(items), options=options, columns={}, actor=actor, within=audit)
     if summary is None:
         raise ImportInvalid(checked)
-    audit_record(
-        actor=actor,
-        action="import.api",
-        target=actor,
-        summary=_(
-            "Imported %(n)s interactions through the API: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
-        )
-        % {"n": len(items), **summary.as_dict()},
-    )
     return summary
 
 
