@@ -46,7 +46,7 @@ reviewer = User.objects.create(username="bench-reviewer", role=Role.REVIEWER, fi
 team = Team.objects.create(name="Bench")
 agent = User.objects.create(username="bench-agent", role=Role.AGENT, team=team)
 rubric = scoring_services.rubric_create_from_template(actor=manager, template_key="default")
-scoring_services.rubric_publish(actor=manager, rubric=rubric)
+scoring_services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
 review = services.review_start(actor=reviewer, assignment=make_assignment(agent, reviewer))
 
 session = SessionStore()

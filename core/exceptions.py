@@ -19,3 +19,8 @@ class ConflictError(DomainError):
     """Someone else changed the object after the caller loaded it; nothing was written."""
 
     default_message = _("Someone else changed this after you opened it.")
+
+
+MSG_REVISION_REQUIRED = _(
+    "The page did not say which version it was editing, so nothing was saved: reload the page and try again."
+)

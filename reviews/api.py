@@ -2,17 +2,18 @@
 start, save, submit, change, acknowledge through the same services as the HTML pages)."""
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.filters import Pagination, api_filters
 from core.models import Channel
 from core.permissions import Capability, HasCapability
 
 from . import services
-from .models import Interaction, Review
+from .forms import InteractionApiFilterForm, ReviewFilterForm
+from .models import Interaction, Review, ReviewStatus
 from .selectors import (
     assignment_get_for,
     interaction_get_for,
@@ -81,10 +82,21 @@ class ImportSummarySerializer(serializers.Serializer):
 class InteractionListApi(APIView):
     permission_classes = [HasCapability(Capability.INTERACTION_VIEW)]
 
-    @extend_schema(responses=InteractionOutputSerializer(many=True))
+    @extend_schema(
+        responses=InteractionOutputSerializer(many=True),
+        parameters=[
+            OpenApiParameter("agent", str, description="The agent's username."),
+            OpenApiParameter("channel", str, enum=Channel.values),
+            OpenApiParameter("month", str, description="YYYY-MM, in the contact centre's time zone."),
+            OpenApiParameter("source", str, description="Source system name."),
+        ],
+    )
     def get(self, request):
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(interaction_list_for(user=request.user), request, view=self)
+        filters = api_filters(InteractionApiFilterForm(request.query_params))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            interaction_list_for(user=request.user, filters=filters), request, view=self
+        )
         return paginator.get_paginated_response(InteractionOutputSerializer(page, many=True).data)
 
 
@@ -185,10 +197,16 @@ def _editable_review(request, pk: int):
 class ReviewListApi(APIView):
     permission_classes = [HasCapability(Capability.REVIEW_VIEW)]
 
-    @extend_schema(responses=ReviewOutputSerializer(many=True))
+    @extend_schema(
+        responses=ReviewOutputSerializer(many=True),
+        parameters=[OpenApiParameter("status", str, enum=ReviewStatus.values)],
+    )
     def get(self, request):
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(review_list_for(user=request.user), request, view=self)
+        filters = api_filters(ReviewFilterForm(request.query_params))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            review_list_for(user=request.user, filters=filters), request, view=self
+        )
         return paginator.get_paginated_response(ReviewOutputSerializer(page, many=True).data)
 
 

@@ -195,3 +195,53 @@ class DrawForm(forms.Form):
 
 class SkipForm(forms.Form):
     reason = forms.CharField(label=_("Why skip it?"), max_length=300)
+
+
+# -- list filters (query strings) -------------------------------------------------------------------
+
+
+def _optional_choices(choices) -> list:
+    return [("", _("All")), *choices]
+
+
+class QueueFilterForm(forms.Form):
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    agent = forms.ModelChoiceField(
+        label=_("Agent"), queryset=User.objects.filter(role=Role.AGENT), required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=_optional_choices(Channel.choices), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=(), required=False)
+    kind = forms.ChoiceField(label=_("Why drawn"), choices=(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import AssignmentStatus, ReasonKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = _optional_choices(AssignmentStatus.choices)
+        self.fields["kind"].choices = _optional_choices(ReasonKind.choices)
+
+
+class MonthFilterForm(forms.Form):
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+
+
+class ReviewFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import ReviewStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = _optional_choices(ReviewStatus.choices)
+
+
+class InteractionApiFilterForm(forms.Form):
+    agent = forms.CharField(label=_("Agent's username"), max_length=150, required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=_optional_choices(Channel.choices), required=False
+    )
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+    source = forms.CharField(label=_("Source system"), max_length=50, required=False)

@@ -28,8 +28,18 @@ def interaction_queryset_for(user) -> QuerySet[Interaction]:
     return qs.none()
 
 
-def interaction_list_for(*, user) -> QuerySet[Interaction]:
-    return interaction_queryset_for(user).order_by("-started_at", "-id")
+def interaction_list_for(*, user, filters: dict | None = None) -> QuerySet[Interaction]:
+    qs = interaction_queryset_for(user)
+    filters = filters or {}
+    if filters.get("agent"):
+        qs = qs.filter(agent__username=filters["agent"])
+    if filters.get("channel"):
+        qs = qs.filter(channel=filters["channel"])
+    if filters.get("month"):
+        qs = qs.filter(local_month=filters["month"].replace(day=1))
+    if filters.get("source"):
+        qs = qs.filter(source=filters["source"])
+    return qs.order_by("-started_at", "-id")
 
 
 def interaction_get_for(*, user, pk: int) -> Interaction:

@@ -153,7 +153,8 @@ class _RubricActionApi(APIView):
 
 class RubricPublishApi(_RubricActionApi):
     def act(self, *, actor, rubric):
-        return services.rubric_publish(actor=actor, rubric=rubric)
+        # The API publishes the draft as stored (it names no revision it was looking at).
+        return services.rubric_publish(actor=actor, rubric=rubric, expected_revision=rubric.revision)
 
 
 class RubricRetireApi(_RubricActionApi):

@@ -192,3 +192,13 @@ def editor_rows(data: RubricData, problems: list[Problem]) -> list[dict]:
             }
         )
     return rows
+
+
+class RubricFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import RubricStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *RubricStatus.choices]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import MSG_REVISION_REQUIRED, ConflictError, DomainError
 from core.models import Channel
 from core.services import audit_record
 
@@ -72,8 +72,9 @@ def _claim_revision(*, actor, rubric: Rubric, expected_revision: int | None) -> 
     on SQLite as on PostgreSQL.
     """
     qs = Rubric.objects.filter(pk=rubric.pk, status=RubricStatus.DRAFT)
-    if expected_revision is not None:
-        qs = qs.filter(revision=expected_revision)
+    if expected_revision is None:
+        raise DomainError(MSG_REVISION_REQUIRED)  # never an unconditional overwrite
+    qs = qs.filter(revision=expected_revision)
     if not qs.update(revision=F("revision") + 1, updated_by=actor, updated_at=timezone.now()):
         current = Rubric.objects.select_related("updated_by").get(pk=rubric.pk)
         if not current.is_draft:
@@ -218,7 +219,7 @@ def rubric_save_draft(*, actor, rubric: Rubric, data: RubricData, expected_revis
 
 
 @transaction.atomic
-def rubric_publish(*, actor, rubric: Rubric, expected_revision: int | None = None) -> Rubric:
+def rubric_publish(*, actor, rubric: Rubric, expected_revision: int | None) -> Rubric:
     """Publish a draft. The lineage's previously published version is retired in its place."""
     rubric = _claim_revision(actor=actor, rubric=rubric, expected_revision=expected_revision)
     problems = publish_problems(rubric_data(rubric))

@@ -21,6 +21,7 @@ MAX_CRITERION_WEIGHT = Decimal("10000")
 SCALE_LIMIT = 1000
 NAME_LENGTH = 200  # rubric and section names
 BEHAVIOUR_LENGTH = 300
+TEXT_LENGTH = 2000  # descriptions and guidance
 
 # Fixed scale bounds for the answer types that have them.
 FIXED_BOUNDS = {AnswerType.YES_NO: (0, 1), AnswerType.RATING: (1, 5)}
@@ -105,6 +106,14 @@ def field_problems(data: RubricData) -> list[Problem]:
                 _("The rubric's name is longer than %(n)s characters.") % {"n": NAME_LENGTH}, field="name"
             )
         )
+    if len(data.description.strip()) > TEXT_LENGTH:
+        problems.append(
+            Problem(
+                _("The rubric's description is %(length)s characters long; at most %(n)s fit.")
+                % {"length": len(data.description.strip()), "n": TEXT_LENGTH},
+                field="description",
+            )
+        )
     for channel in data.channels:
         if channel not in Channel.values:
             problems.append(
@@ -123,6 +132,12 @@ def field_problems(data: RubricData) -> list[Problem]:
                 _("%(section)s: the name is longer than %(n)s characters.")
                 % {"section": label, "n": NAME_LENGTH},
                 "name",
+            )
+        if len(section.description.strip()) > TEXT_LENGTH:
+            on_section(
+                _("%(section)s: the description is %(length)s characters long; at most %(n)s fit.")
+                % {"section": label, "length": len(section.description.strip()), "n": TEXT_LENGTH},
+                "description",
             )
         for attr, what, value in (
             ("weight", _("weight"), section.weight),
@@ -151,6 +166,12 @@ def field_problems(data: RubricData) -> list[Problem]:
                     _("%(criterion)s: the behaviour is longer than %(n)s characters.")
                     % {"criterion": clabel, "n": BEHAVIOUR_LENGTH},
                     "behaviour",
+                )
+            if len(crit.guidance.strip()) > TEXT_LENGTH:
+                on_criterion(
+                    _("%(criterion)s: the guidance is %(length)s characters long; at most %(n)s fit.")
+                    % {"criterion": clabel, "length": len(crit.guidance.strip()), "n": TEXT_LENGTH},
+                    "guidance",
                 )
             if crit.answer_type not in AnswerType.values:
                 on_criterion(

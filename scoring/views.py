@@ -5,12 +5,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import ConflictError, DomainError
+from core.filters import page_filters
 from core.models import Channel
 from core.permissions import Capability, capability_required, require, user_can
 from core.selectors import audit_event_list
 
 from . import services
-from .forms import RubricCreateForm, editor_rows, parse_rubric_post
+from .forms import RubricCreateForm, RubricFilterForm, editor_rows, parse_rubric_post
 from .models import AnswerType, RubricStatus
 from .selectors import channel_rubric_table, rubric_data, rubric_get_for, rubric_list, rubric_versions
 from .structure import CriterionData, RubricData, SectionData, publish_problems
@@ -19,9 +20,7 @@ from .structure import CriterionData, RubricData, SectionData, publish_problems
 @require_GET
 @capability_required(Capability.RUBRIC_VIEW)
 def rubric_list_view(request):
-    status = request.GET.get("status") or None
-    if status not in (None, *RubricStatus.values):
-        status = None
+    status = page_filters(request, RubricFilterForm(request.GET)).get("status") or None
     rubrics = rubric_list(user=request.user, status=status)
     can_manage = user_can(request.user, Capability.RUBRIC_MANAGE)
     return render(
@@ -120,7 +119,7 @@ def rubric_edit_view(request, pk: int):
         if not problems:
             try:
                 rubric = services.rubric_save_draft(
-                    actor=request.user, rubric=rubric, data=data, expected_revision=revision or 0
+                    actor=request.user, rubric=rubric, data=data, expected_revision=revision
                 )
             except services.RubricInvalid as exc:
                 problems = exc.problems
@@ -136,7 +135,9 @@ def rubric_edit_view(request, pk: int):
                     messages.success(request, _("Draft saved."))
                     return redirect("scoring:rubric_edit", pk=rubric.pk)
                 try:
-                    rubric = services.rubric_publish(actor=request.user, rubric=rubric)
+                    rubric = services.rubric_publish(
+                        actor=request.user, rubric=rubric, expected_revision=rubric.revision
+                    )
                 except services.RubricInvalid as exc:
                     messages.warning(request, _("Draft saved, but it cannot be published yet."))
                     problems = exc.problems

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import MSG_REVISION_REQUIRED, ConflictError, DomainError
 from core.permissions import Capability, user_can
 from core.services import audit_record, notification_read, notification_send
 from scoring import engine
@@ -43,6 +43,12 @@ MSG_EMPTY_PART = gettext_lazy("“%(part)s” is empty.")
 MSG_BAD_ANSWER = gettext_lazy("%(criterion)s: %(reason)s")
 MSG_UNKNOWN_CRITERION = gettext_lazy("There is no criterion %(key)s in this review's rubric.")
 MSG_UNCHANGED = gettext_lazy("Nothing changed, so nothing was saved.")
+MSG_COMMENT_TOO_LONG = gettext_lazy(
+    "The comment on %(criterion)s is %(length)s characters long; at most %(limit)s fit. Shorten it: nothing was saved."
+)
+MSG_PART_TOO_LONG = gettext_lazy(
+    "“%(part)s” is %(length)s characters long; at most %(limit)s fit. Shorten it: nothing was saved."
+)
 MSG_ACK_NOT_AGENT = gettext_lazy("Only the agent the review is about can acknowledge it.")
 MSG_ACK_NOT_RELEASED = gettext_lazy("Only a released review can be acknowledged.")
 
@@ -167,17 +173,30 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(Decimal("0.01")))
 
 
-def _content(data: ReviewInput, answers: dict) -> dict:
-    comments = {
-        str(k): str(v).strip()[:MAX_COMMENT] for k, v in (data.comments or {}).items() if str(v).strip()
-    }
-    return {
-        "answers": answers,
-        "comments": comments,
-        "strengths": (data.strengths or "").strip()[:MAX_PART],
-        "improvement": (data.improvement or "").strip()[:MAX_PART],
-        "encouragement": (data.encouragement or "").strip()[:MAX_PART],
-    }
+def _content(review: Review, data: ReviewInput, answers: dict) -> dict:
+    """What is stored besides the scores. Long text is refused, never cut; a comment on a
+    criterion the rubric does not have is refused."""
+    keys = {c.key for c in rubric_spec_pinned(review.rubric).criteria()}
+    comments = {}
+    for key, value in (data.comments or {}).items():
+        text = str(value).strip()
+        if not text:
+            continue
+        if str(key) not in keys:
+            raise DomainError(MSG_UNKNOWN_CRITERION % {"key": key})
+        if len(text) > MAX_COMMENT:
+            label = criterion_labels(review).get(str(key), key)
+            raise DomainError(
+                MSG_COMMENT_TOO_LONG % {"criterion": label, "length": len(text), "limit": MAX_COMMENT}
+            )
+        comments[str(key)] = text
+    parts = {}
+    for name, title in FEEDBACK_PARTS:
+        text = (getattr(data, name) or "").strip()
+        if len(text) > MAX_PART:
+            raise DomainError(MSG_PART_TOO_LONG % {"part": title, "length": len(text), "limit": MAX_PART})
+        parts[name] = text
+    return {"answers": answers, "comments": comments, **parts}
 
 
 # -- who may do what ---------------------------------------------------------------------------
@@ -197,9 +216,9 @@ def _require_editor(actor, review: Review) -> None:
 def _claim(*, actor, review: Review, expected_revision: int | None, status: str, values: dict) -> Review:
     """Write `values` if the review is still in `status` at `expected_revision`: a conditional
     UPDATE, so of two saves from the same revision only one wins, on SQLite as on PostgreSQL."""
-    qs = Review.objects.filter(pk=review.pk, status=status)
-    if expected_revision is not None:
-        qs = qs.filter(revision=expected_revision)
+    if expected_revision is None:
+        raise DomainError(MSG_REVISION_REQUIRED)  # never an unconditional overwrite
+    qs = Review.objects.filter(pk=review.pk, status=status, revision=expected_revision)
     now = timezone.now()
     if not qs.update(revision=F("revision") + 1, updated_by=actor, updated_at=now, **values):
         current = Review.objects.select_related("updated_by").get(pk=review.pk)
@@ -277,7 +296,7 @@ def review_save(*, actor, review: Review, data: ReviewInput, expected_revision: 
     if review.status != ReviewStatus.DRAFT:
         raise DomainError(MSG_NOT_DRAFT)
     answers = clean_answers(rubric_spec_pinned(review.rubric), data.answers, lambda: criterion_labels(review))
-    values = _content(data, answers) | score_fields(review_result(review, answers))
+    values = _content(review, data, answers) | score_fields(review_result(review, answers))
     return _claim(
         actor=actor,
         review=review,
@@ -289,7 +308,7 @@ def review_save(*, actor, review: Review, data: ReviewInput, expected_revision: 
 
 def _released_values(review: Review, data: ReviewInput) -> dict:
     answers = clean_answers(rubric_spec_pinned(review.rubric), data.answers, lambda: criterion_labels(review))
-    content = _content(data, answers)
+    content = _content(review, data, answers)
     problems = _problems(review, answers, content)
     if problems:
         raise DomainError(MSG_INCOMPLETE, errors=problems)

@@ -15,15 +15,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from core.exceptions import DomainError
+from core.exceptions import ConflictError, DomainError
+from core.filters import page_filters
 from core.permissions import Capability, capability_required, user_can
 from scoring import engine
 from scoring.models import AnswerType
 from scoring.selectors import rubric_data_pinned, rubric_spec_pinned, section_names
 
 from .. import selectors, services
+from ..forms import ReviewFilterForm
 from ..models import AssignmentStatus, ReviewStatus
-from ..services.reviewing import FEEDBACK_PARTS, ReviewInput, can_edit, clean_answers, review_result
+from ..services.reviewing import (
+    FEEDBACK_PARTS,
+    MAX_COMMENT,
+    MAX_PART,
+    ReviewInput,
+    can_edit,
+    clean_answers,
+    review_result,
+)
 
 # Guidance beside each part of the sandwich (DOMAIN.md, "Feedback: the sandwich").
 PART_GUIDANCE = {
@@ -191,6 +201,8 @@ def _score_page(request, review, data: ReviewInput | None = None, *, error=None,
         "error": error,
         "problems": problems or [],
         "editing_released": review.status != ReviewStatus.DRAFT,
+        "max_comment": MAX_COMMENT,
+        "max_part": MAX_PART,
     }
     return render(request, "reviews/review_score.html", context, status=status)
 
@@ -229,17 +241,19 @@ def review_live(request, pk: int):
     review = _editable(request, pk)
     data = _input(request.POST)
     saved_at = error = None
+    status = 200
     if review.status == ReviewStatus.DRAFT:
         try:
             review = services.review_save(
                 actor=request.user, review=review, data=data, expected_revision=_revision(request.POST)
             )
             saved_at = timezone.localtime(review.updated_at)
-        except DomainError as exc:  # a stale revision (ConflictError) or an answer refused
+        except DomainError as exc:  # refused as the API refuses it: 409 when stale, else 400
             error = exc.message
+            status = 409 if isinstance(exc, ConflictError) else 400
     sections, result = review_layout(review, data.answers, data.comments)
     context = _panel_context(review, sections, result, saved_at=saved_at, error=error, live=True)
-    return render(request, "reviews/partials/score_panel.html", context)
+    return render(request, "reviews/partials/score_panel.html", context, status=status)
 
 
 @require_POST
@@ -349,9 +363,7 @@ def my_feedback(request):
 @require_GET
 @capability_required(Capability.REVIEW_VIEW)
 def review_list(request):
-    status = request.GET.get("status", "")
-    if status not in ReviewStatus.values:
-        status = ""
+    status = page_filters(request, ReviewFilterForm(request.GET)).get("status") or ""
     reviews = list(selectors.review_list_for(user=request.user, filters={"status": status})[:300])
     return render(
         request,

@@ -9,26 +9,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import DomainError
+from core.filters import page_filters
 from core.models import Channel, Team
 from core.permissions import Capability, capability_required
 
 from .. import selectors, services
-from ..forms import DrawForm, SamplingPolicyForm, SkipForm
+from ..forms import DrawForm, MonthFilterForm, QueueFilterForm, SamplingPolicyForm, SkipForm
 from ..models import Assignment, AssignmentStatus, DrawStatus, ReasonKind, SampleDraw
 
 
 def month_from(request) -> dt.date:
-    try:
-        return dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
-    except ValueError:
-        return timezone.localdate().replace(day=1)
+    """?month=YYYY-MM, this month when absent; a bad value is left out with a message."""
+    month = page_filters(request, MonthFilterForm(request.GET)).get("month")
+    return (month or timezone.localdate()).replace(day=1)
 
 
 @require_GET
 @capability_required(Capability.QUEUE_VIEW)
 def queue(request):
-    month = month_from(request)
-    filters = {k: request.GET.get(k, "") for k in ("team", "agent", "channel", "status", "kind")}
+    cleaned = page_filters(request, QueueFilterForm(request.GET))
+    month = (cleaned.get("month") or timezone.localdate()).replace(day=1)
+    filters = {
+        k: str(getattr(cleaned.get(k), "pk", cleaned.get(k)) or "")
+        for k in ("team", "agent", "channel", "status", "kind")
+    }
     assignments = selectors.assignment_queue(reviewer=request.user, month=month, filters=filters)
     progress = selectors.queue_progress(reviewer=request.user, month=month)
     return render(

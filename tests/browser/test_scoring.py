@@ -25,7 +25,7 @@ TOTAL = "90.42"
 @pytest.fixture
 def assignment(manager, reviewer, agent):
     rubric = scoring_services.rubric_create_from_template(actor=manager, template_key="default")
-    scoring_services.rubric_publish(actor=manager, rubric=rubric)
+    scoring_services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
     return make_assignment(agent, reviewer)
 
 

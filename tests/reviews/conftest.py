@@ -12,7 +12,7 @@ from tests.factories import rubric_data
 @pytest.fixture
 def rubric(manager):
     rubric = scoring_services.rubric_create(actor=manager, data=rubric_data())
-    return scoring_services.rubric_publish(actor=manager, rubric=rubric)
+    return scoring_services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
 
 
 @pytest.fixture

@@ -105,8 +105,8 @@ def test_permission_table_for_a_released_review(client, as_user, released, page,
         ),
         (
             "review_live",
-            "post",
-            {"reviewer": 200, "manager": 200, "lead": 404, "agent": 404, "outsider": 404},
+            "post",  # with no revision: refused (400) for those who may edit
+            {"reviewer": 400, "manager": 400, "lead": 404, "agent": 404, "outsider": 404},
         ),
         (
             "review_acknowledge",
@@ -204,6 +204,54 @@ def test_a_stale_live_update_is_refused_and_says_who(client, as_user, draft, key
     assert f"{manager.get_full_name()} saved this review at" in body
     draft.refresh_from_db()
     assert draft.answers[keys[0]] == "yes"
+
+
+@pytest.mark.parametrize("revision", [None, "", "zz", "1.5"])
+def test_a_live_update_without_a_valid_revision_is_refused_like_the_api(
+    client, as_user, draft, keys, manager, revision
+):
+    """It once overwrote a newer save. Now: 400, the reason, and the newer save kept."""
+    services.review_save(actor=manager, review=draft, data=full(keys), expected_revision=draft.revision)
+    as_user("reviewer")
+    post = {f"a-{keys[0]}": "no"} | ({} if revision is None else {"revision": revision})
+    response = client.post(reverse("reviews:review_live", args=[draft.pk]), post)
+    assert response.status_code == 400
+    assert (
+        "The page did not say which version it was editing, so nothing was saved" in response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.answers[keys[0]] == "yes"
+
+
+def test_a_stale_live_update_answers_409(client, as_user, draft, keys, manager):
+    services.review_save(actor=manager, review=draft, data=full(keys), expected_revision=draft.revision)
+    as_user("reviewer")
+    response = client.post(
+        reverse("reviews:review_live", args=[draft.pk]), {f"a-{keys[0]}": "no", "revision": 1}
+    )
+    assert response.status_code == 409
+
+
+def test_long_text_is_refused_not_cut_and_unknown_criteria_refused(client, as_user, draft, keys):
+    as_user("reviewer")
+    url = reverse("reviews:review_live", args=[draft.pk])
+    response = client.post(url, {f"c-{keys[0]}": "x" * 1_000_000, "revision": draft.revision})
+    assert response.status_code == 400
+    assert (
+        "is 1000000 characters long; at most 2000 fit. Shorten it: nothing was saved."
+        in response.content.decode()
+    )
+    response = client.post(url, {"strengths": "s" * 5001, "revision": draft.revision})
+    assert "“What went well” is 5001 characters long; at most 5000 fit" in response.content.decode()
+    response = client.post(url, {"c-999999": "a comment", "revision": draft.revision})
+    assert (
+        response.status_code == 400
+        and "There is no criterion 999999 in this review" in response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.comments == {} and draft.strengths == "" and draft.revision == 1
+    page = client.get(reverse("reviews:review_score", args=[draft.pk])).content.decode()
+    assert 'maxlength="2000"' in page and 'maxlength="5000"' in page
 
 
 def test_submitting_an_incomplete_review_lists_what_is_missing_and_keeps_the_answers(
@@ -311,7 +359,7 @@ def _rubric_with(manager, sections: int, criteria: int):
     for s in data.sections:
         s.weight = s.weight.quantize(Decimal("0.01"))
     rubric = scoring_services.rubric_create(actor=manager, data=data)
-    return scoring_services.rubric_publish(actor=manager, rubric=rubric)
+    return scoring_services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
 
 
 @pytest.mark.parametrize(("sections", "criteria"), [(2, 2), (8, 6)])

@@ -45,7 +45,7 @@ def test_starting_pins_the_published_rubric_and_marks_the_assignment_started(
     assert assignment.status == AssignmentStatus.STARTED
     # A new version published later does not move the review.
     draft = scoring_services.rubric_new_version(actor=manager, rubric=rubric)
-    scoring_services.rubric_publish(actor=manager, rubric=draft)
+    scoring_services.rubric_publish(actor=manager, rubric=draft, expected_revision=draft.revision)
     review.refresh_from_db()
     assert review.rubric == rubric
     # Opening again resumes the same review.

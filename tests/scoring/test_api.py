@@ -21,9 +21,8 @@ def draft(manager):
 
 @pytest.fixture
 def published(manager):
-    return services.rubric_publish(
-        actor=manager, rubric=services.rubric_create(actor=manager, data=make_data(name="Live rubric"))
-    )
+    draft = services.rubric_create(actor=manager, data=make_data(name="Live rubric"))
+    return services.rubric_publish(actor=manager, rubric=draft, expected_revision=draft.revision)
 
 
 BODY = {

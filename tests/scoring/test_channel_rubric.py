@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def published(manager, name, channels=("phone", "chat")):
     rubric = services.rubric_create(actor=manager, data=rubric_data(name=name, channels=list(channels)))
-    return services.rubric_publish(actor=manager, rubric=rubric)
+    return services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
 
 
 def test_without_a_choice_the_newest_published_rubric_covering_the_channel_is_used(manager):
@@ -35,7 +35,7 @@ def test_the_managers_choice_wins_and_follows_new_versions(manager):
     assert AuditEvent.objects.filter(action="rubric.channel_chosen").count() == 1
     # Version 2 of the chosen rubric takes over without choosing again.
     draft = services.rubric_new_version(actor=manager, rubric=chosen)
-    v2 = services.rubric_publish(actor=manager, rubric=draft)
+    v2 = services.rubric_publish(actor=manager, rubric=draft, expected_revision=draft.revision)
     assert rubric_for_channel("phone") == v2
     # Retired: back to the newest published one.
     services.rubric_retire(actor=manager, rubric=v2)

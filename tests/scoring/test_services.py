@@ -118,7 +118,7 @@ def test_draft_may_be_saved_with_wrong_weights_but_not_published(manager):
     rubric = services.rubric_save_draft(actor=manager, rubric=rubric, data=data, expected_revision=1)
 
     with pytest.raises(services.RubricInvalid) as exc:
-        services.rubric_publish(actor=manager, rubric=rubric)
+        services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
     messages = [p.message for p in exc.value.problems]
     assert "Section weights must add up to 100; they add up to 105." in messages
     assert "Section 3 “Empty” needs at least one criterion." in messages
@@ -129,7 +129,7 @@ def test_draft_may_be_saved_with_wrong_weights_but_not_published(manager):
 def test_publish_needs_a_channel_and_a_section(manager):
     rubric = services.rubric_create(actor=manager, data=make_data(channels=[], sections=[]))
     with pytest.raises(services.RubricInvalid) as exc:
-        services.rubric_publish(actor=manager, rubric=rubric)
+        services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
     assert [p.message for p in exc.value.problems] == [
         "Choose at least one channel the rubric applies to.",
         "Add at least one section.",
@@ -137,7 +137,9 @@ def test_publish_needs_a_channel_and_a_section(manager):
 
 
 def test_published_rubric_never_changes(manager):
-    rubric = services.rubric_publish(actor=manager, rubric=create(manager))
+    rubric = services.rubric_publish(
+        actor=manager, rubric=(to_publish := create(manager)), expected_revision=to_publish.revision
+    )
     assert rubric.status == RubricStatus.PUBLISHED and rubric.published_at
     data = rubric_data(rubric)
     data.name = "Changed"
@@ -145,13 +147,15 @@ def test_published_rubric_never_changes(manager):
         services.rubric_save_draft(actor=manager, rubric=rubric, data=data, expected_revision=rubric.revision)
     assert exc.value.message == services.MSG_NOT_DRAFT
     with pytest.raises(DomainError):
-        services.rubric_publish(actor=manager, rubric=rubric)
+        services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
     rubric.refresh_from_db()
     assert rubric.name == "Test rubric"
 
 
 def test_new_version_copies_into_a_draft_and_publishing_it_retires_the_old(manager):
-    v1 = services.rubric_publish(actor=manager, rubric=create(manager))
+    v1 = services.rubric_publish(
+        actor=manager, rubric=(to_publish := create(manager)), expected_revision=to_publish.revision
+    )
     v2 = services.rubric_new_version(actor=manager, rubric=v1)
     assert (v2.version, v2.status, v2.lineage) == (2, RubricStatus.DRAFT, v1.lineage)
     old, new = rubric_data(v1, with_ids=False), rubric_data(v2, with_ids=False)
@@ -165,7 +169,7 @@ def test_new_version_copies_into_a_draft_and_publishing_it_retires_the_old(manag
         services.rubric_new_version(actor=manager, rubric=v1)
     assert "Version 2 of this rubric is already a draft" in str(exc.value.message)
 
-    services.rubric_publish(actor=manager, rubric=v2)
+    services.rubric_publish(actor=manager, rubric=v2, expected_revision=v2.revision)
     v1.refresh_from_db()
     v2.refresh_from_db()
     assert (v1.status, v2.status) == (RubricStatus.RETIRED, RubricStatus.PUBLISHED)
@@ -186,7 +190,7 @@ def test_retire_only_a_published_rubric(manager):
     with pytest.raises(DomainError) as exc:
         services.rubric_retire(actor=manager, rubric=draft)
     assert exc.value.message == services.MSG_NOT_PUBLISHED
-    published = services.rubric_publish(actor=manager, rubric=draft)
+    published = services.rubric_publish(actor=manager, rubric=draft, expected_revision=draft.revision)
     retired = services.rubric_retire(actor=manager, rubric=published)
     assert retired.status == RubricStatus.RETIRED and retired.retired_at
     v2 = services.rubric_new_version(actor=manager, rubric=retired)
@@ -201,7 +205,9 @@ def test_discard_draft(manager):
 
 
 def test_database_refuses_two_published_versions_of_one_rubric(manager):
-    v1 = services.rubric_publish(actor=manager, rubric=create(manager))
+    v1 = services.rubric_publish(
+        actor=manager, rubric=(to_publish := create(manager)), expected_revision=to_publish.revision
+    )
     with pytest.raises(IntegrityError):
         Rubric.objects.create(lineage=v1.lineage, version=2, name="x", status=RubricStatus.PUBLISHED)
 
@@ -218,7 +224,7 @@ def test_database_refuses_a_scale_without_range(manager):
 def test_templates_publish_and_score(manager):
     for key in ("default", "heard"):
         rubric = services.rubric_create_from_template(actor=manager, template_key=key)
-        rubric = services.rubric_publish(actor=manager, rubric=rubric)
+        rubric = services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
         spec = rubric_spec(rubric)
         assert sum(s.weight for s in spec.sections) == D(100)
     with pytest.raises(DomainError):

@@ -20,7 +20,7 @@ def draft(manager):
 @pytest.fixture
 def published(manager):
     rubric = services.rubric_create(actor=manager, data=make_data(name="Live rubric"))
-    return services.rubric_publish(actor=manager, rubric=rubric)
+    return services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
 
 
 # persona -> expected status, for each page. 404 where the persona may not see the rubric,
@@ -254,7 +254,11 @@ def test_list_and_detail_query_counts_stay_flat(
         data = make_data(name=f"R{i}")
         for s in data.sections:
             s.criteria = s.criteria * size
-        services.rubric_publish(actor=manager, rubric=services.rubric_create(actor=manager, data=data))
+        services.rubric_publish(
+            actor=manager,
+            rubric=(to_publish := services.rubric_create(actor=manager, data=data)),
+            expected_revision=to_publish.revision,
+        )
     as_user("manager")
     with django_assert_max_num_queries(8):
         assert client.get(reverse("scoring:rubric_list")).status_code == 200

@@ -150,7 +150,7 @@ class Command(BaseCommand):
             if Rubric.objects.filter(name=str(template.name)).exists():
                 continue
             rubric = rubric_create_from_template(actor=manager, template_key=key)
-            rubric_publish(actor=manager, rubric=rubric)
+            rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
             published += 1
         # The standard rubric for everyday contacts; HEARD (complaint handling) for social media,
         # where complaints land.
