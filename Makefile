@@ -19,6 +19,9 @@ $(STAMP): requirements.txt | $(PY)
 
 setup: $(STAMP)
 
+# A development install: DEBUG is off unless asked for (a server must never show tracebacks).
+run test: export DJANGO_DEBUG ?= true
+
 ## Run the app on http://$(HOST):$(PORT) with SQLite and the demo data.
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput

@@ -29,6 +29,7 @@ def django_with_fresh_database(name: str) -> str:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_project.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "true")
     os.environ["JOBS_INLINE"] = "true"
     import django
 

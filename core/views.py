@@ -48,3 +48,19 @@ def notification_read_all(request):
 def healthz(request):
     """For load balancers and monitoring: the process answers (no database, no session)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def api_docs_csp(view):
+    """Swagger UI sets inline styles on its widgets: allow styles (not scripts) on that page."""
+    from csp.constants import UNSAFE_INLINE
+    from csp.decorators import csp_update
+
+    return csp_update({"style-src": [UNSAFE_INLINE]})(view)
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes' lockout response: the page in the site's layout, with the real cool-off."""
+    from django.conf import settings
+
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "core/locked_out.html", {"cooloff_minutes": minutes}, status=429)

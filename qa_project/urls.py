@@ -1,6 +1,16 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from core.views import api_docs_csp
+
+# The docs page's own script is a separate file (the "split" view), so it runs under the CSP;
+# on a server it asks for a login like every page.
+docs = api_docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api_schema"))
+if not settings.DEBUG:
+    docs = login_required(docs)
 
 urlpatterns = [
     path("", include("core.urls")),
@@ -10,6 +20,6 @@ urlpatterns = [
     path("api/", include("scoring.api_urls")),
     path("api/", include("reviews.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", docs, name="api_docs"),
     path("admin/", admin.site.urls),
 ]

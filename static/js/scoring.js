@@ -51,6 +51,14 @@
     el.classList.toggle("failed", !!checked && checked.value === el.dataset.lowest);
   }
 
+  // Typing in a comment or the feedback saves after a pause. A plain event, not an htmx
+  // trigger filter: filters are evaluated as script, which the Content-Security-Policy forbids.
+  form.addEventListener("input", (event) => {
+    if (event.target.tagName === "TEXTAREA") {
+      form.dispatchEvent(new CustomEvent("textedit"));
+    }
+  });
+
   form.addEventListener("change", (event) => {
     const el = event.target.closest(".criterion");
     if (el) mark(el);

@@ -50,11 +50,23 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page whose console is watched: any Content-Security-Policy violation fails the test
+    (the app runs under a policy that forbids inline script and style)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, "CSP violations in the browser console:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -24,15 +24,25 @@ SHOW = (
 )
 
 
-def test_zero_config_is_sqlite_with_eager_celery():
-    result = run_python(SHOW)
+def test_a_development_install_is_sqlite_with_eager_celery():
+    result = run_python(SHOW, DJANGO_DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True"]
+
+
+def test_debug_is_off_unless_asked_for_and_then_a_secret_key_is_needed():
+    result = run_python(SHOW)
+    assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY (a long random value) for a server, or DJANGO_DEBUG=true" in result.stderr
+    result = run_python(SHOW, DJANGO_SECRET_KEY="s" * 60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "False"
 
 
 def test_environment_selects_postgresql_and_redis():
     result = run_python(
         SHOW,
+        DJANGO_DEBUG="true",
         DATABASE_URL="postgres://qa@db.example:5432/qa",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
