@@ -146,7 +146,7 @@ class SamplingPolicyForm(forms.ModelForm):
 
         model = SamplingPolicy
         fields = [
-            "min_per_agent", "max_per_agent", "min_handle_seconds", "exclude_reviewed",
+            "min_per_agent", "max_per_agent", "min_handle_seconds",
             "stratify_channel", "stratify_time_band", "stratify_week", "time_band_starts",
             "risk_share", "risk_csat_max", "risk_nps_max", "risk_long_handle_factor",
             "new_agent_days", "seed",

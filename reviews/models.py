@@ -249,7 +249,6 @@ class SamplingPolicy(models.Model):
     min_per_agent = models.PositiveSmallIntegerField(_("minimum per agent per month"), default=15)
     max_per_agent = models.PositiveSmallIntegerField(_("maximum per agent per month"), default=20)
     min_handle_seconds = models.PositiveIntegerField(_("leave out interactions shorter than (s)"), default=30)
-    exclude_reviewed = models.BooleanField(_("leave out interactions already sampled"), default=True)
     stratify_channel = models.BooleanField(_("spread over channels"), default=True)
     stratify_time_band = models.BooleanField(_("spread over times of day"), default=True)
     stratify_week = models.BooleanField(_("spread over weeks of the month"), default=True)
@@ -382,12 +381,39 @@ class AgentMonth(models.Model):
     sampled = models.PositiveIntegerField(default=0)
     new_agent = models.BooleanField(default=False)
     short_sample = models.BooleanField(default=False)
+    # Why a sample is short: the month's interactions, and those left out (unanswered; answered
+    # but under the policy's minimum handle time, kept in `min_handle_seconds`).
+    interactions = models.PositiveIntegerField(default=0)
+    unanswered = models.PositiveIntegerField(default=0)
+    too_short = models.PositiveIntegerField(default=0)
+    min_handle_seconds = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "agent"], name="agent_month_unique")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.agent_id}: {self.sampled}/{self.quota}"
+
+    @property
+    def why_short(self) -> str:
+        """'0 eligible: 183 interactions under the 30 s minimum, 12 unanswered'."""
+        if self.eligible >= self.quota:
+            return ""
+        if not self.interactions:
+            return str(_("%(n)s eligible: no interactions this month") % {"n": self.eligible})
+        reasons = []
+        if self.too_short:
+            reasons.append(
+                str(
+                    _("%(n)s interactions under the %(min)s s minimum")
+                    % {"n": self.too_short, "min": self.min_handle_seconds}
+                )
+            )
+        if self.unanswered:
+            reasons.append(str(_("%(n)s unanswered") % {"n": self.unanswered}))
+        if not reasons:
+            reasons.append(str(_("%(n)s interactions in the month") % {"n": self.interactions}))
+        return str(_("%(n)s eligible: %(reasons)s") % {"n": self.eligible, "reasons": ", ".join(reasons)})
 
 
 class AssignmentStatus(models.TextChoices):

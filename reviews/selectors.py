@@ -146,6 +146,7 @@ def coverage_by_agent(*, month) -> list[dict]:
                 "assigned": a.get("assigned", 0),
                 "done": a.get("done", 0),
                 "short": m.short_sample,
+                "why_short": m.why_short,
                 "new": m.new_agent,
             }
         )

@@ -67,6 +67,12 @@ def _test_settings(settings, tmp_path):
     # Background jobs run inline (see core.jobs.enqueue), uploads go to a throw-away folder.
     settings.JOBS_INLINE = True
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test starts with an empty cache: job progress and API throttle counts stay its own.
+    # (Not with Redis: the Celery broker shares it; ids there never repeat across tests.)
+    from django.core.cache import cache
+
+    if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
+        cache.clear()
 
 
 def pytest_report_header(config):

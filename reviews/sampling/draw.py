@@ -33,7 +33,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Case, F, Max, Q, Value, When
+from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,6 +156,10 @@ class AgentPlan:
     picks: dict = field(default_factory=dict)  # stratum code -> k
     short: bool = False  # fewer eligible interactions than the policy's minimum
     eligible_all: int = 0  # eligible this month, including what earlier draws took
+    # For a short sample: the month's interactions, and those left out as unanswered or too short.
+    month_total: int = 0
+    unanswered: int = 0
+    too_short: int = 0
 
     @property
     def eligible_total(self) -> int:
@@ -266,7 +270,13 @@ class _Draw:
     def plans(self) -> dict[int, AgentPlan]:
         policy = self.policy
         new_since = self.start - dt.timedelta(days=policy.new_agent_days)
-        agents = User.objects.filter(role=Role.AGENT, is_active=True).values_list("pk", "hired_on")
+        month_end = (self.start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        # Agents hired after the month were not there to take its contacts: no quota.
+        agents = (
+            User.objects.filter(role=Role.AGENT, is_active=True)
+            .exclude(hired_on__gt=month_end)
+            .values_list("pk", "hired_on")
+        )
         return {
             pk: AgentPlan(
                 pk,
@@ -275,6 +285,33 @@ class _Draw:
             )
             for pk, hired in agents
         }
+
+    def why_short(self, plans: dict[int, AgentPlan]) -> None:
+        """For agents with fewer eligible interactions than their quota: how many of the month's
+        interactions were left out, and why (unanswered, under the minimum handle time). One
+        grouped count over those agents only."""
+        short = [p.agent_id for p in plans.values() if p.eligible_all < p.quota]
+        if not short:
+            return
+        rows = (
+            Interaction.objects.filter(local_month=self.start, agent_id__in=short)
+            .values("agent_id")
+            .annotate(
+                total=Count("id"),
+                unanswered=Count("id", filter=Q(answered=False)),
+                too_short=Count(
+                    "id", filter=Q(answered=True, handle_seconds__lt=self.policy.min_handle_seconds)
+                ),
+            )
+            .order_by()
+        )
+        for row in rows:
+            plan = plans[row["agent_id"]]
+            plan.month_total, plan.unanswered, plan.too_short = (
+                row["total"],
+                row["unanswered"],
+                row["too_short"],
+            )
 
     def eligible_where(self) -> tuple[str, list]:
         return (
@@ -592,4 +629,5 @@ def draw_items(*, month: dt.date, policy: SamplingPolicy, draw=None) -> DrawResu
             items += job.write(cursor)
     for plan in plans.values():
         plan.eligible_all = plan.existing + len(plan.risk) + plan.eligible_total
+    job.why_short(plans)
     return DrawResult(agents=len(plans), items=items, plans=plans)

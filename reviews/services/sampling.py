@@ -35,7 +35,7 @@ MSG_SKIP_REASON = gettext_lazy("Say why you skip this interaction.")
 MSG_NOT_YOURS = gettext_lazy("Only the assigned reviewer or a QA manager can skip this.")
 MSG_CANNOT_SKIP = gettext_lazy("Only an assignment that is still to do can be skipped.")
 POLICY_FIELDS = (
-    "min_per_agent", "max_per_agent", "min_handle_seconds", "exclude_reviewed", "stratify_channel",
+    "min_per_agent", "max_per_agent", "min_handle_seconds", "stratify_channel",
     "stratify_time_band", "stratify_week", "time_band_starts", "risk_share", "risk_csat_max",
     "risk_nps_max", "risk_long_handle_factor", "new_agent_days", "seed",
 )  # fmt: skip
@@ -120,7 +120,7 @@ def sample_draw(*, month: dt.date, actor=None) -> SampleDraw:
         with transaction.atomic():
             policy = sampling_policy_get()
             result = draw_items(month=month, policy=policy, draw=draw)
-            _record_agent_months(month, result)
+            _record_agent_months(month, result, policy.min_handle_seconds)
             assigned = assign_items(month=month, items=result.items)
             draw.agents = result.agents
             draw.added = len(result.items)
@@ -152,7 +152,7 @@ def sample_draw(*, month: dt.date, actor=None) -> SampleDraw:
     return draw
 
 
-def _record_agent_months(month: dt.date, result) -> None:
+def _record_agent_months(month: dt.date, result, min_handle: int) -> None:
     rows = []
     for plan in result.plans.values():
         rows.append(
@@ -164,13 +164,27 @@ def _record_agent_months(month: dt.date, result) -> None:
                 sampled=plan.existing + len(plan.risk) + sum(plan.picks.values()),
                 new_agent=plan.new_agent,
                 short_sample=plan.short,
+                interactions=plan.month_total,
+                unanswered=plan.unanswered,
+                too_short=plan.too_short,
+                min_handle_seconds=min_handle,
             )
         )
     AgentMonth.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["month", "agent"],
-        update_fields=["quota", "eligible", "sampled", "new_agent", "short_sample"],
+        update_fields=[
+            "quota",
+            "eligible",
+            "sampled",
+            "new_agent",
+            "short_sample",
+            "interactions",
+            "unanswered",
+            "too_short",
+            "min_handle_seconds",
+        ],
     )
 
 

@@ -74,6 +74,39 @@ def test_new_agents_get_the_maximum(team, reviewers):
     assert AgentMonth.objects.get(agent=newcomer, month=NOV).new_agent
 
 
+def test_agents_hired_after_the_month_get_no_quota_and_those_hired_in_it_are_new(team, reviewers):
+    later = AgentFactory(username="later", team=team, hired_on=NOV + dt.timedelta(days=45))
+    during = AgentFactory(username="during", team=team, hired_on=NOV + dt.timedelta(days=10))
+    month_of_work(during, 40)
+    services.sample_draw(month=NOV)
+    assert not AgentMonth.objects.filter(agent=later, month=NOV).exists()
+    assert AgentMonth.objects.get(agent=during, month=NOV).new_agent
+    # Years earlier, someone hired last month was not there at all.
+    services.sample_draw(month=dt.date(2020, 3, 1))
+    assert not AgentMonth.objects.filter(month=dt.date(2020, 3, 1), agent__in=[later, during]).exists()
+
+
+def test_a_short_sample_says_why_on_the_page_and_in_the_command(team, reviewers, client, as_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    agent = AgentFactory(username="shorty", team=team, hired_on=dt.date(2020, 1, 1))
+    month_of_work(agent, 4)  # four eligible
+    month_of_work(agent, 7, talk_seconds=10, hold_seconds=0, acw_seconds=0)  # under 30 s
+    month_of_work(agent, 3, answered=False)
+    nobody = AgentFactory(username="idle", team=team, hired_on=dt.date(2020, 1, 1))
+    out = StringIO()
+    call_command("sample_draw", "--month", "2026-11", stdout=out)
+    text = out.getvalue()
+    assert "shorty: 4 eligible: 7 interactions under the 30 s minimum, 3 unanswered (quota 15)" in text
+    assert "idle: 0 eligible: no interactions this month (quota 15)" in text
+    assert AgentMonth.objects.get(agent=nobody, month=NOV).short_sample
+    as_user("manager")
+    page = client.get("/sampling/?month=2026-11").content.decode()
+    assert "4 eligible: 7 interactions under the 30 s minimum, 3 unanswered" in page
+
+
 def test_the_riskiest_interactions_fill_the_risk_share_first(team, reviewers):
     agent = AgentFactory(username="a1", team=team)
     month_of_work(agent, 100, csat=5)
