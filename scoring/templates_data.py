@@ -1,4 +1,4 @@
-"""Rubric templates that ship with the product (see ../shared/DOMAIN.md).
+"""Rubric templates that ship with the product (see docs/domain.md).
 
 Managers can start a new rubric from one; the demo data publishes both.
 """

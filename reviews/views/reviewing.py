@@ -35,7 +35,7 @@ from ..services.reviewing import (
     review_result,
 )
 
-# Guidance beside each part of the sandwich (DOMAIN.md, "Feedback: the sandwich").
+# Guidance beside each part of the sandwich (docs/domain.md, "Feedback: the sandwich").
 PART_GUIDANCE = {
     "strengths": gettext_lazy("Open with it: what did the agent do well? Be specific about the behaviour."),
     "improvement": gettext_lazy(
