@@ -322,6 +322,7 @@ class RowChecker:
         profile = checked.profile
         # What each field is read with, only for the fields this mapping has.
         self.agent_ids: dict[str, int] = {}  # spellings already found -> agent id
+        self.unknown_names: dict[str, str] = {}  # name key -> the name as first written
         self.channels: dict[str, str] = {}  # spellings already read -> channel
         self.steps = [
             (name, parser, args(name), profile.get(name), FAST.get(parser))
@@ -487,7 +488,7 @@ class RowChecker:
         if key in self.options.agents or (
             key not in self.directory.by_key and self.options.creates_agent(key)
         ):
-            rows = self.checked.chosen_agents.setdefault(name, [])
+            rows = self.checked.chosen_agents.setdefault(self.unknown_names.setdefault(key, name), [])
             if len(rows) < 20:
                 rows.append(self.ref)
         try:
@@ -497,7 +498,8 @@ class RowChecker:
                 # One new agent per name, however its case and spacing vary.
                 record["agent_new"] = self.checked.new_agents.setdefault(key, name)
             else:
-                rows = self.checked.unknown_agents.setdefault(name, [])
+                # One entry per person, however the rows vary the case and spacing of the name.
+                rows = self.checked.unknown_agents.setdefault(self.unknown_names.setdefault(key, name), [])
                 if len(rows) < 20:
                     rows.append(self.ref)
                 self.problem(

@@ -199,3 +199,175 @@ def test_wrong_methods(client, as_user):
     as_user("manager")
     assert client.put(reverse("reviews:import_list")).status_code == 405
     assert client.post(reverse("reviews:import_progress", kwargs={"pk": 1})).status_code == 405
+
+
+def upload(client, tmp_path, rows, name, capture, **extra):
+    with capture(execute=True):
+        response = client.post(
+            reverse("reviews:import_list"), {"file": xlsx_upload(tmp_path, rows, name), **extra}
+        )
+    return ImportJob.objects.get(original_name=name), response
+
+
+CHECK = {"check": "1", "source": "default", "date_order": "DMY", "map_source_id": "Call Id", "map_agent": "Agent",
+         "map_started_at": "Start time", "map_channel": "Channel", "map_talk_seconds": "Talk time"}  # fmt: skip
+AGENT_ROWS = [
+    ["Call Id", "Agent", "Start time", "Channel", "Talk time"],
+    ["U-1", "A. Lopez", "2026-11-03 10:00", "phone", 120],
+    ["U-2", "Zoe Park", "2026-11-03 11:00", "chat", 200],
+    ["U-3", "zoe  park", "2026-11-04 11:00", "chat", 300],
+]
+
+
+def test_unknown_agents_are_mapped_or_created_per_name_and_the_choice_is_saved(
+    client, as_user, tmp_path, ana, team, django_capture_on_commit_callbacks
+):
+    from core.models import User
+
+    as_user("manager")
+    job, response = upload(client, tmp_path, AGENT_ROWS, "agents.xlsx", django_capture_on_commit_callbacks)
+    url = response.url
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, CHECK)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.INVALID and set(job.unknown_agents) == {"A. Lopez", "Zoe Park"}
+    page = client.get(url).content.decode()
+    assert "Agents nobody here is called" in page
+    assert f'<option value="team:{team.pk}">New agent in {team.name}</option>' in page
+    assert f'<option value="user:{ana.pk}">' in page
+
+    names = list(job.unknown_agents)
+    choice = {names.index("A. Lopez"): f"user:{ana.pk}", names.index("Zoe Park"): f"team:{team.pk}"}
+    post = CHECK | {f"agent_{i}": v for i, v in choice.items()} | {"save_as": "Telephony"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, post)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED, job.errors
+    assert job.preview["agents_to_create"] == ["Zoe Park"]
+    page = client.get(url).content.decode()
+    assert f'<option value="user:{ana.pk}" selected>' in page  # the choice is shown again
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"import": "1"})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.summary["agents_created"] == 1
+    zoe = User.objects.get(first_name="Zoe", last_name="Park")
+    assert zoe.team == team and zoe.username == "zoe-park"
+    assert Interaction.objects.get(source_id="U-1").agent == ana
+    assert Interaction.objects.filter(agent=zoe).count() == 2
+    assert AuditEvent.objects.filter(action="user.created_by_import", target_id=zoe.pk).exists()
+    saved = ColumnMapping.objects.get(name="Telephony")
+    assert saved.options["agents"]["a. lopez"] == {"user": ana.pk}
+
+
+def test_the_preview_shows_the_profile_warnings_and_unmapped_columns(
+    client, as_user, tmp_path, ana, django_capture_on_commit_callbacks
+):
+    rows = [["Call Id", "Agent", "Start time", "Channel", "Talk time", "Region"]] + [
+        [f"P-{i}", "ana", "2026-11-03 10:00", "phone", 0, "North"] for i in range(20)
+    ]
+    as_user("manager")
+    job, response = upload(client, tmp_path, rows, "zero.xlsx", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url, CHECK)
+    page = client.get(response.url).content.decode().replace("&quot;", '"')
+    assert "things look wrong" in page
+    assert (
+        "Handle time is under the sampling minimum of 30 s on 20 of 20 rows: no interaction will be eligible for sampling"
+        in page
+    )
+    assert "Talk time (column “Talk time”) is empty or 0 on 20 of 20 rows" in page
+    assert "What each column holds, over 20 rows" in page and "Region" in page
+
+
+def test_a_reimport_that_changes_rows_needs_the_tick(
+    client, as_user, tmp_path, ana, django_capture_on_commit_callbacks
+):
+    rows = [
+        ["Call Id", "Agent", "Start time", "Channel", "Talk time"],
+        ["C-1", "ana", "2026-11-03 10:00", "phone", 120],
+    ]
+    as_user("manager")
+    job, response = upload(client, tmp_path, rows, "one.xlsx", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url, CHECK)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url, {"import": "1"})
+    rows[1][4] = 0
+    job, response = upload(client, tmp_path, rows, "two.xlsx", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url, CHECK)
+    page = client.get(response.url).content.decode()
+    assert "C-1: 120 → 0" in page and 'name="confirm_updates"' in page
+    refused = client.post(response.url, {"import": "1"})
+    assert refused.status_code == 400
+    assert "1 interactions already imported will change" in refused.content.decode()
+    assert Interaction.objects.get(source_id="C-1").talk_seconds == 120
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url, {"import": "1", "confirm_updates": "1"})
+    assert Interaction.objects.get(source_id="C-1").talk_seconds == 0
+
+
+def test_cancel_deletes_the_file_and_purge_removes_abandoned_ones(
+    client, as_user, tmp_path, ana, django_capture_on_commit_callbacks, settings
+):
+    import datetime as dt
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from reviews.tasks import import_files_purge
+
+    as_user("manager")
+    job, response = upload(client, tmp_path, ROWS, "cancel.xlsx", django_capture_on_commit_callbacks)
+    path = Path(job.file.path)
+    assert path.exists()
+    response = client.post(response.url, {"cancel": "1"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CANCELLED and not job.file and not path.exists()
+    assert (
+        client.post(reverse("reviews:import_detail", kwargs={"pk": job.pk}), {"cancel": "1"}).status_code
+        == 400
+    )
+
+    old, _response = upload(client, tmp_path, ROWS, "old.xlsx", django_capture_on_commit_callbacks)
+    fresh, _response = upload(client, tmp_path, ROWS, "fresh.xlsx", django_capture_on_commit_callbacks)
+    old_path = Path(old.file.path)
+    ImportJob.objects.filter(pk=old.pk).update(updated_at=timezone.now() - dt.timedelta(days=8))
+    settings.IMPORT_FILE_RETENTION_DAYS = 7
+    assert import_files_purge.apply().get() == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.status == ImportStatus.CANCELLED and not old_path.exists() and "after 7 days" in old.message
+    assert fresh.file and Path(fresh.file.path).exists()
+
+
+def test_a_silent_job_offers_a_restart_and_a_live_one_refuses_it(
+    client, as_user, tmp_path, ana, django_capture_on_commit_callbacks, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.jobs import heartbeat
+
+    as_user("manager")
+    job, response = upload(client, tmp_path, ROWS, "stuck.xlsx", django_capture_on_commit_callbacks)
+    settings.JOB_STALE_SECONDS = 60
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.CHECKING, claimed_at=timezone.now() - dt.timedelta(seconds=61)
+    )
+    heartbeat("import", job.pk)  # still alive: no restart
+    fragment = client.get(reverse("reviews:import_progress", kwargs={"pk": job.pk})).content.decode()
+    assert "Restart it" not in fragment
+    assert client.post(response.url, {"restart": "1"}).status_code == 400
+    from django.core.cache import cache
+
+    cache.clear()  # silent since it was claimed, 61 s ago
+    fragment = client.get(reverse("reviews:import_progress", kwargs={"pk": job.pk})).content.decode()
+    assert "has shown no progress for several minutes" in fragment and "Restart it" in fragment
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response.url, {"restart": "1"})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.INVALID and job.claimed_at is None  # the check ran again
+    assert AuditEvent.objects.filter(action="import.restarted").exists()
