@@ -69,10 +69,24 @@ def start_worker(media, **env_extra) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        # The worker's log goes to a file beside the uploads, for a failing test to show.
+        stdout=open(media / "worker.log", "ab"),  # noqa: SIM115 - the worker owns it
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def wait_until_ready(process: subprocess.Popen, timeout: float = 60) -> None:
+    """A task sent before the worker has declared its queue could be lost: wait for a reply to
+    a ping first."""
+    from qa_project.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the worker exited"
+        if app.control.ping(timeout=0.5):
+            return
+    raise AssertionError("the worker did not answer a ping")
 
 
 def stop_worker(process: subprocess.Popen) -> None:
@@ -88,6 +102,7 @@ def stop_worker(process: subprocess.Popen) -> None:
 def worker(media):
     """A worker for one test (another test may need the queue to itself)."""
     process = start_worker(media)
+    wait_until_ready(process)
     yield process
     stop_worker(process)
 
@@ -148,6 +163,7 @@ def test_a_worker_killed_mid_check_leaves_a_job_that_can_be_restarted(
         + [[f"K-{i}", "ana", "2026-11-03 10:00", "phone", 120] for i in range(150_000)],
     )
     first = start_worker(media, JOB_STALE_SECONDS="3")
+    wait_until_ready(first)
     try:
         job = services.import_job_create(
             actor=manager, upload=SimpleUploadedFile("big.csv", path.read_bytes())
@@ -170,6 +186,7 @@ def test_a_worker_killed_mid_check_leaves_a_job_that_can_be_restarted(
         services.import_job_restart(actor=manager, job=job)
     assert wait_for(lambda: services.import_job_is_stuck(ImportJob.objects.get(pk=job.pk)), timeout=20)
     second = start_worker(media, JOB_STALE_SECONDS="3")
+    wait_until_ready(second)
     try:
         services.import_job_restart(actor=manager, job=ImportJob.objects.get(pk=job.pk))
         assert wait_for(
