@@ -70,7 +70,7 @@ def start_worker(media, **env_extra) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         # The worker's log goes to a file beside the uploads, for a failing test to show.
-        stdout=open(media / "worker.log", "ab"),  # noqa: SIM115 - the worker owns it
+        stdout=open(media / "worker.log", "ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
