@@ -772,6 +772,8 @@ class Writer:
         self.usernames: set[str] | None = None
         self.source_empty = not Interaction.objects.filter(source=options.source).exists()
         self.insert_sql = self.sql.partition(" ON CONFLICT")[0]
+        self.columns = ["source", "source_id", *DATA_FIELDS, "created_at", "updated_at"]
+        self.staging = False  # PostgreSQL's temporary table for upserts, made when first needed
 
     def __call__(self, chunk: list[dict]) -> None:
         outcome = classify(self.checked, chunk, source=self.options.source, source_empty=self.source_empty)
@@ -795,17 +797,47 @@ class Writer:
             if new:
                 self.insert_new(cursor, new)
             if changed:
-                cursor.executemany(self.sql, changed)
+                self.upsert(cursor, changed)
 
     def insert_new(self, cursor, rows: list[list]) -> None:
-        """Rows not stored when the chunk was compared: a plain INSERT, which costs SQLite a
-        third of the upsert. Should another import have stored some of them meanwhile, the
-        chunk goes again as an upsert (the savepoint keeps the transaction usable)."""
+        """Rows not stored when the chunk was compared: a plain INSERT (a third of the upsert's
+        cost on SQLite), or COPY on PostgreSQL (a tenth of executemany's). Should another import
+        have stored some of them meanwhile, the chunk goes again as an upsert (the savepoint
+        keeps the transaction usable)."""
         try:
             with transaction.atomic():
-                cursor.executemany(self.insert_sql, rows)
-        except IntegrityError:
+                if connection.vendor == "postgresql":
+                    self.copy(cursor, Interaction._meta.db_table, rows)
+                else:
+                    cursor.executemany(self.insert_sql, rows)
+        except (IntegrityError, connection.Database.IntegrityError):  # COPY raises the driver's own
+            self.upsert(cursor, rows)
+
+    def upsert(self, cursor, rows: list[list]) -> None:
+        """INSERT … ON CONFLICT DO UPDATE; on PostgreSQL through a temporary table filled by
+        COPY, one statement per chunk."""
+        if connection.vendor != "postgresql":
             cursor.executemany(self.sql, rows)
+            return
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(c) for c in self.columns)
+        if not self.staging:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE qa_import_rows ON COMMIT DROP AS SELECT {names} "
+                f"FROM {quote(Interaction._meta.db_table)} WITH NO DATA"
+            )
+            self.staging = True
+        self.copy(cursor, "qa_import_rows", rows)
+        head, _sep, conflict = self.sql.partition(" VALUES ")
+        conflict = conflict[conflict.index(" ON CONFLICT") :]
+        cursor.execute(f"{head} SELECT {names} FROM qa_import_rows{conflict}")
+        cursor.execute("TRUNCATE qa_import_rows")
+
+    def copy(self, cursor, table: str, rows: list[list]) -> None:
+        names = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def agent_for(self, name: str) -> int:
         key = AgentDirectory.key(name)

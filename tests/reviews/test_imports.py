@@ -361,3 +361,23 @@ def test_upload_of_a_bad_file_keeps_nothing(tmp_path, manager, settings):
     with pytest.raises(DomainError, match="is not a spreadsheet"):
         services.import_job_create(actor=manager, upload=SimpleUploadedFile("notes.docx", b"hello"))
     assert not list(tmp_path.rglob("*.docx"))
+
+
+def test_rows_stored_by_another_import_meanwhile_are_updated_not_refused(agents, manager):
+    """New rows are written with a plain INSERT (COPY on PostgreSQL). If another import stored
+    one of them after this one compared its chunk, the chunk is written again as an upsert."""
+    from reviews.imports.fields import FIELDS
+    from reviews.imports.pipeline import Checked, ImportOptions, Writer, item_rows, scan
+
+    options = ImportOptions(mapping={f.name: f.name for f in FIELDS}, source="crm")
+    items = [{"source_id": f"M-{i}", "agent": "ana", "channel": "phone", "started_at": "2026-11-03T10:00:00Z",
+              "talk_seconds": 100 + i} for i in range(3)]  # fmt: skip
+    checked = scan(item_rows(items), options=options, columns={}, keep=True)
+    writer = Writer(Checked(), options)
+    assert writer.source_empty  # so no row is compared: all three go as new
+    # Meanwhile another import stores M-1.
+    services.interactions_import_items(actor=manager, items=[items[1] | {"talk_seconds": 5}], source="crm")
+    writer(checked.records)
+    assert writer.summary.created == 3
+    assert Interaction.objects.filter(source="crm").count() == 3
+    assert Interaction.objects.get(source="crm", source_id="M-1").talk_seconds == 101
