@@ -185,7 +185,11 @@ def as_text(preview: dict) -> list[str]:
     for change in preview["changes"]:
         examples = "; ".join(f"{e['id']}: {e['before']} → {e['after']}" for e in change["examples"])
         lines.append(
-            _("%(field)s changes on %(n)s interactions, e.g. %(examples)s")
+            ngettext(
+                "%(field)s changes on %(n)s interaction, e.g. %(examples)s",
+                "%(field)s changes on %(n)s interactions, e.g. %(examples)s",
+                change["count"],
+            )
             % {"field": change["label"], "n": f"{change['count']:,}", "examples": examples}
         )
     for warning in preview["warnings"]:

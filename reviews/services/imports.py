@@ -49,7 +49,7 @@ MSG_NOT_CHECKED = gettext_lazy("Only a checked import without errors can be impo
 MSG_ALREADY_RUNNING = gettext_lazy("This import is already running.")
 MSG_IMPORT_INVALID = gettext_lazy("Nothing was imported: %(count)s problems were found.")
 MSG_CONFIRM_UPDATES = gettext_lazy(
-    "%(count)s interactions already imported will change. Look at the changes and confirm them."
+    "Interactions already imported will change (%(count)s). Look at the changes and confirm them."
 )
 MSG_NOT_STALE = gettext_lazy(
     "This import is still working: it can be restarted only if it stops showing progress."

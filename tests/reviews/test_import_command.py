@@ -115,7 +115,7 @@ def test_a_reimport_that_changes_rows_needs_yes(tmp_path, ana):
     changed[1][4] = 0
     path = write_csv(tmp_path / "b.csv", changed)
     with pytest.raises(
-        CommandError, match="1 interactions already imported would change: run again with --yes"
+        CommandError, match="1 of the interactions already imported would change: run again with --yes"
     ):
         command(path)
     assert Interaction.objects.get(source_id="K-1").talk_seconds == 300
@@ -130,7 +130,7 @@ def test_the_preview_of_a_reimport_shows_before_and_after(tmp_path, ana):
     changed[1][4] = 0
     out, _err = command(write_csv(tmp_path / "b.csv", changed), "--dry-run")
     assert "2 rows: 0 new, 1 changed, 1 unchanged." in out
-    assert "Talk time changes on 1 interactions, e.g. K-1: 300 → 0" in out
+    assert "Talk time changes on 1 interaction, e.g. K-1: 300 → 0" in out
 
 
 def test_encoding_by_flag(tmp_path, ana):

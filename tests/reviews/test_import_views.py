@@ -300,7 +300,7 @@ def test_a_reimport_that_changes_rows_needs_the_tick(
     assert "C-1: 120 → 0" in page and 'name="confirm_updates"' in page
     refused = client.post(response.url, {"import": "1"})
     assert refused.status_code == 400
-    assert "1 interactions already imported will change" in refused.content.decode()
+    assert "Interactions already imported will change (1)" in refused.content.decode()
     assert Interaction.objects.get(source_id="C-1").talk_seconds == 120
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response.url, {"import": "1", "confirm_updates": "1"})

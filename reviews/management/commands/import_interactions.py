@@ -99,12 +99,14 @@ class Command(BaseCommand):
             self.print_preview(preview)
             if opts["yes"]:
                 return True
-            question = _("%(n)s interactions already imported will change. Write the changes? [y/N] ") % {
-                "n": f"{preview['update']:,}"
-            }
+            question = _(
+                "%(n)s of the interactions already imported will change. Write the changes? [y/N] "
+            ) % {"n": f"{preview['update']:,}"}
             if not sys.stdin or not sys.stdin.isatty():
                 raise CommandError(
-                    _("%(n)s interactions already imported would change: run again with --yes to write them.")
+                    _(
+                        "%(n)s of the interactions already imported would change: run again with --yes to write them."
+                    )
                     % {"n": f"{preview['update']:,}"}
                 )
             return input(question).strip().lower() in ("y", "yes")
