@@ -21,8 +21,7 @@ def _consequence(name: str, min_handle: int) -> str:
     """What an empty field causes, for the fields sampling or the KPIs depend on."""
     return {
         "talk_seconds": _("average handle time will be wrong"),
-        "hold_seconds": _("average handle time will leave out hold"),
-        "acw_seconds": _("average handle time will leave out wrap-up"),
+        # No hold or no wrap-up on every row is common (chat, e-mail): not worth a warning.
         "handle_total": _("average handle time will be wrong"),
         "wait_seconds": _("average wait and service level cannot be computed"),
         "csat": _("CSAT cannot be computed and the low-CSAT sampling rule picks nothing"),
