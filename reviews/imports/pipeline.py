@@ -9,9 +9,11 @@ any row turns out to be wrong.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import math
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -968,11 +970,21 @@ def _upsert_statement():
     preparers = [(c, _preparer(model_fields[c])) for c in columns[:-2]]
     stamp = _preparer(model_fields["updated_at"]) or (lambda v: v)
 
+    # One C call picks every column; the few that need converting are converted in place.
+    pick = operator.itemgetter(*(c for c, _convert in preparers))
+    converted = [(i, convert) for i, (_c, convert) in enumerate(preparers) if convert is not None]
+    stamps: dict = {}
+
     def prepare(record: dict, now) -> list:
-        values = [
-            record[column] if convert is None else convert(record[column]) for column, convert in preparers
-        ]
-        when = stamp(now)
+        if now not in stamps:
+            stamps.clear()
+            stamps[now] = stamp(now)
+        values = list(pick(record))
+        for index, convert in converted:
+            value = values[index]
+            if value is not None:
+                values[index] = convert(value)
+        when = stamps[now]
         values += (when, when)  # created_at, updated_at (an update keeps its created_at)
         return values
 
@@ -992,7 +1004,7 @@ def _preparer(model_field):
         utc = dt.UTC
         return lambda v: None if v is None else v.astimezone(utc).replace(tzinfo=None).isoformat(" ")
     if vendor == "sqlite" and kind == "DateField":
-        return lambda v: None if v is None else v.isoformat()
+        return functools.lru_cache(maxsize=4096)(dt.date.isoformat)  # a month has few dates
     if vendor == "postgresql" and kind in ("DateTimeField", "DateField"):
         return None  # psycopg adapts them
     if vendor == "sqlite" and kind == "JSONField" and model_field.encoder is None:
