@@ -112,25 +112,38 @@ class FieldProfile:
     low: Any = None
     high: Any = None
 
-    def add(self, value) -> None:
-        kind = type(value)
-        if kind is int or kind is float:
-            self.filled += 1
-            if value == 0:
-                self.zero += 1
-            self.values[value] += 1
-        elif value is PRESENT:
-            self.filled += 1
-        elif value is None or value == "":
-            self.empty += 1
-        elif kind is bool:
-            self.filled += 1
-            self.values[int(value)] += 1
-        else:
-            self.filled += 1
-            if isinstance(value, dt.datetime):
-                self.low = value if self.low is None or value < self.low else self.low
-                self.high = value if self.high is None or value > self.high else self.high
+    pending: list = field(default_factory=list)
+
+    def __post_init__(self):
+        # Values are collected with a bare list append (the check calls this for every cell)
+        # and tallied per distinct value in `settle`.
+        self.add = self.pending.append
+
+    def settle(self) -> None:
+        """Fold the collected values into the counts."""
+        if not self.pending:
+            return
+        tally = Counter(self.pending)
+        self.pending.clear()
+        for value, n in tally.items():
+            kind = type(value)
+            if kind is int or kind is float:
+                self.filled += n
+                if value == 0:
+                    self.zero += n
+                self.values[value] += n
+            elif value is PRESENT:
+                self.filled += n
+            elif value is None or value == "":
+                self.empty += n
+            elif kind is bool:
+                self.filled += n
+                self.values[int(value)] += n
+            else:
+                self.filled += n
+                if isinstance(value, dt.datetime):
+                    self.low = value if self.low is None or value < self.low else self.low
+                    self.high = value if self.high is None or value > self.high else self.high
 
     def median(self):
         total = sum(self.values.values())
@@ -144,6 +157,7 @@ class FieldProfile:
         return None  # pragma: no cover
 
     def as_dict(self) -> dict:
+        self.settle()
         data = {"filled": self.filled, "empty": self.empty, "zero": self.zero}
         if self.values:
             data.update(low=min(self.values), median=self.median(), high=max(self.values))
@@ -237,6 +251,7 @@ def _json_safe(value):
 
 
 MISS = object()
+NUMBERS = (int, float, bool)
 WEEK = 7 * 24 * 3600
 
 
@@ -390,7 +405,9 @@ class RowChecker:
         options = self.options
         record: dict[str, Any] = {}
 
-        source_id = self.parse("source_id", fields.clean_text, 100)
+        source_id = _fast_text(raw.get("source_id"), 100)
+        if source_id is MISS or not source_id:
+            source_id = self.parse("source_id", fields.clean_text, 100)
         if not source_id and self.row_ok:
             self.problem("source_id", "", _("The interaction id is missing."))
         elif source_id in self.seen:
@@ -424,7 +441,9 @@ class RowChecker:
 
         self._started(raw, record)
 
-        answered = self.parse("answered", fields.parse_bool) if "answered" in raw else None
+        answered = _fast_bool(raw["answered"]) if "answered" in raw else None
+        if answered is MISS:
+            answered = self.parse("answered", fields.parse_bool)
         if answered is None and "abandoned" in raw:
             abandoned = self.parse("abandoned", fields.parse_bool)
             answered = None if abandoned is None else not abandoned
@@ -440,7 +459,8 @@ class RowChecker:
                 if value is MISS:
                     value = self.parse(name, parser, *args)
             if prof is not None:
-                prof.add(PRESENT if value and name in TEXTS else value)
+                # Numbers and yes/no are tallied; text and tags only as filled or empty.
+                prof.add(value if value is None or type(value) in NUMBERS else (PRESENT if value else None))
             if value is not None:
                 record[name] = value
         handle = record.pop("handle_total")
@@ -520,8 +540,12 @@ class RowChecker:
 
     def _started(self, raw: dict, record: dict) -> None:
         order = self.options.date_order
-        started = self.parse("started_at", fields.parse_datetime, order)
-        day = self.parse("start_date", fields.parse_datetime, order) if "start_date" in raw else None
+        started = raw.get("started_at")
+        if not isinstance(started, dt.date | dt.time):  # a spreadsheet date cell needs no parsing
+            started = self.parse("started_at", fields.parse_datetime, order)
+        day = raw.get("start_date")
+        if day is not None and not isinstance(day, dt.date | dt.time):
+            day = self.parse("start_date", fields.parse_datetime, order)
         if "start_date" in self.checked.profile:
             self.checked.profile["start_date"].add(None if day is None else PRESENT)
         if isinstance(day, dt.datetime):
@@ -634,6 +658,8 @@ def scan(
 
 
 def _flush(checked: Checked, chunk: list[dict], sink, keep: bool) -> None:
+    for profile in checked.profile.values():
+        profile.settle()
     if not chunk:
         return
     if sink is not None:
