@@ -3,7 +3,8 @@
     python bench/sampling.py [--rows 1000000] [--agents 2000]
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 python bench/sampling.py
 
-Target (issue 3): draw time <= 3 x `SELECT agent_id, COUNT(*) ... GROUP BY agent_id`.
+Target (issue 9): the draw <= 2 x the sum of the two floors below, measured in the same run
+(issue 3's first target, <= 3 x `SELECT agent_id, COUNT(*) ... GROUP BY agent_id`, is printed too).
 
 It also prints two floors measured in the same run: the least a stratified draw must read
 (eligible interactions counted per agent, channel and week) and the least any draw must write
@@ -138,8 +139,8 @@ print(f"baseline GROUP BY agent:          {base:.3f} s")
 print(f"monthly draw:                     {ours:.3f} s  ({sizes['items']:,} items)")
 print(f"counting per agent/channel/week:  {reading:.3f} s  (the least a stratified draw reads)")
 print(f"writing the same items alone:     {writing:.3f} s  (the least any draw writes)")
-print(f"ratio draw / baseline:            {ours / base:.2f}  (target <= 3)")
+print(f"ratio draw / baseline:            {ours / base:.2f}  (issue 3's first target: <= 3)")
 print(f"ratio reading floor / baseline:   {reading / base:.2f}")
 print(f"ratio writing floor / baseline:   {writing / base:.2f}")
 print(f"ratio both floors / baseline:     {floor / base:.2f}  (what any draw on this schema pays)")
-print(f"ratio draw / both floors:         {ours / floor:.2f}")
+print(f"ratio draw / both floors:         {ours / floor:.2f}  (target <= 2)")
