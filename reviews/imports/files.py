@@ -171,9 +171,9 @@ def _message(code: str, params: dict, name: str, encoding: str) -> str:
             "read. Delete the empty rows and columns around the data, or split the file."
         ),
         "memory": _(
-            "“%(name)s” needs more memory to read than an import may use (%(limit)s MB), although it is "
-            "small on disk: it may be damaged or built to do harm. Open it in a spreadsheet program, save "
-            "it again as .xlsx or .csv and upload that."
+            "“%(name)s” needs more memory to read than an import may use (%(limit)s MB). Split it into "
+            "smaller files, or save it as .csv (read row by row). If it is small on disk it may be damaged "
+            "or built to do harm: open it in a spreadsheet program and save it again."
         ),
         "time": _(
             "Reading “%(name)s” took longer than an import may (%(limit)s s). Split the file and import the parts."
