@@ -5,8 +5,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from .models import AuditEvent, Notification
+from .models import AuditEvent, Notification, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,48 @@ def audit_record(
         summary=str(summary),
         data=data or {},
     )
+
+
+def agent_create(
+    *,
+    actor,
+    name: str,
+    team,
+    taken: set[str],
+    action: str = "user.created",
+    why: str = "",
+    data: dict | None = None,
+) -> User:
+    """Create an agent known only by a name (or an e-mail) in `team`: the full name is kept, the
+    username made unique against `taken` (lower-case usernames, updated here), no password (the
+    administrator sets one or the agent resets it). Audited. Call it inside the caller's transaction."""
+    email = name if "@" in name else ""
+    base = (slugify(name.split("@")[0]) or "agent")[:140]
+    username, n = base, 1
+    while username.lower() in taken:
+        n += 1
+        username = f"{base}{n}"
+    taken.add(username.lower())
+    first, _sep, last = ("" if email else name).partition(" ")
+    user = User(
+        username=username,
+        email=email[:254],
+        first_name=first[:150],
+        last_name=last.strip()[:150],
+        role=Role.AGENT,
+        team=team,
+    )
+    user.set_unusable_password()
+    user.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        target=user,
+        summary=_("Created agent %(username)s (“%(name)s”) in %(team)s %(why)s.")
+        % {"username": username, "name": name, "team": team.name, "why": why},
+        data={"name": name, "team": team.pk, **(data or {})},
+    )
+    return user
 
 
 def notification_send(*, recipient, message: str, url: str = "", email_subject: str = "") -> None:

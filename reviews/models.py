@@ -137,10 +137,10 @@ class Interaction(models.Model):
 DERIVED_FIELDS = ("local_date", "local_hour", "local_month", "local_week", "handle_seconds", "sample_key")
 
 
-def local_parts(started_at: dt.datetime) -> dict:
-    """The start in the contact centre's time zone: date, hour, month (its first day) and week
-    of the month (1 for days 1-7 … 5 for days 29-31)."""
-    local = timezone.localtime(started_at)
+def local_parts(started_at: dt.datetime, zone=None) -> dict:
+    """The start in the contact centre's time zone (`zone`, by default the current one): date,
+    hour, month (its first day) and week of the month (1 for days 1-7 … 5 for days 29-31)."""
+    local = started_at.astimezone(zone) if zone is not None else timezone.localtime(started_at)
     day = local.date()
     return {
         "local_date": day,

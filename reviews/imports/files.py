@@ -58,6 +58,11 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_name(index: int) -> str:
+    """What a column without a header is called: "Column F"."""
+    return _("Column %(letter)s") % {"letter": column_letter(index)}
+
+
 @dataclass
 class Sheet:
     name: str
@@ -323,7 +328,7 @@ def _headers(values: tuple, name: str, *, check: bool = True) -> list[str]:
     while headers and not headers[-1]:
         headers.pop()
     # A column without a header still holds data: give it a name the person can find.
-    headers = [h or _("Column %(letter)s") % {"letter": column_letter(i)} for i, h in enumerate(headers)]
+    headers = [h or column_name(i) for i, h in enumerate(headers)]
     seen: dict[str, int] = {}
     for i, header in enumerate(headers if check else ()):
         key = header.casefold()

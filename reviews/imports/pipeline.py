@@ -22,14 +22,13 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.models import Role, Team, User
 
-from ..models import Interaction, sample_key
+from ..models import Interaction, local_parts, sample_key
 from . import fields
-from .files import ImportFileError, Sheet, column_letter, max_rows
+from .files import ImportFileError, Sheet, column_letter, column_name, max_rows
 
 logger = logging.getLogger(__name__)
 
@@ -230,10 +229,6 @@ class AgentDirectory:
     def find(self, name) -> int | None:
         """The agent's id; KeyError if unknown, None if the name is ambiguous."""
         return self.by_key[self.key(name)]
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 def _json_safe(value):
@@ -583,14 +578,8 @@ class RowChecker:
                 % {"year": when.year, "low": fields.YEARS[0], "high": fields.YEARS[1]},
             )
             return
-        aware = when.replace(tzinfo=self.tz) if when.tzinfo is None else when
-        local = aware.astimezone(self.tz)
-        day = local.date()
-        record["started_at"] = aware
-        record["local_date"] = day
-        record["local_hour"] = local.hour
-        record["local_month"] = day.replace(day=1)
-        record["local_week"] = min(5, (day.day - 1) // 7 + 1)
+        record["started_at"] = when.replace(tzinfo=self.tz) if when.tzinfo is None else when
+        record.update(local_parts(record["started_at"], self.tz))
         if "started_at" in self.checked.profile:
             self.checked.profile["started_at"].add(record["started_at"])
 
@@ -693,7 +682,7 @@ def sheet_rows(sheet: Sheet, mapping: dict[str, str]) -> tuple[Iterator, dict[st
             if width > len(sheet.headers) and any(v not in (None, "") for v in values[len(sheet.headers) :]):
                 extra.update(
                     {
-                        _("Column %(letter)s") % {"letter": column_letter(i)}: values[i]
+                        column_name(i): values[i]
                         for i in range(len(sheet.headers), width)
                         if values[i] not in (None, "")
                     }
@@ -875,38 +864,19 @@ class Writer:
         return self.agents[key]
 
     def create_agent(self, name: str, team_id: int) -> User:
-        from core.services import audit_record
+        from core.services import agent_create
 
         if self.usernames is None:
             self.usernames = {u.lower() for u in User.objects.values_list("username", flat=True)}
-        email = name if "@" in name else ""
-        base = (slugify(name.split("@")[0]) or "agent")[:140]
-        username, n = base, 1
-        while username.lower() in self.usernames:
-            n += 1
-            username = f"{base}{n}"
-        self.usernames.add(username.lower())
-        first, _sep, last = ("" if email else name).partition(" ")
-        team = Team.objects.get(pk=team_id)
-        user = User(
-            username=username,
-            email=email[:254],
-            first_name=first[:150],
-            last_name=last.strip()[:150],
-            role=Role.AGENT,
-            team=team,
-        )
-        user.set_unusable_password()
-        user.save()
-        audit_record(
+        return agent_create(
             actor=self.actor,
+            name=name,
+            team=Team.objects.get(pk=team_id),
+            taken=self.usernames,
             action="user.created_by_import",
-            target=user,
-            summary=_("Created agent %(username)s (“%(name)s”) in %(team)s for an import.")
-            % {"username": username, "name": name, "team": team.name},
-            data={"name": name, "team": team.pk, "source": self.options.source},
+            why=_("for an import"),
+            data={"source": self.options.source},
         )
-        return user
 
 
 class Rollback(Exception):

@@ -17,7 +17,7 @@ from .pipeline import Checked
 NEARLY_ALL = 0.95
 
 
-def _consequence(name: str, min_handle: int) -> str:
+def _consequence(name: str) -> str:
     """What an empty field causes, for the fields sampling or the KPIs depend on."""
     return {
         "talk_seconds": _("average handle time will be wrong"),
@@ -52,7 +52,7 @@ def build(
         profile.append(
             {"field": spec.name, "label": str(spec.label), "header": mapping.get(spec.name, ""), **data}
         )
-        consequence = _consequence(spec.name, min_handle_seconds)
+        consequence = _consequence(spec.name)
         if not rows or not consequence:
             continue
         empty_or_zero = p.empty + (p.zero if spec.kind == "duration" or spec.name == "answered" else 0)
@@ -110,7 +110,7 @@ def build(
                 _("No column is chosen for %(field)s: %(consequence)s.")
                 % {
                     "field": fields.FIELDS_BY_NAME[name].label,
-                    "consequence": _consequence(name, min_handle_seconds),
+                    "consequence": _consequence(name),
                 }
             )
     mapped = set(mapping.values())

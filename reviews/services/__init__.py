@@ -14,7 +14,6 @@ from .imports import (
     import_job_reread,
     import_job_restart,
     import_job_run,
-    interactions_check_items,
     interactions_import_items,
 )
 from .reviewing import (
@@ -52,7 +51,6 @@ __all__ = [
     "import_job_reread",
     "import_job_restart",
     "import_job_run",
-    "interactions_check_items",
     "interactions_import_items",
     "review_acknowledge",
     "review_change",

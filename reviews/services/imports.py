@@ -36,7 +36,6 @@ from ..imports.pipeline import (
     check_only,
     import_rows,
     item_rows,
-    scan,
     sheet_rows,
 )
 from ..models import ColumnMapping, ImportJob, ImportStatus
@@ -521,11 +520,6 @@ def interactions_import_items(
     return summary
 
 
-def interactions_check_items(*, items: list, options: ImportOptions) -> Checked:
-    """Check API-shaped items without writing (used by the demo data and tests)."""
-    return scan(item_rows(items), options=options, columns={}, keep=True)
-
-
 def file_options(headers: list[str], options: ImportOptions, overrides: dict[str, str]) -> ImportOptions:
     """The command line's mapping: matched headers (or a saved mapping), then each --column."""
     mapping = dict(options.mapping) if options.mapping else import_fields.match_headers(headers)
@@ -564,7 +558,7 @@ def file_options(headers: list[str], options: ImportOptions, overrides: dict[str
     return options
 
 
-def agent_choices(names: dict[str, str], *, team: Team | None) -> dict[str, dict]:
+def agent_choices(names: dict[str, str]) -> dict[str, dict]:
     """--agent "NAME=username" choices as the options' per-name choices (unknown username: error)."""
     choices = {}
     for name, username in names.items():

@@ -199,7 +199,7 @@ class Command(BaseCommand):
             team_id = team.pk
         agents = {k: v for k, v in (saved.get("agents") or {}).items() if v.get("user")}
         try:
-            agents.update(agent_choices(pairs(opts["agent"], "--agent"), team=None))
+            agents.update(agent_choices(pairs(opts["agent"], "--agent")))
         except ImportFileError as exc:
             raise CommandError(exc.message) from None
         return ImportOptions(
