@@ -16,7 +16,7 @@ from core.models import Role, User
 from core.services import audit_record
 
 from ..models import (
-    AgentMonth,
+    SamplingQuota,
     Assignment,
     AssignmentStatus,
     DrawStatus,
@@ -120,7 +120,7 @@ def sample_draw(*, month: dt.date, actor=None) -> SampleDraw:
         with transaction.atomic():
             policy = sampling_policy_get()
             result = draw_items(month=month, policy=policy, draw=draw)
-            _record_agent_months(month, result, policy.min_handle_seconds)
+            _record_quotas(month, result, policy.min_handle_seconds)
             assigned = assign_items(month=month, items=result.items)
             draw.agents = result.agents
             draw.added = len(result.items)
@@ -152,11 +152,11 @@ def sample_draw(*, month: dt.date, actor=None) -> SampleDraw:
     return draw
 
 
-def _record_agent_months(month: dt.date, result, min_handle: int) -> None:
+def _record_quotas(month: dt.date, result, min_handle: int) -> None:
     rows = []
     for plan in result.plans.values():
         rows.append(
-            AgentMonth(
+            SamplingQuota(
                 month=month,
                 agent_id=plan.agent_id,
                 quota=plan.quota,
@@ -170,7 +170,7 @@ def _record_agent_months(month: dt.date, result, min_handle: int) -> None:
                 min_handle_seconds=min_handle,
             )
         )
-    AgentMonth.objects.bulk_create(
+    SamplingQuota.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["month", "agent"],

@@ -10,7 +10,7 @@ from core.exceptions import DomainError
 from core.models import Role
 from reviews import services
 from reviews.models import (
-    AgentMonth,
+    SamplingQuota,
     Assignment,
     AssignmentStatus,
     DrawStatus,
@@ -71,7 +71,7 @@ def test_new_agents_get_the_maximum(team, reviewers):
     services.sample_draw(month=NOV)
     assert items_of(veteran).count() == 15
     assert items_of(newcomer).count() == 20
-    assert AgentMonth.objects.get(agent=newcomer, month=NOV).new_agent
+    assert SamplingQuota.objects.get(agent=newcomer, month=NOV).new_agent
 
 
 def test_agents_hired_after_the_month_get_no_quota_and_those_hired_in_it_are_new(team, reviewers):
@@ -79,11 +79,11 @@ def test_agents_hired_after_the_month_get_no_quota_and_those_hired_in_it_are_new
     during = AgentFactory(username="during", team=team, hired_on=NOV + dt.timedelta(days=10))
     month_of_work(during, 40)
     services.sample_draw(month=NOV)
-    assert not AgentMonth.objects.filter(agent=later, month=NOV).exists()
-    assert AgentMonth.objects.get(agent=during, month=NOV).new_agent
+    assert not SamplingQuota.objects.filter(agent=later, month=NOV).exists()
+    assert SamplingQuota.objects.get(agent=during, month=NOV).new_agent
     # Years earlier, someone hired last month was not there at all.
     services.sample_draw(month=dt.date(2020, 3, 1))
-    assert not AgentMonth.objects.filter(month=dt.date(2020, 3, 1), agent__in=[later, during]).exists()
+    assert not SamplingQuota.objects.filter(month=dt.date(2020, 3, 1), agent__in=[later, during]).exists()
 
 
 def test_a_short_sample_says_why_on_the_page_and_in_the_command(team, reviewers, client, as_user):
@@ -101,7 +101,7 @@ def test_a_short_sample_says_why_on_the_page_and_in_the_command(team, reviewers,
     text = out.getvalue()
     assert "shorty: 4 eligible: 7 interactions under the 30 s minimum, 3 unanswered (quota 15)" in text
     assert "idle: 0 eligible: no interactions this month (quota 15)" in text
-    assert AgentMonth.objects.get(agent=nobody, month=NOV).short_sample
+    assert SamplingQuota.objects.get(agent=nobody, month=NOV).short_sample
     as_user("manager")
     page = client.get("/sampling/?month=2026-11").content.decode()
     assert "4 eligible: 7 interactions under the 30 s minimum, 3 unanswered" in page
@@ -141,7 +141,7 @@ def test_agent_with_too_few_interactions_gets_all_and_is_flagged(team, reviewers
     month_of_work(agent, 8)
     services.sample_draw(month=NOV)
     assert items_of(agent).count() == 8
-    month = AgentMonth.objects.get(agent=agent, month=NOV)
+    month = SamplingQuota.objects.get(agent=agent, month=NOV)
     assert month.short_sample and month.eligible == 8 and month.sampled == 8
     assert items_of(agent).filter(kind=ReasonKind.ALL).count() == 8
 
@@ -186,7 +186,7 @@ def test_drawing_again_tops_up_without_duplicates_or_replacing_started_work(team
     assert len(after) == 15 and len(set(after)) == 15
     assert set(first) <= set(after)
     assert Assignment.objects.get(pk=started.pk).status == AssignmentStatus.STARTED
-    assert not AgentMonth.objects.get(agent=agent, month=NOV).short_sample
+    assert not SamplingQuota.objects.get(agent=agent, month=NOV).short_sample
 
     services.sample_draw(month=NOV)  # nothing missing: nothing added
     assert items_of(agent).count() == 15

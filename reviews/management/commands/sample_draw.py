@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.exceptions import DomainError
-from reviews.models import AgentMonth
+from reviews.models import SamplingQuota
 from reviews.services import sample_draw
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             )
         )
         # Who got less than the quota, and why: a wrong import shows up here first.
-        short = AgentMonth.objects.filter(month=draw.month, short_sample=True).select_related("agent")
+        short = SamplingQuota.objects.filter(month=draw.month, short_sample=True).select_related("agent")
         for row in short.order_by("agent__username"):
             self.stdout.write(
                 self.style.WARNING(f"  {row.agent.username}: {row.why_short} (quota {row.quota})")

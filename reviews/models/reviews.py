@@ -1,0 +1,165 @@
+"""Scoring: assignments, reviews and their change history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .interactions import Interaction
+from .sampling import SampleItem
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("To do")
+    STARTED = "started", _("Started")
+    DONE = "done", _("Done")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class Assignment(models.Model):
+    """A sampled interaction given to a QA reviewer to score."""
+
+    item = models.OneToOneField(SampleItem, on_delete=models.CASCADE, related_name="assignment")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    month = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    skip_reason = models.CharField(_("why skipped"), max_length=300, blank=True)
+    replaced_by = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
+    )
+
+    class Meta:
+        ordering = ["month", "status", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AssignmentStatus.values), name="assignment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AssignmentStatus.SKIPPED) | ~Q(skip_reason=""),
+                name="assignment_skip_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewer", "month", "status"], name="assignment_reviewer_month")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} · {self.item}"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Released to the agent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+class Review(models.Model):
+    """One interaction scored against a pinned rubric version, with sandwich feedback.
+
+    Answers and comments are keyed by criterion id (as text). The score fields are what the
+    scoring engine computed from the answers when they were saved: `manage.py verify_scores`
+    checks that they still agree.
+    """
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+    interaction = models.ForeignKey(Interaction, on_delete=models.PROTECT, related_name="reviews")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_received"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_written"
+    )
+    rubric = models.ForeignKey("scoring.Rubric", on_delete=models.PROTECT, related_name="reviews")
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    answers = models.JSONField(default=dict, blank=True)
+    comments = models.JSONField(default=dict, blank=True)
+    strengths = models.TextField(_("what went well"), blank=True)
+    improvement = models.TextField(_("what to improve"), blank=True)
+    encouragement = models.TextField(_("encouragement"), blank=True)
+    total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    raw_total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    critical_failed = models.BooleanField(default=False)
+    sections = models.JSONField(default=list, blank=True)  # the engine's section results
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)  # last time the agent was told
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    agent_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-released_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReviewStatus.values), name="review_status_valid"),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100), name="review_total_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(raw_total__isnull=True) | Q(raw_total__gte=0, raw_total__lte=100),
+                name="review_raw_total_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReviewStatus.DRAFT)
+                | Q(submitted_at__isnull=False, released_at__isnull=False, total__isnull=False),
+                name="review_released_is_scored",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewStatus.ACKNOWLEDGED) | Q(acknowledged_at__isnull=False),
+                name="review_acknowledged_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(critical_failed=False) | Q(total=0), name="review_critical_failure_scores_zero"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agent", "status", "released_at"], name="review_agent_status"),
+            models.Index(fields=["reviewer", "status"], name="review_reviewer_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interaction} · {self.get_status_display()}"
+
+    @property
+    def released(self) -> bool:
+        return self.status != ReviewStatus.DRAFT
+
+    @property
+    def unread(self) -> bool:
+        """The agent has not opened it since it was released or last changed."""
+        return self.released and (self.agent_seen_at is None or self.agent_seen_at < self.released_at)
+
+
+class ReviewChange(models.Model):
+    """A change to a released review: the answers and scores before and after, who and when."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("review change")
+        verbose_name_plural = _("review changes")
+
+    def __str__(self) -> str:
+        return f"{self.review_id} @ {self.changed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,65 @@
+"""Sample coverage per agent and per reviewer."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from core.models import Role, User
+
+from ..models import Assignment, AssignmentStatus, SamplingQuota
+
+
+def coverage_by_agent(*, month) -> list[dict]:
+    """Per agent: quota, eligible, sampled, assigned, done; from SamplingQuota and two grouped counts."""
+
+    assigned = {
+        r["item__agent_id"]: r
+        for r in Assignment.objects.filter(month=month)
+        .exclude(status=AssignmentStatus.SKIPPED)
+        .values("item__agent_id")
+        .annotate(assigned=Count("id"), done=Count("id", filter=Q(status=AssignmentStatus.DONE)))
+        .order_by()
+    }
+    rows = []
+    for m in (
+        SamplingQuota.objects.filter(month=month)
+        .select_related("agent__team")
+        .order_by("agent__team__name", "agent__username")
+    ):
+        a = assigned.get(m.agent_id, {})
+        rows.append(
+            {
+                "agent": m.agent,
+                "team": m.agent.team,
+                "quota": m.quota,
+                "eligible": m.eligible,
+                "sampled": m.sampled,
+                "assigned": a.get("assigned", 0),
+                "done": a.get("done", 0),
+                "short": m.short_sample,
+                "why_short": m.why_short,
+                "new": m.new_agent,
+            }
+        )
+    return rows
+
+
+def coverage_by_reviewer(*, month) -> list[dict]:
+
+    return list(
+        User.objects.filter(role=Role.REVIEWER)
+        .annotate(
+            assigned=Count(
+                "assignments",
+                filter=Q(assignments__month=month) & ~Q(assignments__status=AssignmentStatus.SKIPPED),
+            ),
+            done=Count(
+                "assignments", filter=Q(assignments__month=month, assignments__status=AssignmentStatus.DONE)
+            ),
+            skipped=Count(
+                "assignments",
+                filter=Q(assignments__month=month, assignments__status=AssignmentStatus.SKIPPED),
+            ),
+        )
+        .order_by("username")
+    )
