@@ -1,4 +1,6 @@
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -76,12 +78,26 @@ def agent_create(
     return user
 
 
+_mail_muted: ContextVar[bool] = ContextVar("mail_muted", default=False)
+
+
+@contextmanager
+def mail_muted():
+    """Notifications sent inside this block are shown in the app but not e-mailed (loading demo
+    data, rebuilding history)."""
+    token = _mail_muted.set(True)
+    try:
+        yield
+    finally:
+        _mail_muted.reset(token)
+
+
 def notification_send(*, recipient, message: str, url: str = "", email_subject: str = "") -> None:
     """Tell a person in the app and, after the transaction commits, by e-mail (when they have
     an address). A failing mail server does not undo the change that caused the message."""
 
     Notification.objects.create(recipient=recipient, message=message[:300], url=url[:300])
-    if not recipient.email:
+    if not recipient.email or _mail_muted.get():
         return
     link = f"{settings.SITE_URL.rstrip('/')}{url}" if url else ""
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "scoring",
     "reviews",
     "coaching",
+    "demo",
 ]
 
 MIDDLEWARE = [

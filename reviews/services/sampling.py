@@ -16,7 +16,6 @@ from core.models import Role, User
 from core.services import audit_record
 
 from ..models import (
-    SamplingQuota,
     Assignment,
     AssignmentStatus,
     DrawStatus,
@@ -24,6 +23,7 @@ from ..models import (
     SampleDraw,
     SampleItem,
     SamplingPolicy,
+    SamplingQuota,
 )
 from ..sampling.allocation import balance
 from ..sampling.draw import draw_items

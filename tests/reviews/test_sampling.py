@@ -10,7 +10,6 @@ from core.exceptions import DomainError
 from core.models import Role
 from reviews import services
 from reviews.models import (
-    SamplingQuota,
     Assignment,
     AssignmentStatus,
     DrawStatus,
@@ -18,6 +17,7 @@ from reviews.models import (
     ReasonKind,
     SampleDraw,
     SampleItem,
+    SamplingQuota,
 )
 from tests.factories import AgentFactory, UserFactory, make_interaction
 

@@ -1,7 +1,7 @@
 """Load the demo data: people, teams, the two shipped rubrics, two months of interactions and
 this month's sample. Safe to run again.
 
-It lives in `coaching`, the app that depends on all others, because it fills all of them.
+The loaders live in the `demo` app (`demo/reviews.py`…); this command only runs them.
 """
 
 import datetime as dt
@@ -10,11 +10,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from core.models import Role, Team, User
-from reviews.demo import load_demo_interactions, load_demo_reviews
+from core.services import mail_muted
+from demo.reviews import load_demo_interactions, load_demo_reviews
 from reviews.models import DrawStatus, SampleDraw
 from reviews.services import sample_draw
 from scoring.models import ChannelRubric, Rubric, RubricStatus
@@ -77,10 +77,7 @@ class Command(BaseCommand):
         if not SampleDraw.objects.filter(month=month, status=DrawStatus.DONE).exists():
             added = sample_draw(month=month).added
         # The demo agents' "new feedback" e-mails would only clutter the console.
-        with (
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
-            transaction.atomic(),
-        ):
+        with mail_muted(), transaction.atomic():
             reviews = load_demo_reviews(month)
         self.stdout.write(
             self.style.SUCCESS(

@@ -7,10 +7,20 @@ import random
 
 from django.utils import timezone
 
+from core.exceptions import DomainError
 from core.models import Role, User
-
-from .imports.fields import FIELDS
-from .imports.pipeline import ImportOptions, import_rows, item_rows
+from reviews.imports.fields import FIELDS
+from reviews.imports.pipeline import ImportOptions, import_rows, item_rows
+from reviews.models import Assignment, AssignmentStatus, Review
+from reviews.services.reviewing import (
+    ReviewInput,
+    review_acknowledge,
+    review_save,
+    review_start,
+    review_submit,
+)
+from scoring import engine
+from scoring.selectors import rubric_spec_pinned
 
 TOPICS = {
     "phone": ["Billing", "Card blocked", "Address change", "Refund", "Delivery"],
@@ -142,14 +152,6 @@ def load_demo_reviews(month) -> int:
     """Score the first few of each demo reviewer's assignments: most released to the agent
     (one already acknowledged), a couple left as drafts. Does nothing once any review exists."""
     import random
-
-    from core.exceptions import DomainError
-    from core.models import Role, User
-    from scoring import engine
-    from scoring.selectors import rubric_spec_pinned
-
-    from .models import Assignment, AssignmentStatus, Review
-    from .services.reviewing import ReviewInput, review_acknowledge, review_save, review_start, review_submit
 
     if Review.objects.exists():
         return 0
