@@ -1,5 +1,6 @@
 """Errors the domain raises. Their messages are written for the person who caused them."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,3 +25,12 @@ class ConflictError(DomainError):
 MSG_REVISION_REQUIRED = _(
     "The page did not say which version it was editing, so nothing was saved: reload the page and try again."
 )
+
+
+class NotAllowed(PermissionDenied):
+    """The person may see this object but not do this to it: 403, with the message, on pages
+    and in the API alike. (Objects they may not see are not found: 404.)"""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))

@@ -1,8 +1,9 @@
-"""Named capabilities, checked in one place.
+"""Named capabilities and visibility scopes, checked in one place.
 
-Views, API views and templates ask `user_can(user, Capability.X)`; nothing else looks at roles
-to decide what a person may do. Whether a person may *see* a particular object is decided by
-the selectors (a query the object is not in means 404).
+Views, API views, services and templates ask `user_can(user, Capability.X)`; selectors ask
+`scope_of(user)` which rows a person may see; object rules (`may_score`, `is_subject`) say who may
+change a particular object. Nothing else looks at roles. A row outside the scope is not found
+(404); a visible object the person may not change is `NotAllowed` (403), raised by the service.
 """
 
 from enum import StrEnum
@@ -72,6 +73,44 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 # Administrators (superusers) have every capability; ADMIN_SITE is theirs alone.
+
+
+class Scope(StrEnum):
+    """Which rows a person may see."""
+
+    ALL = "all"  # QA managers and administrators: everything
+    TEAMS = "teams"  # a team lead: the agents of the teams they lead
+    OWN = "own"  # an agent: themself
+    ASSIGNED = "assigned"  # a QA reviewer: what is assigned to them, what they wrote
+    NONE = "none"
+
+
+ROLE_SCOPES = {
+    Role.MANAGER: Scope.ALL,
+    Role.LEAD: Scope.TEAMS,
+    Role.AGENT: Scope.OWN,
+    Role.REVIEWER: Scope.ASSIGNED,
+}
+
+
+def scope_of(user) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope.NONE
+    if user.is_superuser:
+        return Scope.ALL
+    return ROLE_SCOPES.get(user.role, Scope.NONE)
+
+
+def may_score(user, reviewer_id: int | None) -> bool:
+    """Score, change or skip work assigned to `reviewer_id`: that reviewer, or a QA manager."""
+    return user_can(user, Capability.REVIEW_MANAGE) or (
+        user_can(user, Capability.REVIEW_SCORE) and reviewer_id == user.pk
+    )
+
+
+def is_subject(user, agent_id: int | None) -> bool:
+    """The agent a review (or record, or note) is about: only they acknowledge it."""
+    return getattr(user, "is_authenticated", False) and agent_id == user.pk
 
 
 def user_can(user, capability: Capability) -> bool:

@@ -1,6 +1,7 @@
 from django.db.models import Count, QuerySet
 
-from .models import AuditEvent, Role, Team
+from .models import AuditEvent, Team
+from .permissions import Scope, scope_of
 
 
 def audit_event_list(*, group_key: str) -> QuerySet[AuditEvent]:
@@ -10,8 +11,9 @@ def audit_event_list(*, group_key: str) -> QuerySet[AuditEvent]:
 def team_list_for(*, user) -> QuerySet[Team]:
     """Teams the user may see: a lead their own, managers and administrators every team."""
     qs = Team.objects.select_related("lead").annotate(agent_count=Count("agents"))
-    if user.is_superuser or user.role == Role.MANAGER:
-        return qs
-    if user.role == Role.LEAD:
-        return qs.filter(lead=user)
+    match scope_of(user):
+        case Scope.ALL:
+            return qs
+        case Scope.TEAMS:
+            return qs.filter(lead=user)
     return qs.none()

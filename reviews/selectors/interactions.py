@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.models import Role
-from core.permissions import Capability, user_can
+from core.permissions import Capability, Scope, scope_of, user_can
 
 from ..models import Interaction
 
@@ -17,14 +16,15 @@ def interaction_queryset_for(user) -> QuerySet[Interaction]:
     qs = Interaction.objects.select_related("agent")
     if not user_can(user, Capability.INTERACTION_VIEW):
         return qs.none()
-    if user.is_superuser or user.role == Role.MANAGER:
-        return qs
-    if user.role == Role.LEAD:
-        return qs.filter(agent__team__lead=user)
-    if user.role == Role.AGENT:
-        return qs.filter(agent=user)
-    if user.role == Role.REVIEWER:
-        return qs.filter(Q(sample_items__assignment__reviewer=user)).distinct()
+    match scope_of(user):
+        case Scope.ALL:
+            return qs
+        case Scope.TEAMS:
+            return qs.filter(agent__team__lead=user)
+        case Scope.OWN:
+            return qs.filter(agent=user)
+        case Scope.ASSIGNED:
+            return qs.filter(Q(sample_items__assignment__reviewer=user)).distinct()
     return qs.none()
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from core.models import Role
-from core.permissions import Capability, user_can
+from core.permissions import Capability, Scope, scope_of, user_can
 
 from ..models import Assignment, AssignmentStatus, Review, ReviewStatus, SamplingQuota
 
@@ -85,12 +84,13 @@ def review_queryset_for(user) -> QuerySet[Review]:
     if user_can(user, Capability.REVIEW_MANAGE):
         return qs
     released = ~Q(status=ReviewStatus.DRAFT)
-    if user.role == Role.REVIEWER:
-        return qs.filter(reviewer=user)
-    if user.role == Role.LEAD:
-        return qs.filter(released, agent__team__lead=user)
-    if user.role == Role.AGENT:
-        return qs.filter(released, agent=user)
+    match scope_of(user):
+        case Scope.ASSIGNED:
+            return qs.filter(reviewer=user)
+        case Scope.TEAMS:
+            return qs.filter(released, agent__team__lead=user)
+        case Scope.OWN:
+            return qs.filter(released, agent=user)
     return qs.none()
 
 

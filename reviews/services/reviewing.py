@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.exceptions import MSG_REVISION_REQUIRED, ConflictError, DomainError
-from core.permissions import Capability, user_can
+from core.exceptions import MSG_REVISION_REQUIRED, ConflictError, DomainError, NotAllowed
+from core.permissions import is_subject, may_score
 from core.services import audit_record, notification_read, notification_send
 from scoring import engine
 from scoring.selectors import rubric_data_pinned, rubric_for_channel, rubric_spec_pinned
@@ -203,14 +203,16 @@ def _content(review: Review, data: ReviewInput, answers: dict) -> dict:
 
 
 def can_edit(user, review: Review) -> bool:
-    return user_can(user, Capability.REVIEW_MANAGE) or (
-        user_can(user, Capability.REVIEW_SCORE) and review.reviewer_id == user.pk
-    )
+    return may_score(user, review.reviewer_id)
+
+
+def can_acknowledge(user, review: Review) -> bool:
+    return is_subject(user, review.agent_id) and review.status == ReviewStatus.SUBMITTED
 
 
 def _require_editor(actor, review: Review) -> None:
     if not can_edit(actor, review):
-        raise DomainError(MSG_NOT_YOURS)
+        raise NotAllowed(MSG_NOT_YOURS)
 
 
 def _claim(*, actor, review: Review, expected_revision: int | None, status: str, values: dict) -> Review:
@@ -253,8 +255,8 @@ def _problems(review: Review, answers: dict, content: dict) -> list[str]:
 @transaction.atomic
 def review_start(*, actor, assignment: Assignment) -> Review:
     """The review of an assignment, created on first opening with the rubric version pinned."""
-    if assignment.reviewer_id != actor.pk and not user_can(actor, Capability.REVIEW_MANAGE):
-        raise DomainError(MSG_NOT_YOURS)
+    if not may_score(actor, assignment.reviewer_id):
+        raise NotAllowed(MSG_NOT_YOURS)
     existing = Review.objects.filter(assignment=assignment).first()
     if existing:
         return existing
@@ -445,8 +447,8 @@ def review_change(*, actor, review: Review, data: ReviewInput, expected_revision
 @transaction.atomic
 def review_acknowledge(*, actor, review: Review) -> Review:
     """The agent confirms they have read the feedback (again, after a change)."""
-    if actor.pk != review.agent_id:
-        raise DomainError(MSG_ACK_NOT_AGENT)
+    if not is_subject(actor, review.agent_id):
+        raise NotAllowed(MSG_ACK_NOT_AGENT)
     now = timezone.now()
     if not Review.objects.filter(pk=review.pk, status=ReviewStatus.SUBMITTED).update(
         status=ReviewStatus.ACKNOWLEDGED, acknowledged_at=now, agent_seen_at=now
@@ -462,7 +464,7 @@ def review_acknowledge(*, actor, review: Review) -> Review:
 
 def review_mark_seen(*, actor, review: Review) -> None:
     """The agent opened the review: it is no longer unread, nor are its notifications."""
-    if actor.pk != review.agent_id or review.status == ReviewStatus.DRAFT:
+    if not is_subject(actor, review.agent_id) or review.status == ReviewStatus.DRAFT:
         return
     Review.objects.filter(pk=review.pk).update(agent_seen_at=timezone.now())
     notification_read(recipient=actor, url=_review_url(review))

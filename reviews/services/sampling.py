@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.exceptions import DomainError
+from core.exceptions import DomainError, NotAllowed
 from core.jobs import enqueue, heartbeat, is_stale
 from core.models import Role, User
+from core.permissions import may_score
 from core.services import audit_record
 
 from ..models import (
@@ -230,8 +231,8 @@ def assignment_skip(*, actor, assignment: Assignment, reason: str) -> Assignment
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(MSG_SKIP_REASON)
-    if actor.pk != assignment.reviewer_id and not (actor.is_superuser or actor.role == Role.MANAGER):
-        raise DomainError(MSG_NOT_YOURS)
+    if not may_score(actor, assignment.reviewer_id):
+        raise NotAllowed(MSG_NOT_YOURS)
     if not Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.ASSIGNED).update(
         status=AssignmentStatus.SKIPPED, skip_reason=reason[:300]
     ):

@@ -30,6 +30,7 @@ from ..services.reviewing import (
     MAX_COMMENT,
     MAX_PART,
     ReviewInput,
+    can_acknowledge,
     can_edit,
     clean_answers,
     review_result,
@@ -326,7 +327,7 @@ def review_detail(request, pk: int):
             "parts": parts,
             "changes": review.changes.select_related("changed_by"),
             "can_edit": can_edit(request.user, review),
-            "can_acknowledge": request.user.pk == review.agent_id and review.status == ReviewStatus.SUBMITTED,
+            "can_acknowledge": can_acknowledge(request.user, review),
         },
     )
 
@@ -335,8 +336,6 @@ def review_detail(request, pk: int):
 @login_required
 def review_acknowledge(request, pk: int):
     review = selectors.review_get_for(user=request.user, pk=pk)
-    if request.user.pk != review.agent_id:
-        raise PermissionDenied
     try:
         services.review_acknowledge(actor=request.user, review=review)
         messages.success(request, _("Thank you: acknowledged."))

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from reviews import services
 from reviews.models import Review, ReviewStatus
+from reviews.services.reviewing import MSG_ACK_NOT_AGENT
 from tests.factories import UserFactory, make_assignment
 from tests.reviews.conftest import full
 
@@ -194,3 +195,18 @@ def test_yes_no_answers_may_be_json_booleans(api, reviewer, assignment, keys):
     assert response.status_code == 200
     assert response.json()["answers"] == {keys[0]: "yes", keys[1]: 3, keys[2]: "no"}
     assert response.json()["critical_failed"] is True and response.json()["total"] == "0.00"
+
+
+def test_not_yours_is_403_with_the_services_message_in_the_api_and_on_the_page(api, client, released, lead):
+    """A lead sees the review (their team's) but may not acknowledge it: the service refuses,
+    and the API and the page answer alike."""
+    api.force_authenticate(lead)
+    response = api.post(reverse("api_review_acknowledge", args=[released.pk]))
+    assert response.status_code == 403
+    assert response.json()["message"] == str(MSG_ACK_NOT_AGENT)
+    client.force_login(lead)
+    page = client.post(reverse("reviews:review_acknowledge", args=[released.pk]))
+    assert page.status_code == 403
+    assert str(MSG_ACK_NOT_AGENT) in page.content.decode()
+    released.refresh_from_db()
+    assert released.status == ReviewStatus.SUBMITTED

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import ConflictError, DomainError, NotAllowed
 from core.models import Notification
 from reviews import services
 from reviews.models import (
@@ -18,7 +18,7 @@ from reviews.models import (
     ReviewChange,
     ReviewStatus,
 )
-from reviews.services.reviewing import MSG_CONFLICT, MSG_INCOMPLETE, ReviewInput
+from reviews.services.reviewing import MSG_CONFLICT, MSG_INCOMPLETE, MSG_NOT_YOURS, ReviewInput
 from scoring import services as scoring_services
 from tests.factories import make_assignment
 from tests.reviews.conftest import full
@@ -62,8 +62,9 @@ def test_only_the_assigned_reviewer_or_a_manager_may_start(assignment, rubric, m
     from tests.factories import UserFactory
 
     other = UserFactory(username="rev2", role="reviewer")
-    with pytest.raises(DomainError):
+    with pytest.raises(NotAllowed) as refused:
         services.review_start(actor=other, assignment=assignment)
+    assert refused.value.message == MSG_NOT_YOURS
     assert services.review_start(actor=manager, assignment=assignment).reviewer == assignment.reviewer
 
 
@@ -210,7 +211,7 @@ def test_a_change_that_changes_nothing_is_refused(review, keys, reviewer):
 def test_only_the_reviewer_or_a_manager_may_change_a_released_review(review, keys, reviewer, lead, agent):
     done = released(review, keys, reviewer)
     for actor in (lead, agent):
-        with pytest.raises(DomainError):
+        with pytest.raises(NotAllowed, match="Only the assigned reviewer"):
             services.review_change(
                 actor=actor, review=done, data=full(keys, c2="4"), expected_revision=done.revision
             )
@@ -220,7 +221,7 @@ def test_only_the_agent_acknowledges_and_twice_is_once(review, keys, reviewer, a
     with pytest.raises(DomainError, match="released"):
         services.review_acknowledge(actor=agent, review=review)  # still a draft
     done = released(review, keys, reviewer)
-    with pytest.raises(DomainError):
+    with pytest.raises(NotAllowed, match="Only the agent"):
         services.review_acknowledge(actor=outsider, review=done)
     first = services.review_acknowledge(actor=agent, review=done)
     again = services.review_acknowledge(actor=agent, review=done)
