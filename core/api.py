@@ -1,6 +1,9 @@
 """One exception handler shapes every API error alike:
 
 {"message": "<what went wrong>", "errors": {<field>: [<problem>, ...]} or [..]}
+
+(and "revision" when the refused request's content was nevertheless kept, as a refused
+submission is kept as the draft).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -21,10 +24,10 @@ def exception_handler(exc, context):
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DomainError):
-        return Response(
-            {"message": str(exc.message), "errors": [str(e) for e in exc.errors]},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
+        data = {"message": str(exc.message), "errors": [str(e) for e in exc.errors]}
+        if getattr(exc, "revision", None) is not None:
+            data["revision"] = exc.revision  # what was sent was kept: the revision to send next
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return Response(

@@ -87,6 +87,33 @@ class User(AbstractUser):
         return self.is_superuser
 
 
+class AuditAction(models.TextChoices):
+    """Every action the audit log records, each written by one service."""
+
+    USER_CREATED = "user.created", _("User created")
+    USER_CREATED_BY_IMPORT = "user.created_by_import", _("Agent created by an import")
+    IMPORT_UPLOADED = "import.uploaded", _("File uploaded")
+    IMPORT_CONFIRMED = "import.confirmed", _("Import confirmed")
+    IMPORT_DONE = "import.done", _("Interactions imported")
+    IMPORT_API = "import.api", _("Interactions imported through the API")
+    IMPORT_CANCELLED = "import.cancelled", _("Import cancelled")
+    IMPORT_RESTARTED = "import.restarted", _("Import restarted")
+    SAMPLING_POLICY_CHANGED = "sampling.policy_changed", _("Sampling policy changed")
+    SAMPLING_DRAWN = "sampling.drawn", _("Sample drawn")
+    ASSIGNMENT_SKIPPED = "assignment.skipped", _("Assignment skipped")
+    REVIEW_STARTED = "review.started", _("Review started")
+    REVIEW_SUBMITTED = "review.submitted", _("Review released")
+    REVIEW_CHANGED = "review.changed", _("Released review changed")
+    REVIEW_ACKNOWLEDGED = "review.acknowledged", _("Review acknowledged")
+    RUBRIC_CREATED = "rubric.created", _("Rubric created")
+    RUBRIC_EDITED = "rubric.edited", _("Rubric edited")
+    RUBRIC_PUBLISHED = "rubric.published", _("Rubric published")
+    RUBRIC_RETIRED = "rubric.retired", _("Rubric retired")
+    RUBRIC_VERSION_CREATED = "rubric.version_created", _("Rubric version created")
+    RUBRIC_DISCARDED = "rubric.discarded", _("Rubric draft discarded")
+    RUBRIC_CHANNEL_CHOSEN = "rubric.channel_chosen", _("Rubric chosen for a channel")
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, when: the history shown on an object's page."""
 
@@ -99,7 +126,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=64)
+    action = models.CharField(_("action"), max_length=64, choices=AuditAction.choices)
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")

@@ -6,11 +6,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import AuditEvent, Notification, Role, User
+from .exceptions import MSG_REVISION_REQUIRED, ConflictError, DomainError
+from .models import AuditAction, AuditEvent, Notification, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +38,35 @@ def audit_record(
     )
 
 
+def revision_claim(queryset, *, expected_revision: int | None, actor, **values) -> bool:
+    """Write `values` to the one row of `queryset` only if it is still at `expected_revision`, and
+    bump its revision. A conditional UPDATE: of two saves that started from the same revision
+    only one wins, on SQLite as on PostgreSQL. False when nothing matched (the caller says why).
+    A save that does not say which revision it edits is refused, never applied."""
+    if expected_revision is None:
+        raise DomainError(MSG_REVISION_REQUIRED)
+    return bool(
+        queryset.filter(revision=expected_revision).update(
+            revision=F("revision") + 1, updated_by=actor, updated_at=timezone.now(), **values
+        )
+    )
+
+
+def conflict(current, message) -> ConflictError:
+    """The ConflictError for a save that lost to `current` (a row with updated_by and
+    updated_at): `message` names who saved it and when."""
+    who = str(current.updated_by) if current.updated_by else _("Someone")
+    when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+    return ConflictError(message % {"who": who, "when": when})
+
+
 def agent_create(
     *,
     actor,
     name: str,
     team,
     taken: set[str],
-    action: str = "user.created",
+    action: str = AuditAction.USER_CREATED,
     why: str = "",
     data: dict | None = None,
 ) -> User:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.exceptions import MSG_REVISION_REQUIRED, ConflictError, DomainError
-from core.models import Channel
-from core.services import audit_record
+from core.exceptions import DomainError
+from core.models import AuditAction, Channel
+from core.services import audit_record, conflict, revision_claim
 
 from .models import ChannelRubric, Criterion, Rubric, RubricChannel, RubricStatus, Section
 from .selectors import rubric_data
@@ -57,29 +57,27 @@ def _audit(*, actor, rubric: Rubric, action: str, summary: str, data: dict | Non
     )
 
 
-def _conflict(rubric: Rubric) -> ConflictError:
-    who = (
-        rubric.updated_by.get_full_name() or rubric.updated_by.username if rubric.updated_by else _("Someone")
-    )
-    when = timezone.localtime(rubric.updated_at).strftime("%Y-%m-%d %H:%M")
-    return ConflictError(MSG_CONFLICT % {"who": who, "when": when})
+# What a rubric editor sets on a criterion (the rest, section and position, follow from the layout).
+CRITERION_FIELDS = (
+    "behaviour",
+    "guidance",
+    "answer_type",
+    "scale_min",
+    "scale_max",
+    "weight",
+    "na_allowed",
+    "critical",
+)
 
 
 def _claim_revision(*, actor, rubric: Rubric, expected_revision: int | None) -> Rubric:
-    """Bump the draft's revision, refusing if it is no draft or changed since it was loaded.
-
-    A conditional UPDATE, so two saves that started from the same revision cannot both win,
-    on SQLite as on PostgreSQL.
-    """
-    qs = Rubric.objects.filter(pk=rubric.pk, status=RubricStatus.DRAFT)
-    if expected_revision is None:
-        raise DomainError(MSG_REVISION_REQUIRED)  # never an unconditional overwrite
-    qs = qs.filter(revision=expected_revision)
-    if not qs.update(revision=F("revision") + 1, updated_by=actor, updated_at=timezone.now()):
+    """Bump the draft's revision, refusing if it is no draft or changed since it was loaded."""
+    drafts = Rubric.objects.filter(pk=rubric.pk, status=RubricStatus.DRAFT)
+    if not revision_claim(drafts, expected_revision=expected_revision, actor=actor):
         current = Rubric.objects.select_related("updated_by").get(pk=rubric.pk)
         if not current.is_draft:
             raise DomainError(MSG_NOT_DRAFT)
-        raise _conflict(current)
+        raise conflict(current, MSG_CONFLICT)
     return Rubric.objects.get(pk=rubric.pk)
 
 
@@ -127,16 +125,7 @@ def _write_structure(rubric: Rubric, data: RubricData) -> None:
                 crit = Criterion()
             crit.section = section
             crit.position = position
-            for name in (
-                "behaviour",
-                "guidance",
-                "answer_type",
-                "scale_min",
-                "scale_max",
-                "weight",
-                "na_allowed",
-                "critical",
-            ):
+            for name in CRITERION_FIELDS:
                 value = getattr(c_data, name)
                 setattr(crit, name, value.strip() if isinstance(value, str) else value)
             if crit.pk:
@@ -145,21 +134,7 @@ def _write_structure(rubric: Rubric, data: RubricData) -> None:
             else:
                 to_create.append(crit)
     Criterion.objects.filter(section__rubric=rubric).exclude(pk__in=kept_criteria).delete()
-    Criterion.objects.bulk_update(
-        to_update,
-        [
-            "section",
-            "position",
-            "behaviour",
-            "guidance",
-            "answer_type",
-            "scale_min",
-            "scale_max",
-            "weight",
-            "na_allowed",
-            "critical",
-        ],
-    )
+    Criterion.objects.bulk_update(to_update, ["section", "position", *CRITERION_FIELDS])
     Criterion.objects.bulk_create(to_create)
     # Last, so that a criterion moved out of a removed section is not deleted with it.
     Section.objects.filter(rubric=rubric).exclude(pk__in=kept_sections).delete()
@@ -182,7 +157,7 @@ def rubric_create(*, actor, data: RubricData) -> Rubric:
     _audit(
         actor=actor,
         rubric=rubric,
-        action="rubric.created",
+        action=AuditAction.RUBRIC_CREATED,
         summary=_("Created “%(name)s” version 1 as a draft.") % {"name": rubric.name},
     )
     return rubric
@@ -211,7 +186,7 @@ def rubric_save_draft(*, actor, rubric: Rubric, data: RubricData, expected_revis
     _audit(
         actor=actor,
         rubric=rubric,
-        action="rubric.edited",
+        action=AuditAction.RUBRIC_EDITED,
         summary="; ".join(changes) if changes else _("Saved without changes."),
         data={"version": rubric.version, "revision": rubric.revision, "changes": changes},
     )
@@ -225,25 +200,21 @@ def rubric_publish(*, actor, rubric: Rubric, expected_revision: int | None) -> R
     problems = publish_problems(rubric_data(rubric))
     if problems:
         raise RubricInvalid(problems, MSG_CANNOT_PUBLISH)
-    now = timezone.now()
     for old in Rubric.objects.filter(lineage=rubric.lineage, status=RubricStatus.PUBLISHED):
-        old.status = RubricStatus.RETIRED
-        old.retired_at = now
-        old.save(update_fields=["status", "retired_at", "updated_at"])
-        _audit(
+        _retire(
             actor=actor,
             rubric=old,
-            action="rubric.retired",
             summary=_("Retired version %(old)s: version %(new)s replaces it.")
             % {"old": old.version, "new": rubric.version},
         )
+    now = timezone.now()
     rubric.status = RubricStatus.PUBLISHED
     rubric.published_at = now
     rubric.save(update_fields=["status", "published_at", "updated_at"])
     _audit(
         actor=actor,
         rubric=rubric,
-        action="rubric.published",
+        action=AuditAction.RUBRIC_PUBLISHED,
         summary=_("Published version %(version)s.") % {"version": rubric.version},
     )
     return rubric
@@ -251,18 +222,20 @@ def rubric_publish(*, actor, rubric: Rubric, expected_revision: int | None) -> R
 
 @transaction.atomic
 def rubric_retire(*, actor, rubric: Rubric) -> Rubric:
+    return _retire(
+        actor=actor, rubric=rubric, summary=_("Retired version %(version)s.") % {"version": rubric.version}
+    )
+
+
+def _retire(*, actor, rubric: Rubric, summary: str) -> Rubric:
+    """Retire a published version (by hand, or because a new version replaces it)."""
     now = timezone.now()
     if not Rubric.objects.filter(pk=rubric.pk, status=RubricStatus.PUBLISHED).update(
         status=RubricStatus.RETIRED, retired_at=now, updated_at=now, updated_by=actor
     ):
         raise DomainError(MSG_NOT_PUBLISHED)
     rubric.refresh_from_db()
-    _audit(
-        actor=actor,
-        rubric=rubric,
-        action="rubric.retired",
-        summary=_("Retired version %(version)s.") % {"version": rubric.version},
-    )
+    _audit(actor=actor, rubric=rubric, action=AuditAction.RUBRIC_RETIRED, summary=summary)
     return rubric
 
 
@@ -295,7 +268,7 @@ def rubric_new_version(*, actor, rubric: Rubric) -> Rubric:
     _audit(
         actor=actor,
         rubric=new,
-        action="rubric.version_created",
+        action=AuditAction.RUBRIC_VERSION_CREATED,
         summary=_("Created version %(new)s as a draft, copied from version %(old)s.")
         % {"new": new.version, "old": rubric.version},
     )
@@ -309,7 +282,7 @@ def rubric_discard_draft(*, actor, rubric: Rubric) -> None:
     _audit(
         actor=actor,
         rubric=rubric,
-        action="rubric.discarded",
+        action=AuditAction.RUBRIC_DISCARDED,
         summary=_("Discarded the draft of version %(version)s.") % {"version": rubric.version},
     )
     rubric.delete()
@@ -385,22 +358,22 @@ def channel_rubric_set(*, actor, channel: str, rubric: Rubric | None) -> None:
     label = Channel(channel).label
     if rubric is None:
         choice = ChannelRubric.objects.filter(channel=channel).first()
-        if choice is not None:
-            audit_record(
-                actor=actor, action="rubric.channel_chosen", target=choice,
-                summary=_("%(channel)s: the most recently published rubric") % {"channel": label},
-            )  # fmt: skip
-            choice.delete()
-        return
-    if rubric.status != RubricStatus.PUBLISHED or not rubric.channel_links.filter(channel=channel).exists():
-        raise DomainError(MSG_CHANNEL_RUBRIC % {"channel": label})
-    choice, _created = ChannelRubric.objects.update_or_create(
-        channel=channel, defaults={"lineage": rubric.lineage, "chosen_by": actor}
-    )
-    audit_record(
-        actor=actor, action="rubric.channel_chosen", target=choice,
-        summary=_("%(channel)s: %(rubric)s") % {"channel": label, "rubric": rubric.name},
-    )  # fmt: skip
+        if choice is None:
+            return
+        summary = _("%(channel)s: the most recently published rubric") % {"channel": label}
+    else:
+        if (
+            rubric.status != RubricStatus.PUBLISHED
+            or not rubric.channel_links.filter(channel=channel).exists()
+        ):
+            raise DomainError(MSG_CHANNEL_RUBRIC % {"channel": label})
+        choice, _created = ChannelRubric.objects.update_or_create(
+            channel=channel, defaults={"lineage": rubric.lineage, "chosen_by": actor}
+        )
+        summary = _("%(channel)s: %(rubric)s") % {"channel": label, "rubric": rubric.name}
+    audit_record(actor=actor, action=AuditAction.RUBRIC_CHANNEL_CHOSEN, target=choice, summary=summary)
+    if rubric is None:
+        choice.delete()
 
 
 @transaction.atomic

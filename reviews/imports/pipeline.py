@@ -24,7 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Role, Team, User
+from core.models import AuditAction, Role, Team, User
 
 from ..models import Interaction, local_parts, sample_key
 from . import fields
@@ -873,7 +873,7 @@ class Writer:
             name=name,
             team=Team.objects.get(pk=team_id),
             taken=self.usernames,
-            action="user.created_by_import",
+            action=AuditAction.USER_CREATED_BY_IMPORT,
             why=_("for an import"),
             data={"source": self.options.source},
         )

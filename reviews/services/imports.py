@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError
 from core.jobs import enqueue, heartbeat, is_stale, progress_clear, progress_set
-from core.models import Channel, Role, Team, User
+from core.models import AuditAction, Channel, Role, Team, User
 from core.services import audit_record
 
 from ..imports import fields as import_fields
@@ -112,7 +112,7 @@ def import_job_create(*, actor, upload: UploadedFile, mapping_name: str = "") ->
         job.save()
         audit_record(
             actor=actor,
-            action="import.uploaded",
+            action=AuditAction.IMPORT_UPLOADED,
             target=job,
             summary=_("Uploaded “%(name)s”.") % {"name": job.original_name},
         )
@@ -355,7 +355,7 @@ def import_job_confirm(*, actor, job: ImportJob, confirm_updates: bool = False) 
         raise DomainError(MSG_NOT_CHECKED)
     audit_record(
         actor=actor,
-        action="import.confirmed",
+        action=AuditAction.IMPORT_CONFIRMED,
         target=job,
         summary=_("Started importing “%(name)s”.") % {"name": job.original_name},
         data={"updates_confirmed": updates},
@@ -377,7 +377,7 @@ def import_job_run(job_id: int) -> ImportJob | None:
     def audit(summary: Summary) -> None:
         audit_record(
             actor=job.created_by,
-            action="import.done",
+            action=AuditAction.IMPORT_DONE,
             target=job,
             summary=_(
                 "Imported “%(name)s”: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
@@ -430,7 +430,7 @@ def import_job_cancel(*, actor, job: ImportJob) -> ImportJob:
         job.save(update_fields=["file"])
     audit_record(
         actor=actor,
-        action="import.cancelled",
+        action=AuditAction.IMPORT_CANCELLED,
         target=job,
         summary=_("Cancelled “%(name)s”.") % {"name": job.original_name},
     )
@@ -457,7 +457,7 @@ def import_job_restart(*, actor, job: ImportJob) -> ImportJob:
     }[job.status]
     audit_record(
         actor=actor,
-        action="import.restarted",
+        action=AuditAction.IMPORT_RESTARTED,
         target=job,
         summary=_("Restarted “%(name)s” (%(status)s) after its worker stopped.")
         % {"name": job.original_name, "status": job.get_status_display()},
@@ -506,7 +506,7 @@ def interactions_import_items(
     def audit(summary: Summary) -> None:
         audit_record(
             actor=actor,
-            action="import.api",
+            action=AuditAction.IMPORT_API,
             target=actor,
             summary=_(
                 "Imported %(n)s interactions through the API: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."

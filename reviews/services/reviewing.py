@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.exceptions import MSG_REVISION_REQUIRED, ConflictError, DomainError, NotAllowed
+from core.exceptions import DomainError, NotAllowed
+from core.models import AuditAction
 from core.permissions import is_subject, may_score
-from core.services import audit_record, notification_read, notification_send
+from core.services import audit_record, conflict, notification_read, notification_send, revision_claim
 from scoring import engine
 from scoring.selectors import rubric_data_pinned, rubric_for_channel, rubric_spec_pinned
 from scoring.structure import criterion_label
@@ -87,6 +87,18 @@ def criterion_labels(review: Review) -> dict[str, str]:
     }
 
 
+def _bad_answer(criterion: engine.CriterionSpec, code: str, label: str) -> DomainError:
+    """The message for an answer the engine refused (`code` as in engine.InvalidAnswer)."""
+    if code == "na_not_allowed":
+        reason = _("N/A is not allowed here.")
+    elif code == "not_yes_no":
+        reason = _("answer yes, no or N/A.")
+    else:
+        low, high = criterion.bounds()
+        reason = _("give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+    return DomainError(MSG_BAD_ANSWER % {"criterion": label, "reason": reason})
+
+
 def clean_answers(spec: engine.RubricSpec, raw: dict, labels=None) -> dict:
     """Answers as the engine takes them; blanks are unanswered. Raises DomainError naming the
     criterion for anything it cannot take."""
@@ -114,24 +126,13 @@ def clean_answers(spec: engine.RubricSpec, raw: dict, labels=None) -> dict:
                 try:
                     value = int(value)
                 except ValueError:
-                    low, high = criterion.bounds()
-                    reason = _("give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
-                    raise DomainError(MSG_BAD_ANSWER % {"criterion": label(key), "reason": reason}) from None
+                    raise _bad_answer(criterion, "not_a_number", label(key)) from None
         answers[key] = value
     try:
         engine.score(spec, answers, partial=True)
     except engine.InvalidAnswer as exc:
         key, code = exc.problems[0]
-        criterion = by_key[key]
-        low, high = criterion.bounds()
-        reasons = {
-            "na_not_allowed": _("N/A is not allowed here."),
-            "not_yes_no": _("answer yes, no or N/A."),
-        }
-        reason = reasons.get(
-            code, _("give a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
-        )
-        raise DomainError(MSG_BAD_ANSWER % {"criterion": label(key), "reason": reason}) from None
+        raise _bad_answer(by_key[key], code, label(key)) from None
     except engine.ScoringError:
         pass  # nothing answered yet, or only N/A so far: fine for a draft
     return answers
@@ -216,19 +217,13 @@ def _require_editor(actor, review: Review) -> None:
 
 
 def _claim(*, actor, review: Review, expected_revision: int | None, status: str, values: dict) -> Review:
-    """Write `values` if the review is still in `status` at `expected_revision`: a conditional
-    UPDATE, so of two saves from the same revision only one wins, on SQLite as on PostgreSQL."""
-    if expected_revision is None:
-        raise DomainError(MSG_REVISION_REQUIRED)  # never an unconditional overwrite
-    qs = Review.objects.filter(pk=review.pk, status=status, revision=expected_revision)
-    now = timezone.now()
-    if not qs.update(revision=F("revision") + 1, updated_by=actor, updated_at=now, **values):
+    """Write `values` if the review is still in `status` at `expected_revision`."""
+    in_status = Review.objects.filter(pk=review.pk, status=status)
+    if not revision_claim(in_status, expected_revision=expected_revision, actor=actor, **values):
         current = Review.objects.select_related("updated_by").get(pk=review.pk)
         if current.status != status:
             raise DomainError(MSG_NOT_DRAFT if status == ReviewStatus.DRAFT else MSG_IS_DRAFT)
-        who = str(current.updated_by) if current.updated_by else _("Someone")
-        when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
-        raise ConflictError(MSG_CONFLICT % {"who": who, "when": when})
+        raise conflict(current, MSG_CONFLICT)
     return Review.objects.select_related("rubric", "interaction", "agent", "reviewer", "updated_by").get(
         pk=review.pk
     )
@@ -283,7 +278,7 @@ def review_start(*, actor, assignment: Assignment) -> Review:
     )
     audit_record(
         actor=actor,
-        action="review.started",
+        action=AuditAction.REVIEW_STARTED,
         target=review,
         summary=_("Started with %(rubric)s v%(version)s")
         % {"rubric": rubric.name, "version": rubric.version},
@@ -321,20 +316,29 @@ def _review_url(review: Review) -> str:
     return reverse("reviews:review_detail", args=[review.pk])
 
 
-@transaction.atomic
 def review_submit(*, actor, review: Review, data: ReviewInput, expected_revision: int | None) -> Review:
     """Release a complete review to the agent: every criterion answered, all three parts of the
-    feedback written. The agent is notified in the app and by e-mail."""
-    _require_editor(actor, review)
-    if review.status != ReviewStatus.DRAFT:
-        raise DomainError(MSG_NOT_DRAFT)
+    feedback written. The agent is notified in the app and by e-mail.
+
+    What was sent is saved as the draft first, so a refused submission loses nothing; the error
+    then carries the draft's new `revision` for the next attempt."""
+    review = review_save(actor=actor, review=review, data=data, expected_revision=expected_revision)
+    try:
+        return _release(actor=actor, review=review, data=data)
+    except DomainError as exc:
+        exc.revision = Review.objects.values_list("revision", flat=True).get(pk=review.pk)
+        raise
+
+
+@transaction.atomic
+def _release(*, actor, review: Review, data: ReviewInput) -> Review:
     values = _released_values(review, data)
     now = timezone.now()
     values |= {"status": ReviewStatus.SUBMITTED, "submitted_at": now, "released_at": now}
     review = _claim(
         actor=actor,
         review=review,
-        expected_revision=expected_revision,
+        expected_revision=review.revision,
         status=ReviewStatus.DRAFT,
         values=values,
     )
@@ -354,7 +358,7 @@ def review_submit(*, actor, review: Review, data: ReviewInput, expected_revision
     )
     audit_record(
         actor=actor,
-        action="review.submitted",
+        action=AuditAction.REVIEW_SUBMITTED,
         target=review,
         summary=_("Total %(total)s") % {"total": review.total},
     )
@@ -436,7 +440,7 @@ def review_change(*, actor, review: Review, data: ReviewInput, expected_revision
     )
     audit_record(
         actor=actor,
-        action="review.changed",
+        action=AuditAction.REVIEW_CHANGED,
         target=review,
         summary="; ".join(lines),
         data={"before": before, "after": after},
@@ -458,7 +462,7 @@ def review_acknowledge(*, actor, review: Review) -> Review:
             return current  # twice is the same as once
         raise DomainError(MSG_ACK_NOT_RELEASED)
     review.refresh_from_db()
-    audit_record(actor=actor, action="review.acknowledged", target=review)
+    audit_record(actor=actor, action=AuditAction.REVIEW_ACKNOWLEDGED, target=review)
     return review
 
 

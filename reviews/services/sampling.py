@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, NotAllowed
 from core.jobs import enqueue, heartbeat, is_stale
-from core.models import Role, User
+from core.models import AuditAction, Role, User
 from core.permissions import may_score
 from core.services import audit_record
 
@@ -67,7 +67,9 @@ def sampling_policy_update(*, actor, **values) -> SamplingPolicy:
     changes = [
         f"{f}: {before[f]} → {getattr(policy, f)}" for f in POLICY_FIELDS if before[f] != getattr(policy, f)
     ]
-    audit_record(actor=actor, action="sampling.policy_changed", target=policy, summary="; ".join(changes))
+    audit_record(
+        actor=actor, action=AuditAction.SAMPLING_POLICY_CHANGED, target=policy, summary="; ".join(changes)
+    )
     return policy
 
 
@@ -133,7 +135,7 @@ def sample_draw(*, month: dt.date, actor=None) -> SampleDraw:
             draw.save()
             audit_record(
                 actor=actor,
-                action="sampling.drawn",
+                action=AuditAction.SAMPLING_DRAWN,
                 target=draw,
                 summary=_(
                     "Drew %(added)s interactions for %(month)s (%(short)s agents short), %(assigned)s assigned."
@@ -258,7 +260,7 @@ def assignment_skip(*, actor, assignment: Assignment, reason: str) -> Assignment
         assignment.save(update_fields=["replaced_by"])
     audit_record(
         actor=actor,
-        action="assignment.skipped",
+        action=AuditAction.ASSIGNMENT_SKIPPED,
         target=assignment,
         summary=_("Skipped: %(reason)s") % {"reason": reason},
     )

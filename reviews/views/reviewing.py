@@ -266,12 +266,10 @@ def review_submit(request, pk: int):
     expected = _revision(request.POST)
     try:
         if review.status == ReviewStatus.DRAFT:
-            # Keep what is on screen even when the submission is refused.
-            review = services.review_save(
-                actor=request.user, review=review, data=data, expected_revision=expected
-            )
+            # The same service call as the API's: what is on screen is kept as the draft even
+            # when the submission is refused.
             review = services.review_submit(
-                actor=request.user, review=review, data=data, expected_revision=review.revision
+                actor=request.user, review=review, data=data, expected_revision=expected
             )
             messages.success(
                 request,
@@ -290,6 +288,7 @@ def review_submit(request, pk: int):
         messages.success(request, _("Changes saved; the agent has been told."))
         return redirect("reviews:review_detail", pk=review.pk)
     except DomainError as exc:
+        review = selectors.review_get_for(user=request.user, pk=pk)  # its new revision, if kept
         return _score_page(request, review, data, error=exc.message, problems=exc.errors, status=400)
 
 

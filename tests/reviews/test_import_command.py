@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from core.models import AuditEvent, User
+from core.models import AuditAction, AuditEvent, User
 from reviews.models import ColumnMapping, Interaction
 from tests.factories import AgentFactory
 from tests.reviews.spreadsheets import write_csv, write_ods, write_xls, write_xlsx
@@ -105,7 +105,7 @@ def test_unknown_agents_by_flag_mapped_or_created(tmp_path, ana, team):
     assert Interaction.objects.get(source_id="K-1").agent == ana
     zoe = User.objects.get(first_name="Zoe", last_name="Park")
     assert zoe.team == team and Interaction.objects.get(source_id="K-2").agent == zoe
-    event = AuditEvent.objects.get(action="user.created_by_import")
+    event = AuditEvent.objects.get(action=AuditAction.USER_CREATED_BY_IMPORT)
     assert "Zoe Park" in event.summary and event.target_id == zoe.pk
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.models import AuditEvent
+from core.models import AuditAction, AuditEvent
 from reviews.models import ColumnMapping, ImportJob, ImportStatus, Interaction
 from tests.factories import AgentFactory
 from tests.reviews.spreadsheets import write_xlsx
@@ -102,7 +102,7 @@ def test_manager_uploads_fixes_mapping_sees_errors_then_imports_and_reimports(
     assert job.status == ImportStatus.DONE and job.summary["created"] == 2
     assert not job.file  # deleted once imported
     assert Interaction.objects.count() == 2
-    assert AuditEvent.objects.filter(action="import.done").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.IMPORT_DONE).exists()
 
     # The same file again: nothing duplicated, nothing changed.
     with django_capture_on_commit_callbacks(execute=True):
@@ -254,7 +254,7 @@ def test_unknown_agents_are_mapped_or_created_per_name_and_the_choice_is_saved(
     assert zoe.team == team and zoe.username == "zoe-park"
     assert Interaction.objects.get(source_id="U-1").agent == ana
     assert Interaction.objects.filter(agent=zoe).count() == 2
-    assert AuditEvent.objects.filter(action="user.created_by_import", target_id=zoe.pk).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.USER_CREATED_BY_IMPORT, target_id=zoe.pk).exists()
     saved = ColumnMapping.objects.get(name="Telephony")
     assert saved.options["agents"]["a. lopez"] == {"user": ana.pk}
 
@@ -370,4 +370,4 @@ def test_a_silent_job_offers_a_restart_and_a_live_one_refuses_it(
         client.post(response.url, {"restart": "1"})
     job.refresh_from_db()
     assert job.status == ImportStatus.INVALID and job.claimed_at is None  # the check ran again
-    assert AuditEvent.objects.filter(action="import.restarted").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.IMPORT_RESTARTED).exists()

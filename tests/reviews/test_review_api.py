@@ -60,13 +60,21 @@ def test_a_reviewer_scores_through_the_api_with_the_same_services(api, reviewer,
         format="json",
     )
     assert saved.status_code == 200 and saved.json()["total"] is None and saved.json()["revision"] == 2
-    # Submitting with something missing: 400 naming each problem; nothing changes.
+    # Submitting with something missing: 400 naming each problem. As on the page, what was sent
+    # is kept as the draft (still a draft), and the answer says which revision to send next.
     refused = api.post(
-        reverse("api_review_submit", args=[pk]), {"answers": {keys[0]: "yes"}, "revision": 2}, format="json"
+        reverse("api_review_submit", args=[pk]),
+        {"answers": {keys[0]: "yes"}, "strengths": "Calm.", "revision": 2},
+        format="json",
     )
     assert refused.status_code == 400
     assert any("“Explains clearly”" in e for e in refused.json()["errors"])
-    done = api.post(reverse("api_review_submit", args=[pk]), body(keys, 2), format="json")
+    assert refused.json()["revision"] == 3
+    kept = Review.objects.get(pk=pk)
+    assert kept.status == ReviewStatus.DRAFT and kept.strengths == "Calm." and kept.revision == 3
+    stale = api.post(reverse("api_review_submit", args=[pk]), body(keys, 2), format="json")
+    assert stale.status_code == 409
+    done = api.post(reverse("api_review_submit", args=[pk]), body(keys, 3), format="json")
     assert done.status_code == 200
     assert done.json()["status"] == "submitted" and done.json()["total"] == "95.00"
     assert Review.objects.get(pk=pk).total == Decimal("95.00")

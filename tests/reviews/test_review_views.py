@@ -272,6 +272,8 @@ def test_submitting_an_incomplete_review_lists_what_is_missing_and_keeps_the_ans
         and draft.answers == {keys[0]: "yes"}
         and draft.strengths == "Kind and calm."
     )
+    # The page shown again carries the kept draft's revision: the next submission is not stale.
+    assert f'name="revision" value="{draft.revision}"' in body
 
 
 def test_submitting_a_complete_review_releases_it(client, as_user, draft, keys, agent):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from core.exceptions import DomainError
-from core.models import AuditEvent
+from core.models import AuditAction, AuditEvent
 from scoring import services
 from scoring.models import ChannelRubric
 from scoring.selectors import channel_rubric_table, rubric_for_channel
@@ -32,7 +32,7 @@ def test_the_managers_choice_wins_and_follows_new_versions(manager):
     published(manager, "Newer")
     services.channel_rubric_set(actor=manager, channel="phone", rubric=chosen)
     assert rubric_for_channel("phone") == chosen
-    assert AuditEvent.objects.filter(action="rubric.channel_chosen").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.RUBRIC_CHANNEL_CHOSEN).count() == 1
     # Version 2 of the chosen rubric takes over without choosing again.
     draft = services.rubric_new_version(actor=manager, rubric=chosen)
     v2 = services.rubric_publish(actor=manager, rubric=draft, expected_revision=draft.revision)

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError
 
 from core.exceptions import ConflictError, DomainError
-from core.models import AuditEvent
+from core.models import AuditAction, AuditEvent
 from scoring import services
 from scoring.models import Criterion, Rubric, RubricStatus, Section
 from scoring.selectors import rubric_data, rubric_spec
@@ -25,7 +25,7 @@ def test_create_makes_a_draft_version_1_with_its_structure(manager):
     assert [s.name for s in data.sections] == ["Knowledge", "Process"]
     assert [c.behaviour for c in data.sections[0].criteria] == ["States facts accurately", "Explains clearly"]
     assert data.channels == ["chat", "phone"]
-    event = AuditEvent.objects.get(action="rubric.created")
+    event = AuditEvent.objects.get(action=AuditAction.RUBRIC_CREATED)
     assert event.actor == manager and event.group_key == rubric.audit_group
 
 
@@ -64,7 +64,7 @@ def test_save_draft_updates_in_place_adds_removes_and_reorders(manager):
     assert [c.behaviour for c in after.sections[1].criteria] == ["Explains clearly"]
     assert rubric.revision == 2
     assert Criterion.objects.filter(section__rubric=rubric).count() == 3
-    event = AuditEvent.objects.filter(action="rubric.edited").get()
+    event = AuditEvent.objects.filter(action=AuditAction.RUBRIC_EDITED).get()
     assert "added section “Empathy”" in event.summary
     assert "Knowledge weight 60 → 50" in event.summary
     assert "Knowledge: removed “States facts accurately”" in event.summary
@@ -107,7 +107,7 @@ def test_invalid_fields_refuse_the_save_naming_the_culprit(manager, mutate, mess
     rubric.refresh_from_db()
     assert rubric.revision == 1
     assert rubric_data(rubric) == rubric_data(Rubric.objects.get(pk=rubric.pk))
-    assert not AuditEvent.objects.filter(action="rubric.edited").exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.RUBRIC_EDITED).exists()
 
 
 def test_draft_may_be_saved_with_wrong_weights_but_not_published(manager):
@@ -201,7 +201,7 @@ def test_discard_draft(manager):
     draft = create(manager)
     services.rubric_discard_draft(actor=manager, rubric=draft)
     assert not Rubric.objects.filter(pk=draft.pk).exists()
-    assert AuditEvent.objects.filter(action="rubric.discarded").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.RUBRIC_DISCARDED).exists()
 
 
 def test_database_refuses_two_published_versions_of_one_rubric(manager):

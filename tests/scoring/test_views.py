@@ -3,7 +3,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from core.models import AuditEvent
+from core.models import AuditAction, AuditEvent
 from scoring import services
 from scoring.models import Rubric, RubricStatus
 from scoring.structure import CriterionData, SectionData
@@ -205,7 +205,7 @@ def test_editor_reports_unreadable_numbers_by_section_and_keeps_the_input(client
     assert 'aria-invalid="true"' in body
     draft.refresh_from_db()
     assert draft.revision == 1
-    assert not AuditEvent.objects.filter(action="rubric.edited").exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.RUBRIC_EDITED).exists()
 
 
 def test_editor_refuses_a_stale_save_and_keeps_the_persons_edits(client, as_user, draft, manager):
