@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.models import Role
 from tests.factories import AgentFactory, TeamFactory, UserFactory
@@ -81,3 +83,11 @@ def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     celery = "in-process (eager)" if settings.CELERY_TASK_ALWAYS_EAGER else settings.CELERY_BROKER_URL
     return [f"database: {engine}; celery: {celery}"]
+
+
+def count_queries(call):
+    """(number of SQL queries `call()` ran, its result). Query-count tests measure a page at two
+    data sizes and assert the counts are equal: flat, not merely under a ceiling."""
+    with CaptureQueriesContext(connection) as context:
+        result = call()
+    return len(context.captured_queries), result
