@@ -102,6 +102,9 @@ class RubricChannel(models.Model):
 
 class Section(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="sections")
+    # The same section across versions of a rubric: a new version copies it, so results keyed by
+    # it make one trend line however often the rubric is revised.
+    identity = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -123,6 +126,7 @@ class Section(models.Model):
 
 class Criterion(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="criteria")
+    identity = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)  # as Section's
     position = models.PositiveIntegerField(default=0)
     behaviour = models.CharField(
         _("observable behaviour"),

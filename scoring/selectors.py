@@ -151,6 +151,7 @@ def rubric_data(rubric: Rubric, *, with_ids: bool = True) -> RubricData:
         sections=[
             SectionData(
                 id=s.pk if with_ids else None,
+                identity=str(s.identity),
                 name=s.name,
                 description=s.description,
                 weight=s.weight,
@@ -158,6 +159,7 @@ def rubric_data(rubric: Rubric, *, with_ids: bool = True) -> RubricData:
                 criteria=[
                     CriterionData(
                         id=c.pk if with_ids else None,
+                        identity=str(c.identity),
                         behaviour=c.behaviour,
                         guidance=c.guidance,
                         answer_type=c.answer_type,

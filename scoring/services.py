@@ -104,6 +104,8 @@ def _write_structure(rubric: Rubric, data: RubricData) -> None:
         section = sections.get(s_data.id) if s_data.id is not None else None
         if section is None or section.pk in kept_sections:
             section = Section(rubric=rubric)
+            if s_data.identity:
+                section.identity = s_data.identity  # a new version's copy of a section
         section.position = position
         section.name = s_data.name.strip()
         section.description = s_data.description.strip()
@@ -123,6 +125,8 @@ def _write_structure(rubric: Rubric, data: RubricData) -> None:
             crit = criteria.get(c_data.id) if c_data.id is not None else None
             if crit is None or crit.pk in kept_criteria:
                 crit = Criterion()
+                if c_data.identity:
+                    crit.identity = c_data.identity
             crit.section = section
             crit.position = position
             for name in CRITERION_FIELDS:

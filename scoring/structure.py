@@ -43,6 +43,7 @@ class CriterionData:
     na_allowed: bool = False
     critical: bool = False
     id: int | None = None
+    identity: str = ""  # kept across versions (empty: a new criterion)
 
     def normalised(self) -> CriterionData:
         if self.answer_type in FIXED_BOUNDS:
@@ -58,6 +59,7 @@ class SectionData:
     description: str = ""
     criteria: list[CriterionData] = field(default_factory=list)
     id: int | None = None
+    identity: str = ""  # kept across versions (empty: a new section)
 
 
 @dataclass

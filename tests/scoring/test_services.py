@@ -272,3 +272,35 @@ def test_values_the_database_cannot_hold_are_refused_with_a_message(manager, mut
         services.rubric_create(actor=manager, data=data)
     assert message in [p.message for p in exc.value.problems]
     assert not Rubric.objects.exists()
+
+
+def test_a_new_version_keeps_each_section_and_criterion_identity(manager):
+    """Results are keyed by identity, so a revised rubric continues the same trend."""
+    v1 = services.rubric_publish(
+        actor=manager, rubric=(to_publish := create(manager)), expected_revision=to_publish.revision
+    )
+    v2 = services.rubric_new_version(actor=manager, rubric=v1)
+
+    def identities(rubric):
+        return (
+            list(
+                Section.objects.filter(rubric=rubric).order_by("position").values_list("identity", flat=True)
+            ),
+            sorted(Criterion.objects.filter(section__rubric=rubric).values_list("identity", flat=True)),
+        )
+
+    assert identities(v1) == identities(v2)
+    assert len(set(identities(v1)[0])) == len(identities(v1)[0])  # distinct within a version
+    # A section added to the new version is a new identity.
+    data = rubric_data(v2)
+    data.sections.append(
+        SectionData(
+            name="Empathy",
+            weight=D("0"),
+            target=D("80"),
+            criteria=[CriterionData(behaviour="Names the feeling")],
+        )
+    )
+    v2 = services.rubric_save_draft(actor=manager, rubric=v2, data=data, expected_revision=v2.revision)
+    added = Section.objects.get(rubric=v2, name="Empathy").identity
+    assert added not in identities(v1)[0]
