@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CoachingConfig(AppConfig):
     name = "coaching"
     verbose_name = _("Performance and coaching")
+
+    def ready(self):
+        from core.events import Event, subscribe
+
+        from .events import on_interactions_changed, on_review_results_changed
+
+        subscribe(Event.REVIEW_RESULTS_CHANGED, on_review_results_changed)
+        subscribe(Event.INTERACTIONS_CHANGED, on_interactions_changed)

@@ -288,6 +288,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.import_files_purge",
         "schedule": crontab(minute=15, hour=3),
     },
+    # Performance records of the previous and the current month, rebuilt every night.
+    "records-rebuild-recent": {
+        "task": "coaching.tasks.records_rebuild_recent",
+        "schedule": crontab(minute=45, hour=3),
+    },
 }
 
 REST_FRAMEWORK = {

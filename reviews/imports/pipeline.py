@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.events import Event, publish
 from core.models import AuditAction, Role, Team, User
 
 from ..models import Interaction, local_parts, sample_key
@@ -202,9 +203,10 @@ class Summary:
     updated: int = 0
     unchanged: int = 0
     agents_created: int = 0
+    months: set = field(default_factory=set)  # the months written rows fall in
 
     def as_dict(self) -> dict:
-        return self.__dict__.copy()
+        return {k: v for k, v in self.__dict__.items() if k != "months"}
 
 
 class AgentDirectory:
@@ -804,6 +806,7 @@ class Writer:
                 continue
             if "agent_new" in record:
                 record = {**record, "agent_id": self.agent_for(record["agent_new"])}
+            self.summary.months.add(record["local_month"])
             if what == "create":
                 self.summary.created += 1
                 new.append(self.prepare(record, self.now))
@@ -919,6 +922,8 @@ def import_rows(
                 raise Rollback
             if within:
                 within(writer.summary)
+            if writer.summary.months:  # the records of those months are rebuilt after commit
+                publish(Event.INTERACTIONS_CHANGED, months=sorted(writer.summary.months))
     except Rollback:
         return checked, None
     return checked, writer.summary

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.events import Event, publish
 from core.exceptions import DomainError, NotAllowed
 from core.models import AuditAction
 from core.permissions import is_subject, may_score
@@ -362,7 +363,13 @@ def _release(*, actor, review: Review, data: ReviewInput) -> Review:
         target=review,
         summary=_("Total %(total)s") % {"total": review.total},
     )
+    _results_changed(review)
     return review
+
+
+def _results_changed(review: Review) -> None:
+    """The month's records of the agent are rebuilt once this commits (coaching listens)."""
+    publish(Event.REVIEW_RESULTS_CHANGED, agent_id=review.agent_id, month=review.interaction.local_month)
 
 
 def snapshot(review_or_values) -> dict:
@@ -445,6 +452,7 @@ def review_change(*, actor, review: Review, data: ReviewInput, expected_revision
         summary="; ".join(lines),
         data={"before": before, "after": after},
     )
+    _results_changed(review)
     return review
 
 

@@ -1,0 +1,18 @@
+"""What coaching does when other apps announce a change (see core.events)."""
+
+import datetime as dt
+
+from core.jobs import enqueue
+
+
+def on_review_results_changed(*, agent_id: int, month: dt.date) -> None:
+    from .tasks import record_rebuild
+
+    enqueue(record_rebuild, month.isoformat(), [agent_id])
+
+
+def on_interactions_changed(*, months) -> None:
+    from .tasks import record_rebuild
+
+    for month in sorted(set(months)):
+        enqueue(record_rebuild, month.isoformat(), None)

@@ -1,0 +1,332 @@
+"""The formulas behind every figure of a performance record: plain functions, no ORM.
+
+docs/metrics.md states each formula with a worked example; tests/coaching/test_metrics.py checks
+exactly those examples. Inputs are the record's *parts*: counts and sums that add up, so a team's
+or the programme's parts are the sum of its agents' parts and every level is computed the same
+way from them.
+
+Figures are Decimals rounded half up to two places (`None` when there is nothing to compute
+from: the pages show "—", never 0), each with the n it was computed from.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+TWO = Decimal("0.01")
+
+# -- Student's t ---------------------------------------------------------------------------------
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """The continued fraction of the regularised incomplete beta function (modified Lentz)."""
+    tiny = 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 500):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c if abs(1.0 + aa / c) > tiny else tiny
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c if abs(1.0 + aa / c) > tiny else tiny
+        step = d * c
+        h *= step
+        if abs(step - 1.0) < 1e-15:
+            break
+    return h
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    """The regularised incomplete beta function I_x(a, b)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def t_cdf(t: float, df: int) -> float:
+    """P(T <= t) for Student's t with `df` degrees of freedom."""
+    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+def t_quantile(p: float, df: int) -> float:
+    """The t with P(T <= t) = p (p > 0.5), by bisection: 2.776 for p = 0.975, df = 4."""
+    low, high = 0.0, 1.0
+    while t_cdf(high, df) < p:
+        high *= 2.0
+    for _ in range(200):
+        mid = (low + high) / 2.0
+        if t_cdf(mid, df) < p:
+            low = mid
+        else:
+            high = mid
+        if high - low < 1e-12:
+            break
+    return (low + high) / 2.0
+
+
+# -- rounding and plain statistics ---------------------------------------------------------------
+
+
+def rounded(value) -> Decimal | None:
+    """Two decimals, halves away from zero; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        value = Fraction(value).limit_denominator(10**12)
+    value = Fraction(value)
+    scaled = abs(value) * 100
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if rest * 2 >= scaled.denominator:
+        whole += 1
+    result = (Decimal(whole) / 100).quantize(TWO)
+    return -result if value < 0 else result
+
+
+def ratio(numerator, denominator, scale: int = 1) -> Decimal | None:
+    """numerator ÷ denominator × scale, or None when the denominator is 0."""
+    if not denominator:
+        return None
+    return rounded(Fraction(numerator) * scale / Fraction(denominator))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A sample of review totals: n, mean with its 95% Student-t interval (from n = 2), median,
+    min, max and the sample standard deviation."""
+
+    n: int
+    mean: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    median: Decimal | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    sd: Decimal | None = None
+
+
+def summarise(
+    values: list[Decimal], *, floor: Decimal = Decimal(0), ceiling: Decimal = Decimal(100)
+) -> Summary:
+    """Mean ± t(0.975, n − 1) × s / √n, the interval clipped to [floor, ceiling] (a score cannot
+    leave 0–100)."""
+    n = len(values)
+    if not n:
+        return Summary(0)
+    exact = [Fraction(v) for v in values]
+    mean = sum(exact) / n
+    ordered = sorted(exact)
+    middle = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    low = high = sd = None
+    if n >= 2:
+        variance = sum((v - mean) ** 2 for v in exact) / (n - 1)
+        s = math.sqrt(variance)
+        half = t_quantile(0.975, n - 1) * s / math.sqrt(n)
+        low = rounded(max(Fraction(floor), mean - Fraction(half)))
+        high = rounded(min(Fraction(ceiling), mean + Fraction(half)))
+        sd = rounded(s)
+    return Summary(
+        n=n,
+        mean=rounded(mean),
+        low=low,
+        high=high,
+        median=rounded(middle),
+        min=rounded(ordered[0]),
+        max=rounded(ordered[-1]),
+        sd=sd,
+    )
+
+
+def falling(current: Summary, previous: Summary | None) -> bool:
+    """This month is below last month by more than the intervals explain: this month's whole
+    interval lies below last month's (both need n >= 2)."""
+    if previous is None or current.high is None or previous.low is None:
+        return False
+    return current.high < previous.low
+
+
+# -- parts: counts and sums that add up ----------------------------------------------------------
+
+KPI_PARTS = (
+    "offered", "handled", "handle", "hold", "wait", "wait_n", "fcr", "fcr_n", "resolved", "resolved_n",
+    "csat_top", "csat_sum", "csat_n", "promoters", "detractors", "nps_n", "effort_sum", "effort_n",
+    "escalated", "repeat", "sl_within", "sl_n",
+)  # fmt: skip
+
+
+def empty_parts() -> dict:
+    return {
+        "qa": {
+            "totals": [],
+            "raw": [],
+            "targets": [],
+            "critical": 0,
+            "sections": {},
+            "criteria": {},
+            "rubrics": {},
+        },
+        "kpi": empty_kpi(),
+        "channels": {},  # channel -> the same KPI parts for that channel's interactions alone
+    }
+
+
+def empty_kpi() -> dict:
+    return dict.fromkeys(KPI_PARTS, 0)
+
+
+def _add_sums(into: dict, other: dict) -> None:
+    for key, value in other.items():
+        if isinstance(value, dict):
+            _add_sums(into.setdefault(key, {}), value)
+        elif isinstance(value, list):
+            into.setdefault(key, [])
+            into[key] = sorted(set(into[key]) | set(value)) if key == "versions" else into[key] + value
+        elif isinstance(value, str) and key in ("name", "label", "section", "kind"):
+            into.setdefault(key, value)
+        elif isinstance(value, str):  # a Decimal sum kept as text
+            into[key] = str(Decimal(into.get(key, "0")) + Decimal(value))
+        else:
+            into[key] = into.get(key, 0) + value
+
+
+def parts_add(total: dict, parts: dict) -> dict:
+    """Add an agent's parts into a running team or programme total (in place; returns it)."""
+    _add_sums(total, parts)
+    return total
+
+
+# -- figures -------------------------------------------------------------------------------------
+
+
+def qa_figures(qa: dict) -> dict:
+    totals = [Decimal(v) for v in qa["totals"]]
+    summary = summarise(totals)
+    n = summary.n
+    raw = summarise([Decimal(v) for v in qa["raw"]])
+    target = rounded(sum(Fraction(Decimal(t)) for t in qa["targets"]) / n) if n else None
+    sections = []
+    for identity, s in qa["sections"].items():
+        mean = ratio(Decimal(s["score"]), s["n"])
+        target_mean = ratio(Decimal(s["target"]), s["n"])
+        sections.append({
+            "identity": identity, "name": s["name"], "n": s["n"], "mean": _text(mean),
+            "target": _text(target_mean), "attainment": _text(ratio(mean, target_mean, 100) if mean is not None else None),
+            "met": None if mean is None else mean >= target_mean,
+        })  # fmt: skip
+    criteria = []
+    for identity, c in qa["criteria"].items():
+        value = ratio(c["full"], c["n"], 100) if c["kind"] == "yes_no" else ratio(Decimal(c["score"]), c["n"])
+        criteria.append({
+            "identity": identity, "label": c["label"], "section": c["section"], "kind": c["kind"],
+            "n": c["n"], "value": _text(value),
+        })  # fmt: skip
+    criteria.sort(key=lambda c: (c["value"] is None, Decimal(c["value"] or 0), c["label"]))
+    return {
+        "n": n,
+        "mean": _text(summary.mean), "low": _text(summary.low), "high": _text(summary.high),
+        "median": _text(summary.median), "min": _text(summary.min), "max": _text(summary.max),
+        "sd": _text(summary.sd), "raw_mean": _text(raw.mean), "target": _text(target),
+        "critical": qa["critical"], "critical_rate": _text(ratio(qa["critical"], n, 100)),
+        "sections": sections, "criteria": criteria,
+        "rubrics": [
+            {"lineage": k, "name": r["name"], "versions": r["versions"], "n": r["n"]} for k, r in qa["rubrics"].items()
+        ],
+    }  # fmt: skip
+
+
+def kpi_figures(k: dict, channels: dict | None = None) -> dict:
+    """Every KPI with its value and n (see docs/metrics.md for each formula); `channels` adds
+    the handled volume per channel."""
+    nps = None
+    if k["nps_n"]:
+        nps = rounded(Fraction(k["promoters"] - k["detractors"], k["nps_n"]) * 100)
+    figures = {
+        "volume": (Decimal(k["handled"]) if k["offered"] else None, k["offered"]),
+        "aht": (ratio(k["handle"], k["handled"]), k["handled"]),
+        "hold_share": (ratio(k["hold"], k["handle"], 100), k["handled"]),
+        "asa": (ratio(k["wait"], k["wait_n"]), k["wait_n"]),
+        "fcr": (ratio(k["fcr"], k["fcr_n"], 100), k["fcr_n"]),
+        "resolution": (ratio(k["resolved"], k["resolved_n"], 100), k["resolved_n"]),
+        "csat": (ratio(k["csat_top"], k["csat_n"], 100), k["csat_n"]),
+        "csat_mean": (ratio(k["csat_sum"], k["csat_n"]), k["csat_n"]),
+        "nps": (nps, k["nps_n"]),
+        "ces": (ratio(k["effort_sum"], k["effort_n"]), k["effort_n"]),
+        "escalation": (ratio(k["escalated"], k["handled"], 100), k["handled"]),
+        "repeat": (ratio(k["repeat"], k["handled"], 100), k["handled"]),
+        "abandonment": (ratio(k["offered"] - k["handled"], k["offered"], 100), k["offered"]),
+        "service_level": (ratio(k["sl_within"], k["sl_n"], 100), k["sl_n"]),
+        "utilisation": (None, 0),  # needs schedule data, which no import carries yet
+    }
+    out = {code: {"value": _text(value), "n": n} for code, (value, n) in figures.items()}
+    if channels is not None:
+        out["volume"]["channels"] = {c: p["handled"] for c, p in sorted(channels.items()) if p["handled"]}
+    return out
+
+
+HIGHER, LOWER, BALANCED = "higher", "lower", "balanced"
+
+
+def attainment(actual: Decimal, target: Decimal, direction: str) -> Fraction | None:
+    """How far a KPI reaches its target, as a fraction (1 = on target): actual ÷ target when
+    higher is better, target ÷ actual when lower is better, 1 − |actual − target| ÷ target
+    when it should be balanced (never below 0)."""
+    actual, target = Fraction(actual), Fraction(target)
+    if direction == HIGHER:
+        return actual / target if target else None
+    if direction == LOWER:
+        return target / actual if actual else Fraction(10)  # 0 s of waiting: as good as it gets
+    if not target:
+        return None
+    return max(Fraction(0), 1 - abs(actual - target) / target)
+
+
+@dataclass(frozen=True)
+class Weight:
+    kpi: str  # a KPI code, "qa", or "section:<name>"
+    label: str
+    weight: Decimal
+    target: Decimal
+    direction: str
+    cap: Decimal = Decimal(100)  # % of target at most counted
+
+
+def composite(values: dict[str, tuple[Decimal | None, int]], weights: list[Weight]) -> dict:
+    """Σ weight × min(attainment, cap) ÷ Σ weight, over the KPIs that have a value; KPIs without
+    data are listed and left out (their weight is shared among the rest)."""
+    rows, numerator, used = [], Fraction(0), Fraction(0)
+    for w in weights:
+        actual, n = values.get(w.kpi, (None, 0))
+        reach = attainment(actual, w.target, w.direction) if actual is not None else None
+        counted = None if reach is None else min(reach, Fraction(w.cap) / 100)
+        if counted is not None:
+            numerator += Fraction(w.weight) * counted
+            used += Fraction(w.weight)
+        rows.append({
+            "kpi": w.kpi, "label": w.label, "weight": _text(w.weight), "target": _text(w.target),
+            "direction": w.direction, "cap": _text(w.cap), "actual": _text(actual), "n": n,
+            "attainment": _text(rounded(reach * 100) if reach is not None else None),
+            "counted": _text(rounded(counted * 100) if counted is not None else None),
+        })  # fmt: skip
+    value = rounded(numerator / used * 100) if used else None
+    return {"value": _text(value), "weights_used": _text(rounded(used)), "rows": rows}
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)

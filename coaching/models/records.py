@@ -1,0 +1,74 @@
+"""Performance records: an agent's month, and the team and programme rollups of it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordLevel(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    TEAM = "team", _("Team")
+    PROGRAMME = "programme", _("Programme")
+
+
+class PerformanceRecord(models.Model):
+    """One month of one agent (or team, or the whole programme): QA results from the month's
+    released reviews beside the KPIs of the month's interactions.
+
+    `parts` holds the counts and sums every figure is computed from (they add up: a team's
+    parts are its agents' summed); `figures` holds what `coaching.metrics` computed from them,
+    each with its n. The columns repeat the figures a list sorts or filters on.
+    """
+
+    level = models.CharField(max_length=10, choices=RecordLevel.choices)
+    month = models.DateField()  # its first day
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="records"
+    )
+    team = models.ForeignKey(
+        "core.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="records"
+    )
+    built_at = models.DateTimeField()  # when its figures last changed
+    reviews_n = models.PositiveIntegerField(default=0)
+    interactions_n = models.PositiveIntegerField(default=0)
+    agents_n = models.PositiveIntegerField(default=0)  # teams and programme: agents with a record
+    qa_mean = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    qa_low = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    qa_high = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    qa_target = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    critical_n = models.PositiveIntegerField(default=0)
+    composite = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    parts = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(
+        max_length=64, blank=True
+    )  # of parts and figures: unchanged, not rewritten
+
+    class Meta:
+        ordering = ["month", "level", "id"]
+        verbose_name = _("performance record")
+        verbose_name_plural = _("performance records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agent"], condition=Q(level="agent"), name="record_agent_month_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["month", "team"], condition=Q(level="team"), name="record_team_month_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["month"], condition=Q(level="programme"), name="record_programme_month_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(level="agent") & Q(agent__isnull=False))
+                | (Q(level="team") & Q(agent__isnull=True) & Q(team__isnull=False))
+                | (Q(level="programme") & Q(agent__isnull=True) & Q(team__isnull=True)),
+                name="record_level_matches_owner",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "level", "month"], name="record_team_level_month")]
+
+    def __str__(self) -> str:
+        owner = self.agent or self.team or _("Programme")
+        return f"{self.month:%Y-%m} {owner}"

@@ -1,0 +1,34 @@
+"""Events one app announces and another acts on, so that dependencies keep running one way:
+coaching rebuilds records when reviews or interactions change, but reviews never imports
+coaching. Handlers run after the announcing transaction commits (never for a rolled-back one).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from enum import StrEnum
+from functools import partial
+
+from django.db import transaction
+
+
+class Event(StrEnum):
+    # A released review's results changed (released, changed): agent_id, month (its first day).
+    REVIEW_RESULTS_CHANGED = "review.results_changed"
+    # Interactions were created or changed by an import: months (first days).
+    INTERACTIONS_CHANGED = "interactions.changed"
+
+
+_handlers: dict[Event, list[Callable]] = defaultdict(list)
+
+
+def subscribe(event: Event, handler: Callable) -> None:
+    """Call `handler(**data)` after every commit that published `event` (once per handler)."""
+    if handler not in _handlers[event]:
+        _handlers[event].append(handler)
+
+
+def publish(event: Event, **data) -> None:
+    for handler in _handlers[event]:
+        transaction.on_commit(partial(handler, **data))
