@@ -198,7 +198,7 @@ def _add_sums(into: dict, other: dict) -> None:
         elif isinstance(value, list):
             into.setdefault(key, [])
             into[key] = sorted(set(into[key]) | set(value)) if key == "versions" else into[key] + value
-        elif isinstance(value, str) and key in ("name", "label", "section", "kind"):
+        elif isinstance(value, str) and key in ("name", "label", "section", "kind", "rubric"):
             into.setdefault(key, value)
         elif isinstance(value, str):  # a Decimal sum kept as text
             into[key] = str(Decimal(into.get(key, "0")) + Decimal(value))
@@ -226,7 +226,7 @@ def qa_figures(qa: dict) -> dict:
         mean = ratio(Decimal(s["score"]), s["n"])
         target_mean = ratio(Decimal(s["target"]), s["n"])
         sections.append({
-            "identity": identity, "name": s["name"], "n": s["n"], "mean": _text(mean),
+            "identity": identity, "name": s["name"], "rubric": s.get("rubric", ""), "n": s["n"], "mean": _text(mean),
             "target": _text(target_mean), "attainment": _text(ratio(mean, target_mean, 100) if mean is not None else None),
             "met": None if mean is None else mean >= target_mean,
         })  # fmt: skip

@@ -12,6 +12,12 @@ def navigation(request):
     items = [(_("Home"), reverse("home"))]
     if user_can(user, Capability.REVIEW_VIEW) and not user_can(user, Capability.FEEDBACK_VIEW_OWN):
         items.append((_("Reviews"), reverse("reviews:review_list")))
+    if user_can(user, Capability.TEAM_VIEW):
+        items.append((_("Teams"), reverse("coaching:team_home")))
+    if user_can(user, Capability.PROGRAMME_VIEW):
+        items.append((_("Programme"), reverse("coaching:programme")))
+    if user_can(user, Capability.FEEDBACK_VIEW_OWN):
+        items.append((_("My performance"), reverse("coaching:my_performance")))
     if user_can(user, Capability.RUBRIC_VIEW):
         items.append((_("Rubrics"), reverse("scoring:rubric_list")))
     if user_can(user, Capability.SAMPLING_MANAGE):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 from functools import partial
 
@@ -29,6 +31,22 @@ def subscribe(event: Event, handler: Callable) -> None:
         _handlers[event].append(handler)
 
 
+_paused: ContextVar[bool] = ContextVar("events_paused", default=False)
+
+
+@contextmanager
+def paused():
+    """Publish nothing inside this block: for bulk work that does the follow-up once itself
+    (loading the demo's history rebuilds every month's records at the end)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def publish(event: Event, **data) -> None:
+    if _paused.get():
+        return
     for handler in _handlers[event]:
         transaction.on_commit(partial(handler, **data))

@@ -24,6 +24,8 @@ class Capability(StrEnum):
     QUEUE_VIEW = "queue.view"  # a reviewer's monthly queue
     FEEDBACK_VIEW_OWN = "feedback.view_own"  # an agent's own feedback
     TEAM_VIEW = "team.view"  # a lead's teams
+    RECORD_VIEW = "record.view"  # performance records: which ones, coaching.selectors.records
+    PROGRAMME_VIEW = "programme.view"  # the programme page: every team, reviewers, coverage
     INTERACTION_IMPORT = "interaction.import"  # upload files, POST to the import API
     INTERACTION_VIEW = "interaction.view"  # which ones: reviews.selectors.interaction_queryset_for
     SAMPLING_MANAGE = "sampling.manage"  # the policy, draws, coverage
@@ -40,6 +42,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.FEEDBACK_VIEW_OWN,
             Capability.INTERACTION_VIEW,
             Capability.REVIEW_VIEW,
+            Capability.RECORD_VIEW,
         }
     ),
     Role.REVIEWER: frozenset(
@@ -52,7 +55,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.LEAD: frozenset(
-        {Capability.RUBRIC_VIEW, Capability.TEAM_VIEW, Capability.INTERACTION_VIEW, Capability.REVIEW_VIEW}
+        {
+            Capability.RUBRIC_VIEW,
+            Capability.TEAM_VIEW,
+            Capability.INTERACTION_VIEW,
+            Capability.REVIEW_VIEW,
+            Capability.RECORD_VIEW,
+        }
     ),
     Role.MANAGER: frozenset(
         {
@@ -62,6 +71,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PROGRAMME_MANAGE,
             Capability.QUEUE_VIEW,
             Capability.TEAM_VIEW,
+            Capability.RECORD_VIEW,
+            Capability.PROGRAMME_VIEW,
             Capability.INTERACTION_IMPORT,
             Capability.INTERACTION_VIEW,
             Capability.SAMPLING_MANAGE,

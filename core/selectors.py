@@ -1,6 +1,6 @@
 from django.db.models import Count, QuerySet
 
-from .models import AuditEvent, Team
+from .models import AuditEvent, Role, Team, User
 from .permissions import Scope, scope_of
 
 
@@ -16,4 +16,18 @@ def team_list_for(*, user) -> QuerySet[Team]:
             return qs
         case Scope.TEAMS:
             return qs.filter(lead=user)
+    return qs.none()
+
+
+def agent_queryset_for(user) -> QuerySet[User]:
+    """Agents whose records the user may see: every agent for QA managers, a lead's teams'
+    agents, an agent themself."""
+    qs = User.objects.filter(role=Role.AGENT).select_related("team")
+    match scope_of(user):
+        case Scope.ALL:
+            return qs
+        case Scope.TEAMS:
+            return qs.filter(team__lead=user)
+        case Scope.OWN:
+            return qs.filter(pk=user.pk)
     return qs.none()

@@ -1,4 +1,5 @@
-"""Demo interactions: about two months of realistic contacts for the demo agents."""
+"""Demo interactions (realistic contacts for the demo agents, the current month and the
+months before it) and this month's first reviews."""
 
 from __future__ import annotations
 
@@ -55,9 +56,12 @@ CLOSINGS_WEAK = [
 ]
 
 
-def demo_items(today: dt.date, rng: random.Random) -> list[dict]:
+def demo_items(today: dt.date, rng: random.Random, months: int = 1) -> list[dict]:
+    """Contacts from the first day of `months` months before this one up to `today`."""
     agents = list(User.objects.filter(role=Role.AGENT).order_by("username"))
-    start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # first day of last month
+    start = today.replace(day=1)
+    for _ in range(months):
+        start = (start - dt.timedelta(days=1)).replace(day=1)
     days = (today - start).days + 1
     tz = timezone.get_current_timezone()
     items = []
@@ -67,6 +71,8 @@ def demo_items(today: dt.date, rng: random.Random) -> list[dict]:
         weights = [5, 3, 2, 1] if index % 4 else [2, 5, 3, 1]
         for day in range(days):
             date = start + dt.timedelta(days=day)
+            if agent.hired_on and date < agent.hired_on:
+                continue  # not with us yet
             for n in range(rng.randint(per_day - 1, per_day + 1)):
                 channel = rng.choices(["phone", "chat", "email", "social"], weights=weights)[0]
                 hour = rng.choices(range(24), weights=[1] * 7 + [6] * 5 + [6] * 6 + [3] * 4 + [1] * 2)[0]
@@ -116,10 +122,10 @@ def demo_items(today: dt.date, rng: random.Random) -> list[dict]:
     return items
 
 
-def load_demo_interactions(today: dt.date | None = None):
+def load_demo_interactions(today: dt.date | None = None, months: int = 1):
     """Import the demo interactions through the same pipeline as the API (idempotent)."""
     today = today or timezone.localdate()
-    items = demo_items(today, random.Random(42))
+    items = demo_items(today, random.Random(42), months)
     options = ImportOptions(mapping={f.name: f.name for f in FIELDS}, source="demo")
     checked, summary = import_rows(item_rows(items), options=options, columns={})
     if summary is None:  # pragma: no cover - the generator makes valid data
@@ -150,10 +156,9 @@ COMMENTS = (
 
 def load_demo_reviews(month) -> int:
     """Score the first few of each demo reviewer's assignments: most released to the agent
-    (one already acknowledged), a couple left as drafts. Does nothing once any review exists."""
-    import random
-
-    if Review.objects.exists():
+    (one already acknowledged), a couple left as drafts. Does nothing once any review of the
+    month exists."""
+    if Review.objects.filter(assignment__month=month).exists():
         return 0
     rng = random.Random(11)
     made = 0

@@ -119,7 +119,8 @@ def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
                 continue
             identity, name = section_meta[s["key"]]
             acc = qa["sections"].setdefault(
-                identity, {"name": name, "n": 0, "score": "0", "target": "0", "met": 0}
+                identity,
+                {"name": name, "rubric": str(rubric.lineage), "n": 0, "score": "0", "target": "0", "met": 0},
             )
             acc["n"] += 1
             acc["score"] = str(Decimal(acc["score"]) + Decimal(s["score"]))

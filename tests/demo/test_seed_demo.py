@@ -11,10 +11,10 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_creates_the_documented_logins_and_is_idempotent(capsys, settings):
     settings.DEBUG = True  # pytest-django turns it off; a development install has it on
-    call_command("seed_demo")
+    call_command("seed_demo", "--history-months", "0")  # the history has its own test below
     out = capsys.readouterr().out
     assert "password for all: demo" in out
-    call_command("seed_demo")
+    call_command("seed_demo", "--history-months", "0")
 
     assert User.objects.count() == 1 + 3 + 3 + 24
     assert User.objects.get(username="manager").role == Role.MANAGER
@@ -53,8 +53,8 @@ def test_seed_demo_scores_some_reviews_the_way_the_engine_does(settings):
     from reviews.models import Review, ReviewStatus, SampleDraw
 
     settings.DEBUG = True
-    call_command("seed_demo")
-    call_command("seed_demo")  # a second run adds no reviews and no empty draw
+    call_command("seed_demo", "--history-months", "0")
+    call_command("seed_demo", "--history-months", "0")  # a second run adds no reviews and no empty draw
     released = Review.objects.exclude(status=ReviewStatus.DRAFT)
     assert released.count() == 18 and Review.objects.filter(status=ReviewStatus.DRAFT).count() == 6
     assert Review.objects.filter(status=ReviewStatus.ACKNOWLEDGED).count() == 3
@@ -69,4 +69,56 @@ def test_seed_demo_scores_some_reviews_the_way_the_engine_does(settings):
     assert {
         r.rubric.name for r in Review.objects.filter(interaction__channel__in=["phone", "chat", "email"])
     } == {"Standard service quality"}
+    call_command("verify_scores")
+
+
+def test_seed_demo_fills_six_months_of_history_that_the_dashboards_can_show(settings):
+    """Some agents improve, one falls, one has a run of critical failures, one a short sample;
+    a second run duplicates nothing."""
+
+    from coaching.models import PerformanceRecord, RecordLevel
+    from coaching.services.records import Flag
+    from demo.history import past_months
+    from reviews.models import Review, SampleDraw
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (Review.objects.count(), Interaction.objects.count(), PerformanceRecord.objects.count())
+    call_command("seed_demo")
+    assert (Review.objects.count(), Interaction.objects.count(), PerformanceRecord.objects.count()) == counts
+
+    today = timezone.localdate()
+    months = past_months(today, 6)
+    assert SampleDraw.objects.filter(month__in=months).count() == 6
+    agent_months = PerformanceRecord.objects.filter(level=RecordLevel.AGENT, month__in=months)
+    assert agent_months.filter(reviews_n__gte=15).values("month").distinct().count() == 6
+
+    def series(username):
+        return list(
+            PerformanceRecord.objects.filter(
+                level=RecordLevel.AGENT, agent__username=username, month__in=months
+            ).order_by("month")
+        )
+
+    improving = series("agent1")
+    assert improving[-1].qa_mean > improving[0].qa_mean + 10
+    falling = series("agent5")
+    assert Flag.FALLING in falling[-1].flags and Flag.FALLING not in falling[-2].flags
+    assert sum(r.critical_n for r in series("agent6")[-2:]) >= 3
+    assert all(Flag.CRITICAL not in r.flags for r in series("agent6")[:-2])
+    assert all(Flag.SHORT_SAMPLE in r.flags for r in series("agent13"))
+    # Every team has a trend of six months with intervals, and the programme a record each month.
+    for team_id in (
+        PerformanceRecord.objects.filter(level=RecordLevel.TEAM).values_list("team_id", flat=True).distinct()
+    ):
+        assert (
+            PerformanceRecord.objects.filter(
+                level=RecordLevel.TEAM, team_id=team_id, month__in=months, qa_low__isnull=False
+            ).count()
+            == 6
+        )
+    assert PerformanceRecord.objects.filter(level=RecordLevel.PROGRAMME, month__in=months).count() == 6
+    # New starters have no history before they were hired.
+    new = User.objects.filter(username="agent8").get()
+    assert not Interaction.objects.filter(agent=new, local_date__lt=new.hired_on).exists()
     call_command("verify_scores")

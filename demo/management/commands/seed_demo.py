@@ -1,5 +1,6 @@
-"""Load the demo data: people, teams, the two shipped rubrics, two months of interactions and
-this month's sample. Safe to run again.
+"""Load the demo data: people, teams, the two shipped rubrics, interactions for this month and
+the six before it, each past month's sample scored (the history the dashboards show), this
+month's sample with its first reviews, and the performance records. Safe to run again.
 
 The loaders live in the `demo` app (`demo/reviews.py`…); this command only runs them.
 """
@@ -12,8 +13,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from coaching.services.records import record_months, records_rebuild_months
+from core.events import paused
 from core.models import Role, Team, User
 from core.services import mail_muted
+from demo.history import load_demo_history
 from demo.reviews import load_demo_interactions, load_demo_reviews
 from reviews.models import DrawStatus, SampleDraw
 from reviews.services import sample_draw
@@ -61,29 +65,41 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even though DEBUG is off. Demo logins have a known password.",
         )
+        parser.add_argument(
+            "--history-months",
+            type=int,
+            default=6,
+            help="How many past months to fill with scored samples (default 6).",
+        )
 
-    def handle(self, *args, allow_production: bool = False, **options):
+    def handle(self, *args, allow_production: bool = False, history_months: int = 6, **options):
         if not settings.DEBUG and not allow_production:
             raise CommandError(
                 "DEBUG is off: demo logins with the password 'demo' do not belong on a "
                 "production server. Pass --allow-production to load them anyway."
             )
-        with transaction.atomic():
+        with paused(), transaction.atomic():  # the records are built once, at the end
             created = self._people()
             rubrics = self._rubrics()
-            imported = load_demo_interactions()
-        month = timezone.localdate().replace(day=1)
+            imported = load_demo_interactions(months=max(1, history_months))
+        today = timezone.localdate()
+        month = today.replace(day=1)
+        with mail_muted():
+            history = load_demo_history(today, history_months)
         added = 0
         if not SampleDraw.objects.filter(month=month, status=DrawStatus.DONE).exists():
-            added = sample_draw(month=month).added
+            with paused():
+                added = sample_draw(month=month).added
         # The demo agents' "new feedback" e-mails would only clutter the console.
-        with mail_muted(), transaction.atomic():
+        with mail_muted(), paused(), transaction.atomic():
             reviews = load_demo_reviews(month)
+        records = records_rebuild_months(record_months())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} people created, {rubrics} rubrics published, "
-                f"{imported.created} interactions imported, {added} sampled for {month:%Y-%m}, "
-                f"{reviews} reviews scored)."
+                f"{imported.created} interactions imported, {history} past reviews over "
+                f"{history_months} months, {added} sampled for {month:%Y-%m}, {reviews} reviews scored "
+                f"this month, {records.created + records.changed} performance records built)."
             )
         )
         self.stdout.write(

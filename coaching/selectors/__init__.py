@@ -1,0 +1,1 @@
+"""Reads for the coaching app, one module per domain word."""

@@ -1,0 +1,104 @@
+"""The QA manager's programme page: every team side by side, reviewer throughput and backlog,
+sample coverage, and each reviewer's score distribution."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+
+from reviews.models import Review, SamplingQuota
+from reviews.selectors import coverage_by_reviewer
+
+from .. import metrics
+from ..models import PerformanceRecord, RecordLevel
+from ..services.records import RELEASED, month_start
+from .records import months_back
+
+
+def reviewer_distributions(month: dt.date) -> tuple[list[dict], metrics.Summary]:
+    """Per reviewer: the totals they gave this month (n, mean with interval, median, min, max,
+    sd), and whether their interval leaves out the mean of everyone else's reviews (a reviewer
+    far from the others stands out; calibrate them)."""
+    by_reviewer: dict[int, list] = defaultdict(list)
+    names = {}
+    for reviewer_id, first, last, username, total in Review.objects.filter(
+        status__in=RELEASED, interaction__local_month=month
+    ).values_list(
+        "reviewer_id", "reviewer__first_name", "reviewer__last_name", "reviewer__username", "total"
+    ):
+        by_reviewer[reviewer_id].append(total)
+        names[reviewer_id] = f"{first} {last}".strip() or username
+    everyone = [t for totals in by_reviewer.values() for t in totals]
+    rows = []
+    for reviewer_id, totals in sorted(by_reviewer.items(), key=lambda item: names[item[0]].lower()):
+        summary = metrics.summarise(totals)
+        others = [t for r, ts in by_reviewer.items() if r != reviewer_id for t in ts]
+        others_mean = metrics.summarise(others).mean if others else None
+        stands_out = (
+            others_mean is not None
+            and summary.low is not None
+            and not summary.low <= others_mean <= summary.high
+        )
+        rows.append(
+            {
+                "name": names[reviewer_id],
+                "summary": summary,
+                "others_mean": others_mean,
+                "stands_out": stands_out,
+            }
+        )
+    return rows, metrics.summarise(everyone)
+
+
+def coverage_summary(month: dt.date) -> dict:
+    quotas = list(SamplingQuota.objects.filter(month=month).values_list("quota", "sampled", "short_sample"))
+    return {
+        "agents": len(quotas),
+        "quota": sum(q for q, _s, _short in quotas),
+        "sampled": sum(s for _q, s, _short in quotas),
+        "short": sum(1 for *_rest, short in quotas if short),
+    }
+
+
+def programme_page(*, month: dt.date) -> dict:
+    month = month_start(month)
+    trend_months = months_back(month, 12)
+    records = list(
+        PerformanceRecord.objects.filter(
+            level__in=[RecordLevel.TEAM, RecordLevel.PROGRAMME], month__in=trend_months
+        ).select_related("team")
+    )
+    programme = {r.month: r for r in records if r.level == RecordLevel.PROGRAMME}
+    teams = sorted(
+        (r for r in records if r.level == RecordLevel.TEAM and r.month == month), key=lambda r: r.team.name
+    )
+    reviewers = coverage_by_reviewer(month=month)
+    distributions, everyone = reviewer_distributions(month)
+    return {
+        "month": month,
+        "record": programme.get(month),
+        "trend": [(m, programme.get(m)) for m in trend_months],
+        "teams": teams,
+        "reviewers": [
+            {
+                "reviewer": r,
+                "assigned": r.assigned,
+                "done": r.done,
+                "backlog": r.assigned - r.done,
+                "skipped": r.skipped,
+            }
+            for r in reviewers
+        ],
+        "coverage": coverage_summary(month),
+        "distributions": distributions,
+        "everyone": everyone,
+        "team_chart": {
+            "labels": [t.team.name for t in teams],
+            "mean": [float(t.qa_mean) if t.qa_mean is not None else None for t in teams],
+            "target": [float(t.qa_target) if t.qa_target is not None else None for t in teams],
+            "n": [t.reviews_n for t in teams],
+            "names": {"mean": str(_("QA mean")), "target": str(_("Target"))},
+        },
+    }

@@ -1,0 +1,231 @@
+"""Reads of performance records for the dashboards, the agent's page, the report and the API.
+Every figure shown comes from a stored record (see docs/metrics.md); nothing is recomputed here
+except what a page arranges (sort, filter, the team median beside an agent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.models import Team, User
+from core.permissions import Scope, scope_of
+from core.selectors import agent_queryset_for, team_list_for
+from reviews.models import Review
+from scoring import engine
+from scoring.selectors import rubric_data_pinned, rubric_spec_pinned
+
+from ..models import PerformanceRecord, RecordLevel
+from ..services.records import RELEASED, Flag, month_start, previous_month
+
+# The KPIs a dashboard row shows beside the QA results (all of them are on the agent's page).
+MAIN_KPIS = ("aht", "fcr", "csat")
+ATTENTION = (Flag.CRITICAL, Flag.FALLING, Flag.BELOW_TARGET, Flag.SHORT_SAMPLE)
+
+
+def months_back(month: dt.date, count: int) -> list[dt.date]:
+    """`count` months ending with `month`, oldest first."""
+    months = [month_start(month)]
+    while len(months) < count:
+        months.insert(0, previous_month(months[0]))
+    return months
+
+
+def team_get_for(*, user, pk: int) -> Team:
+    return get_object_or_404(team_list_for(user=user), pk=pk)
+
+
+def agent_get_for(*, user, pk: int) -> User:
+    return get_object_or_404(agent_queryset_for(user), pk=pk)
+
+
+def record_queryset_for(user) -> QuerySet[PerformanceRecord]:
+    """Records the user may see: QA managers all; a lead their teams' and their agents'; an agent
+    their own (and the programme's figures only as a median beside theirs, never listed)."""
+    qs = PerformanceRecord.objects.select_related("agent", "team")
+    match scope_of(user):
+        case Scope.ALL:
+            return qs
+        case Scope.TEAMS:
+            return qs.filter(team__lead=user)
+        case Scope.OWN:
+            return qs.filter(level=RecordLevel.AGENT, agent=user)
+    return qs.none()
+
+
+def _section_columns(records, team_record) -> tuple[list[dict], list[dict]]:
+    """The sections the rows show: those of the rubric most of the month's reviews used, in its
+    order, by identity. Returns them and the other rubrics (name, n) the page mentions."""
+    rubrics = sorted(
+        (team_record.figures["qa"]["rubrics"] if team_record else []), key=lambda r: (-r["n"], r["name"])
+    )
+    main = rubrics[0]["lineage"] if rubrics else None
+    columns, seen = [], set()
+    for record in records:
+        for s in record.figures.get("qa", {}).get("sections", []):
+            if s["identity"] not in seen and s.get("rubric", main) == main:
+                seen.add(s["identity"])
+                columns.append({"identity": s["identity"], "name": s["name"]})
+    return columns, rubrics[1:]
+
+
+@dataclass
+class AgentRow:
+    agent: User
+    record: PerformanceRecord | None
+    sections: list = field(default_factory=list)  # per column: the section figure or None
+    kpis: dict = field(default_factory=dict)
+    trend: list = field(default_factory=list)  # (month, mean or None, n) oldest first
+    reasons: list = field(default_factory=list)  # why on the attention list
+
+    @property
+    def sort_values(self) -> dict:
+        r = self.record
+        qa = r.qa_mean if r else None
+        return {
+            "name": (str(self.agent).lower(),),
+            "n": (r.reviews_n if r else 0,),
+            "qa": (qa is None, qa or Decimal(0)),
+            "composite": (r is None or r.composite is None, (r.composite if r else None) or Decimal(0)),
+            **{
+                code: (self.kpis[code]["value"] is None, Decimal(self.kpis[code]["value"] or 0))
+                for code in MAIN_KPIS
+            },
+        }
+
+
+SORTS = ("name", "n", "qa", "composite", *MAIN_KPIS)
+
+
+def _point(record: PerformanceRecord | None, month: dt.date) -> tuple:
+    return (month, record.qa_mean if record else None, record.reviews_n if record else 0)
+
+
+def team_dashboard(
+    *, team: Team, month: dt.date, sort: str = "name", descending: bool = False, flag: str = ""
+) -> dict:
+    """One row per agent of the team for `month`, the team record, its 12-month trend and the
+    attention list. Four queries however many agents."""
+    month = month_start(month)
+    trend_months = months_back(month, 12)
+    spark_months = trend_months[-6:]
+    agents = list(User.objects.filter(team=team).order_by("first_name", "last_name", "username"))
+    agent_records = {
+        (r.agent_id, r.month): r
+        for r in PerformanceRecord.objects.filter(
+            level=RecordLevel.AGENT, agent__team=team, month__in=spark_months
+        )
+    }
+    team_records = {
+        r.month: r
+        for r in PerformanceRecord.objects.filter(level=RecordLevel.TEAM, team=team, month__in=trend_months)
+    }
+    current = [agent_records[(a.pk, month)] for a in agents if (a.pk, month) in agent_records]
+    columns, other_rubrics = _section_columns(current, team_records.get(month))
+    rows = []
+    for agent in agents:
+        record = agent_records.get((agent.pk, month))
+        if record is None and not agent.is_active:
+            continue  # left the team before this month, no data
+        figures = record.figures if record else {}
+        by_identity = {s["identity"]: s for s in figures.get("qa", {}).get("sections", [])}
+        kpis = figures.get("kpis", {})
+        row = AgentRow(
+            agent=agent,
+            record=record,
+            sections=[by_identity.get(c["identity"]) for c in columns],
+            kpis={code: kpis.get(code, {"value": None, "n": 0}) for code in MAIN_KPIS},
+            trend=[_point(agent_records.get((agent.pk, m)), m) for m in spark_months],
+            reasons=[f for f in ATTENTION if record and f in record.flags],
+        )
+        rows.append(row)
+    if flag:
+        rows = [r for r in rows if r.record and flag in r.record.flags]
+    if sort not in SORTS:
+        sort = "name"
+    rows.sort(key=lambda r: r.sort_values[sort], reverse=descending)
+    if descending:  # keep "—" last either way
+        rows.sort(key=lambda r: r.sort_values[sort][0] is True)
+    return {
+        "team": team,
+        "month": month,
+        "record": team_records.get(month),
+        "trend": [(m, team_records.get(m)) for m in trend_months],
+        "columns": columns,
+        "other_rubrics": other_rubrics,
+        "rows": rows,
+        "attention": [r for r in rows if r.reasons],
+        "sort": sort,
+        "descending": descending,
+        "flag": flag,
+    }
+
+
+def agent_page(*, agent: User, month: dt.date) -> dict:
+    """An agent's record for `month`, its 12-month trend, and the team's median QA mean (the
+    only figure of other agents an agent sees: no names)."""
+    month = month_start(month)
+    trend_months = months_back(month, 12)
+    records = {
+        r.month: r
+        for r in PerformanceRecord.objects.filter(
+            level=RecordLevel.AGENT, agent=agent, month__in=trend_months
+        )
+    }
+    record = records.get(month)
+    team_median = None
+    if agent.team_id:
+        means = sorted(
+            PerformanceRecord.objects.filter(
+                level=RecordLevel.AGENT, month=month, team_id=agent.team_id, qa_mean__isnull=False
+            ).values_list("qa_mean", flat=True)
+        )
+        if means:
+            mid = len(means) // 2
+            team_median = {
+                "value": means[mid]
+                if len(means) % 2
+                else ((means[mid - 1] + means[mid]) / 2).quantize(Decimal("0.01")),
+                "n": len(means),
+            }
+    reviews = list(
+        Review.objects.filter(agent=agent, status__in=RELEASED, interaction__local_month=month)
+        .select_related("interaction", "rubric")
+        .order_by("interaction__started_at")
+    )
+    return {
+        "agent": agent,
+        "month": month,
+        "record": record,
+        "trend": [(m, records.get(m)) for m in trend_months],
+        "team_median": team_median,
+        "reviews": reviews,
+        "weakest": weakest_criteria(record, reviews),
+    }
+
+
+def weakest_criteria(record: PerformanceRecord | None, reviews: list[Review], limit: int = 5) -> list[dict]:
+    """The record's criteria below 100 %, weakest first, each with the reviews that missed it
+    (answered, and not full marks)."""
+    if record is None:
+        return []
+    weak = [
+        c for c in record.figures["qa"]["criteria"] if c["value"] is not None and Decimal(c["value"]) < 100
+    ]
+    weak = weak[:limit]
+    missed: dict[str, list] = {c["identity"]: [] for c in weak}
+    for review in reviews:
+        data = rubric_data_pinned(review.rubric)
+        identity = {str(c.id): c.identity for sec in data.sections for c in sec.criteria}
+        try:
+            result = engine.score(rubric_spec_pinned(review.rubric), review.answers)
+        except engine.ScoringError:
+            continue
+        for key, criterion in result.criteria.items():
+            ident = identity.get(key)
+            if ident in missed and criterion.score is not None and criterion.score < 100:
+                missed[ident].append(review)
+    return [c | {"reviews": missed[c["identity"]]} for c in weak]
