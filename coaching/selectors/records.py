@@ -208,13 +208,15 @@ def agent_page(*, agent: User, month: dt.date) -> dict:
 
 
 def weakest_criteria(record: PerformanceRecord | None, reviews: list[Review], limit: int = 5) -> list[dict]:
-    """The record's criteria below 100 %, weakest first, each with the reviews that missed it
-    (answered, and not full marks)."""
+    """The record's criteria below 100 %, weakest first (those answered in at least three reviews
+    before the rest), each with the reviews that missed it (answered, and not full marks)."""
     if record is None:
         return []
     weak = [
         c for c in record.figures["qa"]["criteria"] if c["value"] is not None and Decimal(c["value"]) < 100
     ]
+    # A criterion seen in three reviews or more says more than one seen once: those come first.
+    weak.sort(key=lambda c: (c["n"] < 3, Decimal(c["value"]), -c["n"]))
     weak = weak[:limit]
     missed: dict[str, list] = {c["identity"]: [] for c in weak}
     for review in reviews:
