@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("coaching.urls")),
     path("api/", include("scoring.api_urls")),
     path("api/", include("reviews.api_urls")),
+    path("api/", include("coaching.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", docs, name="api_docs"),
     path("admin/", admin.site.urls),
