@@ -2,17 +2,22 @@
 under the same visibility (a lead their teams and agents, an agent their own, a QA manager all)."""
 
 from django import forms
+from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.filters import Pagination, api_filters
+from core.jobs import progress_get
 from core.models import Team, User
 from core.permissions import Capability, HasCapability
 
-from .models import PerformanceRecord, RecordLevel
+from .models import PerformanceRecord, RecordLevel, ReportJob, ReportStatus
 from .selectors.records import record_queryset_for
+from .services import reports
 
 
 class RecordFilterForm(forms.Form):
@@ -72,3 +77,89 @@ class RecordListApi(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(RecordOutputSerializer(page, many=True).data)
+
+
+class ReportInputSerializer(serializers.Serializer):
+    month = serializers.DateField(input_formats=["%Y-%m", "%Y-%m-%d"])
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+
+
+class ReportOutputSerializer(serializers.ModelSerializer):
+    month = serializers.DateField(format="%Y-%m")
+    team = serializers.CharField(source="team.name", allow_null=True, default=None)
+    progress = serializers.SerializerMethodField()
+    download = serializers.SerializerMethodField()
+    download_csv = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportJob
+        fields = [
+            "id",
+            "month",
+            "team",
+            "status",
+            "progress",
+            "summary",
+            "message",
+            "download",
+            "download_csv",
+        ]
+
+    def get_progress(self, job) -> int:
+        live = progress_get("report", job.pk) or {}
+        return (
+            100
+            if job.status == ReportStatus.DONE
+            else round(100 * (live.get("done") or 0) / (live.get("total") or 7))
+        )
+
+    def get_download(self, job) -> str | None:
+        if job.status != ReportStatus.DONE:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("api_report_download", args=[job.pk]))
+
+    def get_download_csv(self, job) -> str | None:
+        url = self.get_download(job)
+        return f"{url}?format=csv" if url else None
+
+
+class ReportRequestApi(APIView):
+    """Queue the month's Excel report of what the caller may see (202); poll its URL for the file."""
+
+    permission_classes = [HasCapability(Capability.TEAM_VIEW)]
+
+    @extend_schema(request=ReportInputSerializer, responses={202: ReportOutputSerializer})
+    def post(self, request):
+        serializer = ReportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            job = reports.report_job_create(
+                actor=request.user,
+                month=serializer.validated_data["month"],
+                team=serializer.validated_data.get("team"),
+            )
+        except Team.DoesNotExist:
+            raise Http404 from None
+        job.refresh_from_db()
+        data = ReportOutputSerializer(job, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+
+class ReportDetailApi(APIView):
+    permission_classes = [HasCapability(Capability.TEAM_VIEW)]
+
+    @extend_schema(responses=ReportOutputSerializer)
+    def get(self, request, pk: int):
+        job = reports.report_job_get_for(user=request.user, pk=pk)
+        return Response(ReportOutputSerializer(job, context={"request": request}).data)
+
+
+class ReportDownloadApi(APIView):
+    """The finished workbook (?format=csv: the Reviews sheet as CSV); 404 until it is ready."""
+
+    permission_classes = [HasCapability(Capability.TEAM_VIEW)]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        job = reports.report_job_get_for(user=request.user, pk=pk)
+        return reports.report_file_response(job, as_csv=request.query_params.get("format") == "csv")

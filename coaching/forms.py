@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Team
+
 from .selectors.records import SORTS
 from .services.records import Flag
 
@@ -26,3 +28,8 @@ class TeamDashboardForm(MonthForm):
         choices=[("", _("All agents")), *[(k, v) for k, v in FLAG_LABELS.items() if k != Flag.NINETY_MISSED]],
         required=False,
     )
+
+
+class ReportForm(forms.Form):
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m", "%Y-%m-%d"])
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)

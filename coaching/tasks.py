@@ -21,3 +21,10 @@ def records_rebuild_recent() -> dict:
     """Nightly: the previous and the current month, in that order."""
     this_month = timezone.localdate().replace(day=1)
     return services.records_rebuild_months([previous_month(this_month), this_month]).__dict__
+
+
+@shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
+def report_build(job_id: int) -> None:
+    from .services.reports import report_job_run
+
+    report_job_run(job_id)

@@ -10,4 +10,8 @@ urlpatterns = [
     path("records/agents/<int:pk>/", views.agent_record, name="agent_record"),
     path("my/performance/", views.my_performance, name="my_performance"),
     path("programme/", views.programme, name="programme"),
+    path("reports/", views.report_request, name="report_request"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/progress/", views.report_progress, name="report_progress"),
+    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
 ]

@@ -1,18 +1,23 @@
 """Dashboards: the team's month, an agent's record (and My performance), the programme."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core.filters import page_filters
+from core.jobs import progress_get
+from core.models import Team
 from core.permissions import Capability, capability_required, require
 from core.selectors import team_list_for
 
-from .forms import MonthForm, TeamDashboardForm
+from .forms import MonthForm, ReportForm, TeamDashboardForm
 from .selectors import programme as programme_selectors
 from .selectors import records as selectors
+from .services import reports
 from .services.records import next_month, previous_month
 
 
@@ -86,3 +91,48 @@ def programme(request):
     _filters, month = _month(request, MonthForm(request.GET))
     context = programme_selectors.programme_page(month=month)
     return render(request, "coaching/programme.html", context | _picker(context["month"]))
+
+
+@require_POST
+@capability_required(Capability.TEAM_VIEW)
+def report_request(request):
+    """The dashboards' "Excel report" button: queue the job, then show its progress."""
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The report needs a month (YYYY-MM) and, optionally, one of your teams."))
+        return redirect(request.META.get("HTTP_REFERER") or "coaching:team_home")
+    try:
+        job = reports.report_job_create(
+            actor=request.user, month=form.cleaned_data["month"], team=form.cleaned_data.get("team")
+        )
+    except Team.DoesNotExist:
+        raise Http404 from None
+    return redirect("coaching:report_detail", pk=job.pk)
+
+
+@require_GET
+@capability_required(Capability.TEAM_VIEW)
+def report_detail(request, pk: int):
+    job = reports.report_job_get_for(user=request.user, pk=pk)
+    return render(request, "coaching/report_detail.html", _report_context(job))
+
+
+@require_GET
+@capability_required(Capability.TEAM_VIEW)
+def report_progress(request, pk: int):
+    """The htmx fragment the report page polls until the file is ready."""
+    job = reports.report_job_get_for(user=request.user, pk=pk)
+    return render(request, "coaching/partials/report_progress.html", _report_context(job))
+
+
+@require_GET
+@capability_required(Capability.TEAM_VIEW)
+def report_download(request, pk: int):
+    job = reports.report_job_get_for(user=request.user, pk=pk)
+    return reports.report_file_response(job, as_csv=request.GET.get("format") == "csv")
+
+
+def _report_context(job) -> dict:
+    live = progress_get("report", job.pk) or {}
+    total = live.get("total") or 7
+    return {"job": job, "percent": round(100 * (live.get("done") or 0) / total)}

@@ -112,6 +112,7 @@ class AuditAction(models.TextChoices):
     RUBRIC_VERSION_CREATED = "rubric.version_created", _("Rubric version created")
     RUBRIC_DISCARDED = "rubric.discarded", _("Rubric draft discarded")
     RUBRIC_CHANNEL_CHOSEN = "rubric.channel_chosen", _("Rubric chosen for a channel")
+    REPORT_REQUESTED = "report.requested", _("Report requested")
 
 
 class AuditEvent(models.Model):

@@ -2,8 +2,9 @@
 
 from .kpis import DEFAULT_SERVICE_LEVEL_SECONDS, Direction, Kpi, KpiScheme, KpiSettings, KpiWeight
 from .records import PerformanceRecord, RecordLevel
+from .reports import ReportJob, ReportStatus
 
 __all__ = [
     "DEFAULT_SERVICE_LEVEL_SECONDS", "Direction", "Kpi", "KpiScheme", "KpiSettings", "KpiWeight",
-    "PerformanceRecord", "RecordLevel",
+    "PerformanceRecord", "RecordLevel", "ReportJob", "ReportStatus",
 ]  # fmt: skip

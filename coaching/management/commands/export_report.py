@@ -1,0 +1,58 @@
+"""Write the monthly Excel report to a file: every team, one team, or what one user may see."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from coaching.services.reports import report_scope, report_write
+from core.models import Role, Team, User
+
+
+class Command(BaseCommand):
+    help = "Write the QA report of a month (.xlsx; its Reviews sheet also as .csv beside it)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", required=True, help="YYYY-MM")
+        parser.add_argument("--team", help="One team, by name (default: every team).")
+        parser.add_argument(
+            "--as-user", help="Report only what this user may see (default: a QA manager's view)."
+        )
+        parser.add_argument("-o", "--output", required=True, help="The .xlsx file to write.")
+        parser.add_argument(
+            "--csv", action="store_true", help="Also write the Reviews sheet as CSV beside it."
+        )
+
+    def handle(self, *args, month, team=None, as_user=None, output, csv=False, **options):
+        try:
+            day = dt.datetime.strptime(month, "%Y-%m").date()
+        except ValueError:
+            raise CommandError(
+                f"--month {month!r} is not a month: write it as YYYY-MM, e.g. 2026-11."
+            ) from None
+        if as_user:
+            user = User.objects.filter(username=as_user).first()
+            if user is None:
+                raise CommandError(f"No user {as_user!r}.")
+        else:
+            user = User(role=Role.MANAGER, is_active=True)  # the operator: every team
+        chosen = None
+        if team:
+            chosen = Team.objects.filter(name__iexact=team).first()
+            if chosen is None:
+                names = ", ".join(Team.objects.values_list("name", flat=True)) or "none yet"
+                raise CommandError(f"No team {team!r}. Teams: {names}.")
+        try:
+            scope = report_scope(user=user, month=day, team=chosen)
+        except Team.DoesNotExist:
+            raise CommandError(f"{as_user} may not see {team}.") from None
+        path = Path(output)
+        if path.suffix.lower() != ".xlsx":
+            raise CommandError(f"{output}: the report is an Excel workbook; name the file .xlsx.")
+        csv_path = path.with_name(path.stem + "-reviews.csv") if csv else None
+        summary = report_write(scope, path, csv_path=csv_path)
+        self.stdout.write(
+            f"Wrote {path} ({summary['agents']} agents, {summary['reviews']} reviews)"
+            + (f" and {csv_path}" if csv_path else "")
+            + "."
+        )

@@ -1,0 +1,472 @@
+"""The monthly Excel report: one service, used by `export_report`, the dashboards' button (a job
+with a progress bar) and the API. It holds only what the asking person may see, and every figure
+is a stored record's (docs/metrics.md), so the workbook agrees with the pages.
+
+openpyxl in write-only mode (rows stream to disk); numbers are numbers with number formats,
+dates are dates, and text that a spreadsheet would run as a formula is escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from core.models import AuditAction, Team
+from core.permissions import Scope, scope_of
+from reviews.models import Review
+
+from ..models import PerformanceRecord, RecordLevel, ReportJob, ReportStatus
+from .records import RELEASED, month_start, previous_month
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TWO_PLACES = "0.00"
+PERCENT = '0.00"%"'
+BOLD = Font(bold=True)
+RED = PatternFill("solid", fgColor="FDECEA")
+GREEN = PatternFill("solid", fgColor="E3F4E8")
+AMBER = PatternFill("solid", fgColor="FFF4E0")
+
+
+def safe_text(value) -> str:
+    """Text a spreadsheet will show, never run: a leading = + - @ tab or CR gets a ' before it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@dataclass
+class ReportScope:
+    """What goes in: a month, the teams the person may see (or one of them)."""
+
+    month: dt.date
+    teams: list[Team]
+    whole_programme: bool
+
+    @property
+    def title(self) -> str:
+        who = _("all teams") if self.whole_programme else ", ".join(t.name for t in self.teams)
+        return _("QA report %(month)s: %(who)s") % {"month": f"{self.month:%Y-%m}", "who": who}
+
+
+def report_scope(*, user, month: dt.date, team: Team | None = None) -> ReportScope:
+    """The teams `user` may report on (a lead their own, a QA manager any): raises
+    Team.DoesNotExist when `team` is not one of them (a page answers 404)."""
+    from core.selectors import team_list_for
+
+    visible = list(team_list_for(user=user).order_by("name"))
+    if team is not None:
+        if team.pk not in {t.pk for t in visible}:
+            raise Team.DoesNotExist
+        return ReportScope(month_start(month), [team], False)
+    return ReportScope(month_start(month), visible, scope_of(user) == Scope.ALL)
+
+
+class _Sheet:
+    """A write-only sheet with typed cells: Decimals as numbers with a format, dates as dates."""
+
+    def __init__(self, workbook: Workbook, title: str, header: list[str]):
+        self.ws = workbook.create_sheet(title)
+        self.width = len(header)
+        self.rows = 1
+        self.ws.freeze_panes = "A2"
+        self.ws.append([self.cell(h, bold=True) for h in header])
+
+    def cell(self, value, *, number_format: str | None = None, bold: bool = False, fill=None):
+        if isinstance(value, str):
+            value = safe_text(value)
+        elif isinstance(value, Decimal):
+            number_format = number_format or TWO_PLACES
+        cell = WriteOnlyCell(self.ws, value=value)
+        if number_format:
+            cell.number_format = number_format
+        elif isinstance(value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
+        if bold:
+            cell.font = BOLD
+        if fill is not None:
+            cell.fill = fill
+        return cell
+
+    def append(self, values: list) -> None:
+        self.ws.append([v if isinstance(v, Cell) else self.cell(v) for v in values])
+        self.rows += 1
+
+    def finish(self, widths: dict[int, int] | None = None) -> None:
+        if self.rows > 1:
+            self.ws.auto_filter.ref = f"A1:{get_column_letter(self.width)}{self.rows}"
+        for index, width in (widths or {}).items():
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def _dec(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def report_write(
+    scope: ReportScope, path, *, progress: Callable[[int, int], None] | None = None, csv_path=None
+) -> dict:
+    """Write the workbook for `scope` to `path` (and the Reviews sheet as CSV to `csv_path`);
+    returns counts. `progress(done, total)` is told as sheets are written."""
+    progress = progress or (lambda done, total: None)
+    team_ids = [t.pk for t in scope.teams]
+    agents = list(
+        PerformanceRecord.objects.filter(level=RecordLevel.AGENT, month=scope.month, team_id__in=team_ids)
+        .select_related("agent", "team")
+        .order_by("team__name", "agent__first_name", "agent__last_name", "agent__username")
+    )
+    reviews = (
+        Review.objects.filter(
+            status__in=RELEASED, interaction__local_month=scope.month, agent__team_id__in=team_ids
+        )
+        .select_related("interaction", "agent__team", "reviewer", "rubric")
+        .order_by("interaction__started_at", "pk")
+    )
+    total_steps = 7
+    workbook = Workbook(write_only=True)
+    _summary(workbook, scope, team_ids)
+    progress(1, total_steps)
+    _agents(workbook, agents)
+    progress(2, total_steps)
+    _sections(workbook, agents)
+    progress(3, total_steps)
+    _criteria(workbook, agents)
+    progress(4, total_steps)
+    _kpis(workbook, agents)
+    progress(5, total_steps)
+    written = _reviews(workbook, reviews, csv_path)
+    progress(6, total_steps)
+    _how_computed(workbook)
+    workbook.save(path)
+    progress(7, total_steps)
+    return {"agents": len(agents), "reviews": written}
+
+
+def _summary(workbook: Workbook, scope: ReportScope, team_ids: list[int]) -> None:
+    sheet = _Sheet(workbook, _("Summary"), [_("Figure"), _("Value"), "n"])
+    months = [scope.month]
+    while len(months) < 12:
+        months.insert(0, previous_month(months[0]))
+    if scope.whole_programme:
+        trend = {
+            r.month: r
+            for r in PerformanceRecord.objects.filter(level=RecordLevel.PROGRAMME, month__in=months)
+        }
+    else:
+        trend = {}
+        for r in PerformanceRecord.objects.filter(
+            level=RecordLevel.TEAM, team_id__in=team_ids, month__in=months
+        ):
+            trend.setdefault(r.month, []).append(r)
+        trend = {m: rs[0] if len(rs) == 1 else None for m, rs in trend.items()}  # one team: its trend
+    current = trend.get(scope.month)
+    sheet.append([sheet.cell(scope.title, bold=True), None, None])
+    sheet.append([_("Month"), scope.month, None])
+    if current is not None:
+        nn = current.figures.get("ninety_ninety") or {}
+        for label, value, n, fmt in (
+            (_("QA mean"), current.qa_mean, current.reviews_n, None),
+            (_("95% interval, low"), current.qa_low, current.reviews_n, None),
+            (_("95% interval, high"), current.qa_high, current.reviews_n, None),
+            (_("QA target"), current.qa_target, current.reviews_n, None),
+            (_("Critical failures"), current.critical_n, current.reviews_n, None),
+            (_("Composite"), current.composite, None, None),
+            (_("Agents at ≥ 90% of target (90/90)"), _dec(nn.get("share")), nn.get("n"), PERCENT),
+        ):
+            sheet.append([label, sheet.cell(value, number_format=fmt) if value is not None else "—", n])
+    sheet.append([None, None, None])
+    sheet.append(
+        [sheet.cell(_("Month"), bold=True), sheet.cell(_("QA mean"), bold=True), sheet.cell("n", bold=True)]
+    )
+    header_row = sheet.rows
+    for m in months:
+        r = trend.get(m)
+        sheet.append(
+            [f"{m:%Y-%m}", r.qa_mean if r and r.qa_mean is not None else None, r.reviews_n if r else 0]
+        )
+    last = sheet.rows
+    line = LineChart()
+    line.title = _("QA mean, 12 months")
+    line.y_axis.title = _("QA mean")
+    line.x_axis.title = _("Month")
+    line.add_data(Reference(sheet.ws, min_col=2, min_row=header_row, max_row=last), titles_from_data=True)
+    line.set_categories(Reference(sheet.ws, min_col=1, min_row=header_row + 1, max_row=last))
+    line.height, line.width = 7.5, 16
+    sheet.ws.add_chart(line, "E2")
+    teams = list(
+        PerformanceRecord.objects.filter(level=RecordLevel.TEAM, team_id__in=team_ids, month=scope.month)
+        .select_related("team")
+        .order_by("team__name")
+    )
+    if teams:
+        sheet.append([None, None, None])
+        team_header = sheet.rows + 1
+        sheet.append(
+            [
+                sheet.cell(_("Team"), bold=True),
+                sheet.cell(_("QA mean"), bold=True),
+                sheet.cell("n", bold=True),
+            ]
+        )
+        for r in teams:
+            sheet.append([r.team.name, r.qa_mean, r.reviews_n])
+        bars = BarChart()
+        bars.title = _("QA mean by team")
+        bars.add_data(
+            Reference(sheet.ws, min_col=2, min_row=team_header, max_row=sheet.rows), titles_from_data=True
+        )
+        bars.set_categories(Reference(sheet.ws, min_col=1, min_row=team_header + 1, max_row=sheet.rows))
+        bars.height, bars.width = 7.5, 16
+        sheet.ws.add_chart(bars, "E18")
+    sheet.finish({1: 34, 2: 14, 3: 8})
+
+
+AGENT_KPIS = ("volume", "aht", "fcr", "csat", "nps")
+
+
+def _agents(workbook: Workbook, agents: list[PerformanceRecord]) -> None:
+    header = [
+        _("Agent"), _("Team"), "n", _("QA mean"), _("95% low"), _("95% high"), _("Median"), _("Min"), _("Max"),
+        _("Target"), _("Critical failures"), _("Composite"), _("Flags"),
+        *[k.upper() for k in AGENT_KPIS], _("Interactions"),
+    ]  # fmt: skip
+    sheet = _Sheet(workbook, _("Agents"), header)
+    for r in agents:
+        qa, kpis = r.figures["qa"], r.figures["kpis"]
+        sheet.append([
+            str(r.agent), r.team.name if r.team else "", r.reviews_n, r.qa_mean, r.qa_low, r.qa_high,
+            _dec(qa["median"]), _dec(qa["min"]), _dec(qa["max"]), r.qa_target, r.critical_n, r.composite,
+            ", ".join(r.flags), *[_dec(kpis[k]["value"]) for k in AGENT_KPIS], r.interactions_n,
+        ])  # fmt: skip
+    if agents:
+        # Against targets: the QA mean under its target in red, at or over it in green.
+        rows = f"D2:D{sheet.rows}"
+        sheet.ws.conditional_formatting.add(rows, CellIsRule(operator="lessThan", formula=["$J2"], fill=RED))
+        sheet.ws.conditional_formatting.add(
+            rows, CellIsRule(operator="greaterThanOrEqual", formula=["$J2"], fill=GREEN)
+        )
+    sheet.finish({1: 24, 2: 16, 13: 30})
+
+
+def _sections(workbook: Workbook, agents: list[PerformanceRecord]) -> None:
+    sheet = _Sheet(
+        workbook, _("Sections"), [_("Agent"), _("Section"), "n", _("Mean"), _("Target"), _("Attainment %")]
+    )
+    for r in agents:
+        for s in r.figures["qa"]["sections"]:
+            sheet.append(
+                [str(r.agent), s["name"], s["n"], _dec(s["mean"]), _dec(s["target"]), _dec(s["attainment"])]
+            )
+    if sheet.rows > 1:
+        rows = f"F2:F{sheet.rows}"
+        sheet.ws.conditional_formatting.add(rows, CellIsRule(operator="lessThan", formula=["90"], fill=RED))
+        sheet.ws.conditional_formatting.add(
+            rows, CellIsRule(operator="between", formula=["90", "99.99"], fill=AMBER)
+        )
+        sheet.ws.conditional_formatting.add(
+            rows, CellIsRule(operator="greaterThanOrEqual", formula=["100"], fill=GREEN)
+        )
+    sheet.finish({1: 24, 2: 28})
+
+
+def _criteria(workbook: Workbook, agents: list[PerformanceRecord]) -> None:
+    sheet = _Sheet(
+        workbook, _("Criteria"), [_("Agent"), _("Criterion"), _("Kind"), "n", _("Pass rate or mean %")]
+    )
+    for r in agents:
+        for c in r.figures["qa"]["criteria"]:
+            kind = _("pass rate") if c["kind"] == "yes_no" else _("mean of scale")
+            sheet.append([str(r.agent), c["label"], kind, c["n"], _dec(c["value"])])
+    sheet.finish({1: 24, 2: 60})
+
+
+def _kpis(workbook: Workbook, agents: list[PerformanceRecord]) -> None:
+    sheet = _Sheet(workbook, _("KPIs"), [_("Agent"), _("KPI"), _("Value"), "n"])
+    for r in agents:
+        for code, k in r.figures["kpis"].items():
+            sheet.append([str(r.agent), code, _dec(k["value"]), k["n"]])
+    sheet.finish({1: 24, 2: 16})
+
+
+def _reviews(workbook: Workbook, reviews, csv_path) -> int:
+    """Every released review of the month with its section scores (one column per section name)."""
+    rows = list(reviews)
+    from scoring.selectors import section_names
+
+    names = section_names({r.rubric_id for r in rows})
+    sections = list(dict.fromkeys(names[s["key"]] for r in rows for s in r.sections if s["key"] in names))
+    header = [
+        _("Review"), _("Date"), _("Agent"), _("Team"), _("Reviewer"), _("Channel"), _("Rubric"), _("Version"),
+        _("Total"), _("Before critical failure"), _("Critical failure"), _("Status"), *sections,
+    ]  # fmt: skip
+    sheet = _Sheet(workbook, _("Reviews"), header)
+    out = None
+    if csv_path is not None:
+        out = open(csv_path, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115 (closed below)
+        writer = csv.writer(out)
+        writer.writerow([safe_text(h) for h in header])
+    try:
+        for r in rows:
+            by_name = {names.get(s["key"]): _dec(s["score"]) for s in r.sections}
+            values = [
+                r.pk, r.interaction.local_date, str(r.agent), r.agent.team.name if r.agent.team else "",
+                str(r.reviewer), r.interaction.get_channel_display(), r.rubric.name, r.rubric.version, r.total,
+                r.raw_total, _("yes") if r.critical_failed else _("no"), r.get_status_display(),
+                *[by_name.get(name) for name in sections],
+            ]  # fmt: skip
+            sheet.append(values)
+            if out is not None:
+                writer.writerow(
+                    [safe_text(v) if isinstance(v, str) else ("" if v is None else v) for v in values]
+                )
+    finally:
+        if out is not None:
+            out.close()
+    sheet.finish({3: 24, 4: 16, 5: 20, 7: 28})
+    return len(rows)
+
+
+HOW = (
+    (
+        gettext_lazy("n"),
+        gettext_lazy(
+            "Released reviews of the month (the month of the interaction reviewed); drafts never count."
+        ),
+    ),
+    (
+        gettext_lazy("QA mean"),
+        gettext_lazy("Σ total ÷ n; a critical failure scores 0 (the total before it is kept)."),
+    ),
+    (
+        gettext_lazy("95% interval"),
+        gettext_lazy("mean ± t(0.975, n − 1) × s ÷ √n, from n = 2, clipped to 0–100."),
+    ),
+    (
+        gettext_lazy("Target"),
+        gettext_lazy("The mean over the reviews of Σ (section weight × section target) ÷ Σ weights."),
+    ),
+    (gettext_lazy("Section attainment"), gettext_lazy("Section mean ÷ mean section target × 100.")),
+    (
+        gettext_lazy("Criterion"),
+        gettext_lazy("Yes/no: answers yes ÷ answers (N/A left out). Scales: mean score as % of the scale."),
+    ),
+    (gettext_lazy("AHT"), gettext_lazy("Σ (talk + hold + after-contact work) ÷ handled, seconds.")),
+    (gettext_lazy("FCR"), gettext_lazy("Resolved on first contact ÷ interactions with a value × 100.")),
+    (gettext_lazy("CSAT"), gettext_lazy("Answers of 4 or 5 ÷ answers × 100.")),
+    (gettext_lazy("NPS"), gettext_lazy("(answers 9–10 − answers 0–6) ÷ answers × 100.")),
+    (
+        gettext_lazy("Composite"),
+        gettext_lazy(
+            "Σ weight × min(attainment, cap) ÷ Σ weight over KPIs with data (the scheme's weights)."
+        ),
+    ),
+    (
+        gettext_lazy("90/90"),
+        gettext_lazy("Share of agents with a QA mean at ≥ 90% of their target; the rule asks for 90%."),
+    ),
+    (
+        gettext_lazy("Flags"),
+        gettext_lazy("below_target, falling (interval wholly below last month's), critical, short_sample."),
+    ),
+    (gettext_lazy("More"), gettext_lazy("docs/metrics.md: every formula with a worked example.")),
+)
+
+
+def _how_computed(workbook: Workbook) -> None:
+    sheet = _Sheet(workbook, _("How computed"), [_("Figure"), _("How it is computed")])
+    for figure, how in HOW:
+        sheet.append([str(figure), str(how)])
+    sheet.finish({1: 22, 2: 110})
+
+
+# -- the background job --------------------------------------------------------------------------
+
+MSG_REPORT_FAILED = gettext_lazy(
+    "The report could not be built (%(error)s). Nothing was lost: request it again."
+)
+
+
+def report_job_create(*, actor, month: dt.date, team: Team | None = None) -> ReportJob:
+    """Queue a report of what `actor` may see (a team they may not see: Team.DoesNotExist, 404)."""
+    from core.jobs import enqueue
+    from core.services import audit_record
+
+    from ..tasks import report_build
+
+    report_scope(user=actor, month=month, team=team)  # refuses a team they may not see
+    with transaction.atomic():
+        job = ReportJob.objects.create(created_by=actor, month=month_start(month), team=team)
+        audit_record(actor=actor, action=AuditAction.REPORT_REQUESTED, target=job, summary=str(job))
+        enqueue(report_build, job.pk)
+    return job
+
+
+def report_job_run(job_id: int) -> None:
+    """Build a queued report (claimed first: running it twice builds it once)."""
+    from django.core.files import File
+
+    from core.jobs import progress_clear, progress_set
+
+    now = timezone.now()
+    if not ReportJob.objects.filter(pk=job_id, status=ReportStatus.QUEUED).update(
+        status=ReportStatus.RUNNING, claimed_at=now
+    ):
+        return
+    job = ReportJob.objects.select_related("created_by", "team").get(pk=job_id)
+    try:
+        scope = report_scope(user=job.created_by, month=job.month, team=job.team)
+        with tempfile.TemporaryDirectory() as folder:
+            xlsx, csv_path = Path(folder) / "report.xlsx", Path(folder) / "reviews.csv"
+            summary = report_write(
+                scope, xlsx, csv_path=csv_path,
+                progress=lambda done, total: progress_set("report", job_id, done=done, total=total),
+            )  # fmt: skip
+            with open(xlsx, "rb") as f1, open(csv_path, "rb") as f2:
+                job.file.save(f"{job.filename}.xlsx", File(f1), save=False)
+                job.csv_file.save(f"{job.filename}-reviews.csv", File(f2), save=False)
+        job.summary, job.status, job.finished_at = summary, ReportStatus.DONE, timezone.now()
+        job.save(update_fields=["file", "csv_file", "summary", "status", "finished_at"])
+    except Exception as exc:
+        ReportJob.objects.filter(pk=job_id).update(
+            status=ReportStatus.FAILED,
+            finished_at=timezone.now(),
+            message=str(MSG_REPORT_FAILED % {"error": exc})[:1000],
+        )
+    finally:
+        progress_clear("report", job_id)
+
+
+def report_job_get_for(*, user, pk: int) -> ReportJob:
+    """A report job its requester (or a QA manager) may see; anyone else: 404."""
+    from django.shortcuts import get_object_or_404
+
+    qs = ReportJob.objects.select_related("team")
+    if scope_of(user) != Scope.ALL:
+        qs = qs.filter(created_by=user)
+    return get_object_or_404(qs, pk=pk)
+
+
+def report_file_response(job: ReportJob, *, as_csv: bool = False):
+    """The finished file as a download; 404 while it is not ready."""
+    from django.http import FileResponse, Http404
+
+    stored = job.csv_file if as_csv else job.file
+    if job.status != ReportStatus.DONE or not stored:
+        raise Http404
+    name = f"{job.filename}-reviews.csv" if as_csv else f"{job.filename}.xlsx"
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
