@@ -228,14 +228,50 @@ class MonthFilterForm(forms.Form):
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
 
 
+REVIEW_SORTS = [
+    ("", _("Unread first, then newest")),
+    ("date", _("Release date")),
+    ("score", _("Score")),
+    ("agent", _("Agent")),
+    ("reviewer", _("Reviewer")),
+]
+
+
 class ReviewFilterForm(forms.Form):
+    """The reviews list's filters and order (the page and the API take the same)."""
+
     status = forms.ChoiceField(label=_("Status"), choices=(), required=False)
+    agent = forms.ModelChoiceField(
+        label=_("Agent"), queryset=User.objects.filter(role=Role.AGENT), required=False
+    )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    reviewer = forms.ModelChoiceField(
+        label=_("Reviewer"),
+        queryset=User.objects.filter(role__in=[Role.REVIEWER, Role.MANAGER]),
+        required=False,
+    )
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+    score_min = forms.DecimalField(
+        label=_("Score from"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    score_max = forms.DecimalField(
+        label=_("Score to"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    sort = forms.ChoiceField(label=_("Order"), choices=REVIEW_SORTS, required=False)
+    desc = forms.BooleanField(label=_("Descending"), required=False)
 
     def __init__(self, *args, **kwargs):
         from .models import ReviewStatus
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = _optional_choices(ReviewStatus.choices)
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("score_min"), data.get("score_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("score_max", _("“Score to” is below “Score from”."))
+        return data
 
 
 class InteractionApiFilterForm(forms.Form):

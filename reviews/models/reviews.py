@@ -56,7 +56,7 @@ class Assignment(models.Model):
 
 class ReviewStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Released to the agent")
+    SUBMITTED = "submitted", _("Released")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
 

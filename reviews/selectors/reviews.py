@@ -98,22 +98,41 @@ def review_get_for(*, user, pk: int) -> Review:
     return get_object_or_404(review_queryset_for(user), pk=pk)
 
 
+REVIEW_ORDER = {
+    "date": ["released_at", "id"],
+    "score": ["total", "id"],
+    "agent": ["agent__first_name", "agent__last_name", "agent__username", "id"],
+    "reviewer": ["reviewer__first_name", "reviewer__last_name", "reviewer__username", "id"],
+}
+
+
 def review_list_for(*, user, filters: dict | None = None) -> QuerySet[Review]:
-    """Unread first (for the agent they are about), then the newest."""
+    """The reviews `user` may see, filtered by status, agent, team, reviewer, month (of the
+    interaction) and score range; by default unread first (not yet opened by their agent), then
+    the newest."""
     filters = filters or {}
     qs = review_queryset_for(user)
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("agent"):
-        qs = qs.filter(agent_id=filters["agent"])
+    lookups = {
+        "status": "status", "agent": "agent", "team": "agent__team", "reviewer": "reviewer",
+        "score_min": "total__gte", "score_max": "total__lte",
+    }  # fmt: skip
+    for name, lookup in lookups.items():
+        if filters.get(name) not in (None, ""):
+            qs = qs.filter(**{lookup: filters[name]})
+    if filters.get("month"):
+        qs = qs.filter(interaction__local_month=filters["month"].replace(day=1))
     unread = Case(
         When(Q(status=ReviewStatus.DRAFT), then=Value(0)),
         When(Q(agent_seen_at__isnull=True) | Q(agent_seen_at__lt=F("released_at")), then=Value(1)),
         default=Value(0),
     )
-    return qs.annotate(is_unread=unread).order_by(
-        "-is_unread", F("released_at").desc(nulls_first=True), "-id"
-    )
+    qs = qs.annotate(is_unread=unread)
+    order = REVIEW_ORDER.get(filters.get("sort") or "")
+    if order is None:
+        return qs.order_by("-is_unread", F("released_at").desc(nulls_first=True), "-id")
+    if filters.get("desc"):
+        return qs.order_by(*[F(f).desc(nulls_last=True) for f in order])
+    return qs.order_by(*[F(f).asc(nulls_last=True) for f in order])
 
 
 def assignment_get_for(*, user, pk: int) -> Assignment:

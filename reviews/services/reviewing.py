@@ -470,6 +470,7 @@ def review_acknowledge(*, actor, review: Review) -> Review:
             return current  # twice is the same as once
         raise DomainError(MSG_ACK_NOT_RELEASED)
     review.refresh_from_db()
+    notification_read(recipient=actor, url=_review_url(review))  # read, so no longer "New"
     audit_record(actor=actor, action=AuditAction.REVIEW_ACKNOWLEDGED, target=review)
     return review
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -292,6 +293,9 @@ def review_submit(request, pk: int):
         return _score_page(request, review, data, error=exc.message, problems=exc.errors, status=400)
 
 
+REVIEWS_PER_PAGE = 50
+
+
 def _next_review(user, review):
     """The reviewer's next assignment of the month still to score, started (rubric pinned)."""
     if not review.assignment_id:
@@ -361,16 +365,23 @@ def my_feedback(request):
 @require_GET
 @capability_required(Capability.REVIEW_VIEW)
 def review_list(request):
-    status = page_filters(request, ReviewFilterForm(request.GET)).get("status") or ""
-    reviews = list(selectors.review_list_for(user=request.user, filters={"status": status})[:300])
+    """Every review the person may see: filtered, sorted, 50 to a page."""
+    form = ReviewFilterForm(request.GET)
+    filters = page_filters(request, form)
+    paginator = Paginator(selectors.review_list_for(user=request.user, filters=filters), REVIEWS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    reviews = list(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "reviews/review_list.html",
         {
+            "form": form,
+            "page": page,
             "reviews": reviews,
+            "query": query.urlencode(),
             "names": section_names({r.rubric_id for r in reviews}),
-            "status": status,
-            "statuses": ReviewStatus.choices,
             "is_manager": user_can(request.user, Capability.REVIEW_MANAGE),
         },
     )

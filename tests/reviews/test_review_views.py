@@ -289,7 +289,7 @@ def test_submitting_a_complete_review_releases_it(client, as_user, draft, keys, 
 def test_the_agent_reads_the_sandwich_in_order_and_acknowledges(client, as_user, released, agent):
     as_user("agent")
     body = client.get(reverse("reviews:my_feedback")).content.decode()
-    assert "95.00" in body and "New" in body and "Knowledge 91.67/90" in body
+    assert "95.00" in body and "Unread" in body and "Knowledge 91.67/90" in body
     assert ">1<" in client.get(reverse("notification_list")).content.decode()  # the unread count
     body = client.get(reverse("reviews:review_detail", args=[released.pk])).content.decode()
     strengths, improve, encourage = (
@@ -421,3 +421,48 @@ def test_submit_and_next_opens_the_next_assignment_of_the_queue(
     )
     assert response.redirect_chain[-1][0] == reverse("reviews:queue")
     assert "That was the last one in your queue for the month." in response.content.decode()
+
+
+def test_a_critical_failure_is_explained_before_the_details(client, as_user, draft, keys, reviewer):
+    services.review_submit(
+        actor=reviewer, review=draft, data=full(keys, c3="no"), expected_revision=draft.revision
+    )
+    as_user("agent")
+    body = client.get(reverse("reviews:review_detail", args=[draft.pk])).content.decode()
+    why = body.index("Why 0.00")
+    assert why < body.index("Each criterion")
+    assert "Without it the score would have been 55.00" in body
+    assert "Verifies identity" in body[why : body.index("Each criterion")]
+
+
+def test_the_reviews_list_filters_sorts_and_pages(client, manager, agent, reviewer, rubric, keys, team):
+    from tests.conftest import count_queries
+
+    other = UserFactory(username="rev-2", role="reviewer", first_name="Other")
+    totals = []
+    for i in range(55):
+        who = reviewer if i % 5 else other
+        review = services.review_start(actor=who, assignment=make_assignment(agent, who))
+        done = services.review_submit(
+            actor=who, review=review, data=full(keys, c2=str(i % 5)), expected_revision=review.revision
+        )
+        totals.append(done.total)
+    client.force_login(manager)
+    url = reverse("reviews:review_list")
+    first = client.get(url).content.decode()
+    assert "55 reviews" in first and "Page 1 of 2" in first and first.count('class="unread"') == 50
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('class="unread"') == 5
+    by_reviewer = client.get(url, {"reviewer": other.pk}).content.decode()
+    assert "11 reviews" in by_reviewer
+    high = client.get(url, {"score_min": "90", "score_max": "100", "team": team.pk, "month": "2026-11"})
+    assert f"{sum(1 for t in totals if t >= 90)} reviews" in high.content.decode()
+    ordered = client.get(url, {"sort": "score", "desc": "1"}).content.decode()
+    assert ordered.index(str(max(totals))) < ordered.index(str(min(totals)))
+    bad = client.get(url, {"score_min": "90", "score_max": "10"}).content.decode()
+    assert "“Score to”" in bad and "is below" in bad  # the bad bound left out, with a message
+    assert f"{sum(1 for t in totals if t >= 90)} reviews" in bad
+    # One page of 50 costs the same queries as a page of 5.
+    big, _r = count_queries(lambda: client.get(url))
+    small, _r = count_queries(lambda: client.get(url, {"page": 2}))
+    assert big == small

@@ -247,3 +247,11 @@ def test_the_database_refuses_a_released_review_without_a_total(review):
         Review.objects.filter(pk=review.pk).update(
             status=ReviewStatus.SUBMITTED, submitted_at=timezone.now(), released_at=timezone.now()
         )
+
+
+def test_acknowledging_marks_the_reviews_notification_read(review, keys, reviewer, agent):
+    done = released(review, keys, reviewer)
+    unread = Notification.objects.filter(recipient=agent, read_at__isnull=True)
+    assert unread.count() == 1
+    services.review_acknowledge(actor=agent, review=done)
+    assert unread.count() == 0
