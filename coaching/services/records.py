@@ -84,7 +84,14 @@ def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
         reviews = reviews.filter(agent_id__in=agent_ids)
     rows = list(
         reviews.values_list(
-            "agent_id", "total", "raw_total", "critical_failed", "sections", "answers", "rubric_id"
+            "agent_id",
+            "total",
+            "raw_total",
+            "critical_failed",
+            "sections",
+            "criteria",
+            "answers",
+            "rubric_id",
         )
     )
     rubrics = {r.pk: r for r in Rubric.objects.filter(pk__in={row[-1] for row in rows})}
@@ -104,7 +111,7 @@ def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
         }
         layout[pk] = (sections, criteria, rubric_spec_pinned(rubric))
     out: dict[int, dict] = {}
-    for agent_id, total, raw_total, critical, sections, answers, rubric_id in rows:
+    for agent_id, total, raw_total, critical, sections, scores, answers, rubric_id in rows:
         qa = out.setdefault(agent_id, metrics.empty_parts()["qa"])
         section_meta, criterion_meta, spec = layout[rubric_id]
         rubric = rubrics[rubric_id]
@@ -126,20 +133,23 @@ def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
             acc["score"] = str(Decimal(acc["score"]) + Decimal(s["score"]))
             acc["target"] = str(Decimal(acc["target"]) + Decimal(s["target"]))
             acc["met"] += bool(s.get("met"))
-        try:
-            result = engine.score(spec, answers)
-        except engine.ScoringError:
-            result = None  # a review stored before its rubric could score it: no criterion detail
-        for key, criterion in result.criteria.items() if result else ():
-            if criterion.score is None or key not in criterion_meta:
+        if not scores:  # stored before reviews kept their criterion scores: score it here
+            try:
+                result = engine.score(spec, answers)
+                scores = {key: c.score for key, c in result.criteria.items()}
+            except engine.ScoringError:
+                scores = {}  # nothing to say about its criteria
+        for key, score in scores.items():
+            if score is None or key not in criterion_meta:
                 continue
             identity, label, section, kind = criterion_meta[key]
             acc = qa["criteria"].setdefault(
                 identity, {"label": label, "section": section, "kind": kind, "n": 0, "score": "0", "full": 0}
             )
+            score = Decimal(score)
             acc["n"] += 1
-            acc["score"] = str(Decimal(acc["score"]) + criterion.score)
-            acc["full"] += criterion.score == 100
+            acc["score"] = str(Decimal(acc["score"]) + score)
+            acc["full"] += score == 100
         lineage = str(rubric.lineage)
         acc = qa["rubrics"].setdefault(lineage, {"name": rubric.name, "versions": [], "n": 0})
         acc["n"] += 1

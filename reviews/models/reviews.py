@@ -89,6 +89,7 @@ class Review(models.Model):
     raw_total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     critical_failed = models.BooleanField(default=False)
     sections = models.JSONField(default=list, blank=True)  # the engine's section results
+    criteria = models.JSONField(default=dict, blank=True)  # criterion id -> the engine's score (None: N/A)
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -151,11 +151,13 @@ def review_result(review: Review, answers: dict) -> engine.ScoreResult | None:
 def score_fields(result: engine.ScoreResult | None) -> dict:
     """The stored score fields: only a complete result is stored."""
     if result is None or not result.complete:
-        return {"total": None, "raw_total": None, "critical_failed": False, "sections": []}
+        return {"total": None, "raw_total": None, "critical_failed": False, "sections": [], "criteria": {}}
     return {
         "total": result.total,
         "raw_total": result.raw_total,
         "critical_failed": result.critical_failed,
+        # Each criterion's score (0-100; None for N/A), so records need not score reviews again.
+        "criteria": {key: _text(c.score) for key, c in result.criteria.items()},
         "sections": [
             {
                 "key": s.key,

@@ -279,3 +279,15 @@ def test_the_tasks_rebuild_a_month_and_the_recent_months(agent, release):
     assert result["unchanged"] == 3  # November again, and December (nothing yet for the agent)
     assert PerformanceRecord.objects.filter(month=dt.date(2026, 12, 1), agent=agent).exists()
     assert record(agent).reviews_n == 1 and record(agent).figures["qa"]["n"] == 1
+
+
+def test_reviews_stored_before_criterion_scores_were_kept_are_scored_on_the_fly(agent, release):
+    from reviews.models import Review
+
+    release(agent, c2="1")
+    records_rebuild(month=NOV)
+    kept = record(agent).figures["qa"]["criteria"]
+    Review.objects.update(criteria={})
+    PerformanceRecord.objects.all().delete()
+    records_rebuild(month=NOV)
+    assert record(agent).figures["qa"]["criteria"] == kept

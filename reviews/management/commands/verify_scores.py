@@ -26,6 +26,7 @@ class Command(BaseCommand):
                 "raw_total": review.raw_total,
                 "critical_failed": review.critical_failed,
                 "sections": review.sections,
+                "criteria": review.criteria,
             }
             wrong = [k for k in expected if expected[k] != stored[k]]
             if wrong:
