@@ -11,6 +11,7 @@ from: the pages show "—", never 0), each with the n it was computed from.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -66,6 +67,7 @@ def t_cdf(t: float, df: int) -> float:
     return 1.0 - tail if t >= 0 else tail
 
 
+@functools.lru_cache(maxsize=512)
 def t_quantile(p: float, df: int) -> float:
     """The t with P(T <= t) = p (p > 0.5), by bisection: 2.776 for p = 0.975, df = 4."""
     low, high = 0.0, 1.0
@@ -122,21 +124,27 @@ class Summary:
     sd: Decimal | None = None
 
 
+SCALE = 10_000  # scores have two decimals; four are kept exactly
+
+
 def summarise(
     values: list[Decimal], *, floor: Decimal = Decimal(0), ceiling: Decimal = Decimal(100)
 ) -> Summary:
     """Mean ± t(0.975, n − 1) × s / √n, the interval clipped to [floor, ceiling] (a score cannot
-    leave 0–100)."""
+    leave 0–100). Exact integer arithmetic on values of up to four decimals."""
     n = len(values)
     if not n:
         return Summary(0)
-    exact = [Fraction(v) for v in values]
-    mean = sum(exact) / n
-    ordered = sorted(exact)
-    middle = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    scaled = sorted(int(Decimal(v) * SCALE) for v in values)
+    total = sum(scaled)
+    mean = Fraction(total, n * SCALE)
+    middle = (
+        Fraction(scaled[n // 2], SCALE) if n % 2 else Fraction(scaled[n // 2 - 1] + scaled[n // 2], 2 * SCALE)
+    )
     low = high = sd = None
     if n >= 2:
-        variance = sum((v - mean) ** 2 for v in exact) / (n - 1)
+        squares = sum(x * x for x in scaled)
+        variance = Fraction(n * squares - total * total, n * (n - 1) * SCALE * SCALE)
         s = math.sqrt(variance)
         half = t_quantile(0.975, n - 1) * s / math.sqrt(n)
         low = rounded(max(Fraction(floor), mean - Fraction(half)))
@@ -148,8 +156,8 @@ def summarise(
         low=low,
         high=high,
         median=rounded(middle),
-        min=rounded(ordered[0]),
-        max=rounded(ordered[-1]),
+        min=rounded(Fraction(scaled[0], SCALE)),
+        max=rounded(Fraction(scaled[-1], SCALE)),
         sd=sd,
     )
 
@@ -220,7 +228,7 @@ def qa_figures(qa: dict) -> dict:
     summary = summarise(totals)
     n = summary.n
     raw = summarise([Decimal(v) for v in qa["raw"]])
-    target = rounded(sum(Fraction(Decimal(t)) for t in qa["targets"]) / n) if n else None
+    target = rounded(Fraction(sum((Decimal(t) for t in qa["targets"]), Decimal(0))) / n) if n else None
     sections = []
     for identity, s in qa["sections"].items():
         mean = ratio(Decimal(s["score"]), s["n"])

@@ -32,6 +32,7 @@ from .. import metrics
 from ..models import KpiScheme, KpiSettings, PerformanceRecord, RecordLevel
 
 RELEASED = (ReviewStatus.SUBMITTED, ReviewStatus.ACKNOWLEDGED)
+ZERO = Decimal(0)
 WRITTEN = (
     "built_at", "team", "reviews_n", "interactions_n", "agents_n", "qa_mean", "qa_low", "qa_high", "qa_target",
     "critical_n", "composite", "flags", "figures", "parts", "fingerprint",
@@ -127,11 +128,18 @@ def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
             identity, name = section_meta[s["key"]]
             acc = qa["sections"].setdefault(
                 identity,
-                {"name": name, "rubric": str(rubric.lineage), "n": 0, "score": "0", "target": "0", "met": 0},
+                {
+                    "name": name,
+                    "rubric": str(rubric.lineage),
+                    "n": 0,
+                    "score": ZERO,
+                    "target": ZERO,
+                    "met": 0,
+                },
             )
             acc["n"] += 1
-            acc["score"] = str(Decimal(acc["score"]) + Decimal(s["score"]))
-            acc["target"] = str(Decimal(acc["target"]) + Decimal(s["target"]))
+            acc["score"] += Decimal(s["score"])
+            acc["target"] += Decimal(s["target"])
             acc["met"] += bool(s.get("met"))
         if not scores:  # stored before reviews kept their criterion scores: score it here
             try:
@@ -144,17 +152,22 @@ def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
                 continue
             identity, label, section, kind = criterion_meta[key]
             acc = qa["criteria"].setdefault(
-                identity, {"label": label, "section": section, "kind": kind, "n": 0, "score": "0", "full": 0}
+                identity, {"label": label, "section": section, "kind": kind, "n": 0, "score": ZERO, "full": 0}
             )
             score = Decimal(score)
             acc["n"] += 1
-            acc["score"] = str(Decimal(acc["score"]) + score)
+            acc["score"] += score
             acc["full"] += score == 100
         lineage = str(rubric.lineage)
         acc = qa["rubrics"].setdefault(lineage, {"name": rubric.name, "versions": [], "n": 0})
         acc["n"] += 1
         if rubric.version not in acc["versions"]:
             acc["versions"] = sorted([*acc["versions"], rubric.version])
+    for qa in out.values():  # the sums are stored as text: exact, and JSON keeps them so
+        for acc in (*qa["sections"].values(), *qa["criteria"].values()):
+            for key in ("score", "target"):
+                if key in acc:
+                    acc[key] = str(acc[key])
     return out
 
 
@@ -232,6 +245,16 @@ def scheme_for(team_id, channels: dict[str, dict], schemes) -> KpiScheme | None:
     return None
 
 
+def _weights(scheme: KpiScheme) -> list[metrics.Weight]:
+    """The scheme's weights as the formulas take them (worked out once per scheme object)."""
+    if not hasattr(scheme, "_metric_weights"):
+        scheme._metric_weights = [
+            metrics.Weight(w.code, w.label, w.weight, w.target, w.direction, w.cap)
+            for w in scheme.weights.all()
+        ]
+    return scheme._metric_weights
+
+
 def figures_for(
     parts: dict, *, scheme: KpiScheme | None, previous: PerformanceRecord | None, minimum: int
 ) -> dict:
@@ -251,10 +274,7 @@ def figures_for(
         values[f"section:{s['name'].strip().lower()}"] = (Decimal(s["mean"]) if s["mean"] else None, s["n"])
     composite = None
     if scheme is not None:
-        weights = [
-            metrics.Weight(w.code, w.label, w.weight, w.target, w.direction, w.cap)
-            for w in scheme.weights.all()
-        ]
+        weights = _weights(scheme)
         composite = metrics.composite(values, weights) | {"scheme": scheme.name}
     flags = []
     if qa["n"] < minimum:
