@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 TWO = Decimal("0.01")
@@ -103,10 +103,13 @@ def rounded(value) -> Decimal | None:
 
 
 def ratio(numerator, denominator, scale: int = 1) -> Decimal | None:
-    """numerator ÷ denominator × scale, or None when the denominator is 0."""
+    """numerator ÷ denominator × scale, rounded half away from zero to two places, or None when
+    the denominator is 0. Decimal division to 40 significant digits before the one rounding."""
     if not denominator:
         return None
-    return rounded(Fraction(numerator) * scale / Fraction(denominator))
+    with localcontext(prec=40):
+        value = Decimal(numerator) * scale / Decimal(denominator)
+    return value.quantize(TWO, ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -199,24 +202,46 @@ def empty_kpi() -> dict:
     return dict.fromkeys(KPI_PARTS, 0)
 
 
+TEXT_KEYS = ("name", "label", "section", "kind", "rubric")
+
+
 def _add_sums(into: dict, other: dict) -> None:
+    """Add `other` into `into`; sums kept as text become Decimals here (see `_as_text`)."""
     for key, value in other.items():
         if isinstance(value, dict):
             _add_sums(into.setdefault(key, {}), value)
         elif isinstance(value, list):
             into.setdefault(key, [])
             into[key] = sorted(set(into[key]) | set(value)) if key == "versions" else into[key] + value
-        elif isinstance(value, str) and key in ("name", "label", "section", "kind", "rubric"):
+        elif isinstance(value, str) and key in TEXT_KEYS:
             into.setdefault(key, value)
-        elif isinstance(value, str):  # a Decimal sum kept as text
-            into[key] = str(Decimal(into.get(key, "0")) + Decimal(value))
+        elif isinstance(value, str | Decimal):  # an exact sum, kept as text in JSON
+            into[key] = into.get(key, 0) + Decimal(value)
         else:
             into[key] = into.get(key, 0) + value
 
 
+def _as_text(parts: dict) -> None:
+    for key, value in parts.items():
+        if isinstance(value, dict):
+            _as_text(value)
+        elif isinstance(value, Decimal):
+            parts[key] = str(value)
+
+
+def parts_sum(many) -> dict:
+    """The parts of a team or the programme: its agents' parts added up."""
+    total = empty_parts()
+    for parts in many:
+        _add_sums(total, parts)
+    _as_text(total)
+    return total
+
+
 def parts_add(total: dict, parts: dict) -> dict:
-    """Add an agent's parts into a running team or programme total (in place; returns it)."""
+    """Add one agent's parts into a running total (in place; returns it)."""
     _add_sums(total, parts)
+    _as_text(total)
     return total
 
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -75,6 +77,24 @@ def _test_settings(settings, tmp_path):
 
     if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
         cache.clear()
+
+
+TODAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    """Tests run on 20 November 2026, whatever the calendar says: pages and the demo that
+    default to "this month" then agree with the November data the tests build (on the 1st of
+    a month, "this month" would otherwise hold a single day). A test may move it again."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return real(value, timezone) if value is not None else TODAY
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
 
 
 def pytest_report_header(config):

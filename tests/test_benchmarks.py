@@ -49,3 +49,27 @@ def test_import_benchmark_imports_and_prints_its_ratio(tmp_path):
     assert ratio(out, "ratio import / openpyxl:") > 0
     assert re.search(r"peak RSS: import process \d+ MB, reading process \d+ MB", out), out
     assert (tmp_path / ".import-300.xlsx").exists()
+
+
+def test_records_benchmark_rebuilds_and_prints_its_ratio(tmp_path):
+    out = run_bench(
+        "records.py",
+        bench_env(tmp_path),
+        "--agents",
+        "40",
+        "--reviews",
+        "3",
+        "--interactions",
+        "5",
+        "--runs",
+        "1",
+    )
+    assert ratio(out, "ratio rebuild / raw SQL:") > 0
+    assert ratio(out, "ratio unchanged rebuild / raw SQL:") > 0
+
+
+def test_export_benchmark_exports_and_prints_its_ratio_and_memory(tmp_path):
+    out = run_bench("export.py", bench_env(tmp_path), "--agents", "30", "--reviews", "4", "--runs", "1")
+    assert "(30 rows" not in out and "(120 rows x" in out, out
+    assert ratio(out, "ratio export / bare openpyxl:") > 0
+    assert re.search(r"peak RSS of the export: \d+ MB", out), out

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -77,98 +77,155 @@ class RebuildResult:
 # -- parts ---------------------------------------------------------------------------------------
 
 
+# Each released review's section results and criterion scores, summed per agent in the database
+# (the JSON is unpacked there, not in Python). Scores have two decimals: SQLite sums them in
+# hundredths as integers, PostgreSQL as numeric; both exact.
+_QA_FROM = "FROM reviews_review r JOIN reviews_interaction i ON i.id = r.interaction_id"
+_QA_WHERE = "WHERE r.status IN (%s, %s) AND i.local_month = %s{agents}"
+_SECTIONS_SQL = {
+    "sqlite": (
+        "SELECT r.agent_id, r.rubric_id, json_extract(s.value, '$.key'), COUNT(*),"
+        " SUM(CAST(ROUND(json_extract(s.value, '$.score') * 100) AS INTEGER)),"
+        " SUM(CAST(ROUND(json_extract(s.value, '$.target') * 100) AS INTEGER)),"
+        " SUM(CASE WHEN json_extract(s.value, '$.met') THEN 1 ELSE 0 END)"
+        " {from_}, json_each(r.sections) s {where}"
+        " AND json_extract(s.value, '$.score') IS NOT NULL AND NOT coalesce(json_extract(s.value, '$.dropped'), 0)"
+        " GROUP BY 1, 2, 3"
+    ),
+    "postgresql": (
+        "SELECT r.agent_id, r.rubric_id, s->>'key', COUNT(*), SUM((s->>'score')::numeric * 100),"
+        " SUM((s->>'target')::numeric * 100), SUM(CASE WHEN (s->>'met')::boolean THEN 1 ELSE 0 END)"
+        " {from_} CROSS JOIN LATERAL jsonb_array_elements(r.sections) s {where}"
+        " AND s->>'score' IS NOT NULL AND NOT coalesce((s->>'dropped')::boolean, false)"
+        " GROUP BY 1, 2, 3"
+    ),
+}
+_CRITERIA_SQL = {
+    "sqlite": (
+        "SELECT r.agent_id, r.rubric_id, c.key, COUNT(*), SUM(CAST(ROUND(c.value * 100) AS INTEGER)),"
+        " SUM(CASE WHEN CAST(c.value AS REAL) = 100 THEN 1 ELSE 0 END)"
+        " {from_}, json_each(r.criteria) c {where} AND c.value IS NOT NULL GROUP BY 1, 2, 3"
+    ),
+    "postgresql": (
+        "SELECT r.agent_id, r.rubric_id, c.key, COUNT(*), SUM((c.value #>> '{{}}')::numeric * 100),"
+        " SUM(CASE WHEN (c.value #>> '{{}}')::numeric = 100 THEN 1 ELSE 0 END)"
+        " {from_} CROSS JOIN LATERAL jsonb_each(r.criteria) c {where}"
+        " AND c.value <> 'null'::jsonb GROUP BY 1, 2, 3"
+    ),
+}
+
+
+def _layout(rubric: Rubric) -> tuple[dict, dict, Decimal]:
+    """A pinned rubric version's sections and criteria by id (identity, name…), and its target:
+    Σ section weight × target ÷ Σ weights."""
+    data = rubric_data_pinned(rubric)
+    sections = {str(s.id): (s.identity, s.name) for s in data.sections}
+    criteria = {
+        str(c.id): (c.identity, c.behaviour, s.identity, "yes_no" if c.answer_type == "yes_no" else "scale")
+        for s in data.sections
+        for c in s.criteria
+    }
+    weights = sum((s.weight for s in data.sections), Decimal(0))
+    target = sum((s.weight * s.target for s in data.sections), Decimal(0))
+    return sections, criteria, (target / weights).quantize(Decimal("0.0001")) if weights else Decimal(0)
+
+
 def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
-    """Each agent's QA parts from the month's released reviews (one query, plus one for the
-    rubric versions involved; their structure is read once per process)."""
+    """Each agent's QA parts from the month's released reviews: one query for the reviews'
+    totals, two that sum their section results and criterion scores per agent, and one for the
+    rubric versions involved (their structure is read once per process)."""
+    vendor = connection.vendor if connection.vendor in _SECTIONS_SQL else "sqlite"
+    agents = ""
+    params: list = [ReviewStatus.SUBMITTED, ReviewStatus.ACKNOWLEDGED, month]
+    if agent_ids is not None:
+        agents = f" AND r.agent_id IN ({', '.join(['%s'] * len(agent_ids))})" if agent_ids else " AND 1 = 0"
+        params += list(agent_ids)
+    from_, where = _QA_FROM, _QA_WHERE.format(agents=agents)
     reviews = Review.objects.filter(status__in=RELEASED, interaction__local_month=month)
     if agent_ids is not None:
         reviews = reviews.filter(agent_id__in=agent_ids)
     rows = list(
-        reviews.values_list(
-            "agent_id",
-            "total",
-            "raw_total",
-            "critical_failed",
-            "sections",
-            "criteria",
-            "answers",
-            "rubric_id",
-        )
+        reviews.values_list("agent_id", "total", "raw_total", "critical_failed", "rubric_id", "criteria")
     )
-    rubrics = {r.pk: r for r in Rubric.objects.filter(pk__in={row[-1] for row in rows})}
-    layout = {}
-    for pk, rubric in rubrics.items():
-        data = rubric_data_pinned(rubric)
-        sections = {str(s.id): (s.identity, s.name) for s in data.sections}
-        criteria = {
-            str(c.id): (
-                c.identity,
-                c.behaviour,
-                s.identity,
-                "yes_no" if c.answer_type == "yes_no" else "scale",
-            )
-            for s in data.sections
-            for c in s.criteria
-        }
-        layout[pk] = (sections, criteria, rubric_spec_pinned(rubric))
+    rubrics = {r.pk: r for r in Rubric.objects.filter(pk__in={row[4] for row in rows})}
+    layout = {pk: _layout(rubric) for pk, rubric in rubrics.items()}
     out: dict[int, dict] = {}
-    for agent_id, total, raw_total, critical, sections, scores, answers, rubric_id in rows:
+    unscored = []
+    for agent_id, total, raw_total, critical, rubric_id, scores in rows:
         qa = out.setdefault(agent_id, metrics.empty_parts()["qa"])
-        section_meta, criterion_meta, spec = layout[rubric_id]
         rubric = rubrics[rubric_id]
         qa["totals"].append(str(total))
         qa["raw"].append(str(raw_total))
-        weights = sum((Decimal(s["weight"]) for s in sections), Decimal(0))
-        target = sum((Decimal(s["weight"]) * Decimal(s["target"]) for s in sections), Decimal(0))
-        qa["targets"].append(str((target / weights).quantize(Decimal("0.0001"))) if weights else "0")
+        qa["targets"].append(str(layout[rubric_id][2]))
         qa["critical"] += bool(critical)
-        for s in sections:
-            if s.get("dropped") or s.get("score") is None or s["key"] not in section_meta:
+        acc = qa["rubrics"].setdefault(str(rubric.lineage), {"name": rubric.name, "versions": [], "n": 0})
+        acc["n"] += 1
+        if rubric.version not in acc["versions"]:
+            acc["versions"] = sorted([*acc["versions"], rubric.version])
+        if not scores:
+            unscored.append(agent_id)
+    hundredth = Decimal("0.01")
+    with connection.cursor() as cursor:
+        sql = _SECTIONS_SQL[vendor].format(from_=from_, where=where)
+        cursor.execute(sql, params)
+        for agent_id, rubric_id, key, n, score, target, met in cursor.fetchall():
+            if key not in layout[rubric_id][0]:
                 continue
-            identity, name = section_meta[s["key"]]
-            acc = qa["sections"].setdefault(
+            identity, name = layout[rubric_id][0][key]
+            acc = out[agent_id]["sections"].setdefault(
                 identity,
                 {
                     "name": name,
-                    "rubric": str(rubric.lineage),
+                    "rubric": str(rubrics[rubric_id].lineage),
                     "n": 0,
                     "score": ZERO,
                     "target": ZERO,
                     "met": 0,
                 },
             )
-            acc["n"] += 1
-            acc["score"] += Decimal(s["score"])
-            acc["target"] += Decimal(s["target"])
-            acc["met"] += bool(s.get("met"))
-        if not scores:  # stored before reviews kept their criterion scores: score it here
-            try:
-                result = engine.score(spec, answers)
-                scores = {key: c.score for key, c in result.criteria.items()}
-            except engine.ScoringError:
-                scores = {}  # nothing to say about its criteria
-        for key, score in scores.items():
-            if score is None or key not in criterion_meta:
-                continue
-            identity, label, section, kind = criterion_meta[key]
-            acc = qa["criteria"].setdefault(
-                identity, {"label": label, "section": section, "kind": kind, "n": 0, "score": ZERO, "full": 0}
-            )
-            score = Decimal(score)
-            acc["n"] += 1
-            acc["score"] += score
-            acc["full"] += score == 100
-        lineage = str(rubric.lineage)
-        acc = qa["rubrics"].setdefault(lineage, {"name": rubric.name, "versions": [], "n": 0})
-        acc["n"] += 1
-        if rubric.version not in acc["versions"]:
-            acc["versions"] = sorted([*acc["versions"], rubric.version])
+            acc["n"] += n
+            acc["score"] += Decimal(score) * hundredth
+            acc["target"] += Decimal(target) * hundredth
+            acc["met"] += met or 0
+        sql = _CRITERIA_SQL[vendor].format(from_=from_, where=where)
+        cursor.execute(sql, params)
+        criteria_rows = cursor.fetchall()
+    for agent_id, rubric_id, key, n, score, full in criteria_rows:
+        _add_criterion(out[agent_id], layout[rubric_id][1], key, n, Decimal(score) * hundredth, full)
+    if unscored:  # stored before reviews kept their criterion scores: score those here
+        _score_old_reviews(out, reviews.filter(criteria={}), layout)
     for qa in out.values():  # the sums are stored as text: exact, and JSON keeps them so
         for acc in (*qa["sections"].values(), *qa["criteria"].values()):
             for key in ("score", "target"):
                 if key in acc:
-                    acc[key] = str(acc[key])
+                    acc[key] = str(acc[key].quantize(hundredth))
     return out
+
+
+def _add_criterion(qa: dict, meta: dict, key: str, n: int, score: Decimal, full: int) -> None:
+    if key not in meta:
+        return
+    identity, label, section, kind = meta[key]
+    acc = qa["criteria"].setdefault(
+        identity, {"label": label, "section": section, "kind": kind, "n": 0, "score": ZERO, "full": 0}
+    )
+    acc["n"] += n
+    acc["score"] += score
+    acc["full"] += full
+
+
+def _score_old_reviews(out: dict, reviews, layout: dict) -> None:
+    for agent_id, rubric_id, answers in reviews.values_list("agent_id", "rubric_id", "answers"):
+        rubric = Rubric.objects.get(pk=rubric_id)
+        try:
+            result = engine.score(rubric_spec_pinned(rubric), answers)
+        except engine.ScoringError:
+            continue  # nothing to say about its criteria
+        for key, criterion in result.criteria.items():
+            if criterion.score is not None:
+                _add_criterion(
+                    out[agent_id], layout[rubric_id][1], key, 1, criterion.score, int(criterion.score == 100)
+                )
 
 
 def _kpi_parts(month: dt.date, agent_ids, settings: KpiSettings) -> dict[int, dict]:
@@ -418,7 +475,11 @@ def rollups_rebuild(*, month: dt.date, schemes=None, minimum: int | None = None)
     """The team and programme records of `month`, from its stored agent records."""
     schemes = schemes or _schemes()
     minimum = sampling_policy_get().min_per_agent if minimum is None else minimum
-    agent_records = list(PerformanceRecord.objects.filter(level=RecordLevel.AGENT, month=month))
+    agent_records = list(
+        PerformanceRecord.objects.filter(level=RecordLevel.AGENT, month=month).only(
+            "agent_id", "team_id", "parts", "flags", "qa_mean", "qa_target"
+        )
+    )
     previous = {
         (r.level, r.team_id): r
         for r in PerformanceRecord.objects.filter(
@@ -451,9 +512,7 @@ def rollups_rebuild(*, month: dt.date, schemes=None, minimum: int | None = None)
 
 
 def _rollup(agent_records, team_id, schemes, previous, minimum) -> dict:
-    parts = metrics.empty_parts()
-    for record in sorted(agent_records, key=lambda r: r.agent_id):
-        metrics.parts_add(parts, record.parts)
+    parts = metrics.parts_sum(r.parts for r in sorted(agent_records, key=lambda r: r.agent_id))
     scheme = scheme_for(team_id, parts["channels"], schemes) if team_id else None
     # A team's sample is its agents' samples together: short only if it has none at all.
     figures = figures_for(parts, scheme=scheme, previous=previous, minimum=min(minimum, 1))

@@ -28,9 +28,9 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.models import AuditAction, Team
+from core.models import AuditAction, Channel, Team
 from core.permissions import Scope, scope_of
-from reviews.models import Review
+from reviews.models import Review, ReviewStatus
 
 from ..models import PerformanceRecord, RecordLevel, ReportJob, ReportStatus
 from .records import RELEASED, month_start, previous_month
@@ -134,7 +134,6 @@ def report_write(
         Review.objects.filter(
             status__in=RELEASED, interaction__local_month=scope.month, agent__team_id__in=team_ids
         )
-        .select_related("interaction", "agent__team", "reviewer", "rubric")
         .order_by("interaction__started_at", "pk")
     )
     total_steps = 7
@@ -303,42 +302,67 @@ def _kpis(workbook: Workbook, agents: list[PerformanceRecord]) -> None:
     sheet.finish({1: 24, 2: 16})
 
 
+REVIEW_FIELDS = (
+    "pk", "interaction__local_date", "agent__first_name", "agent__last_name", "agent__username",
+    "agent__team__name", "reviewer__first_name", "reviewer__last_name", "reviewer__username",
+    "interaction__channel", "rubric__name", "rubric__version", "total", "raw_total", "critical_failed",
+    "status", "sections",
+)  # fmt: skip
+
+
+def _name(first: str, last: str, username: str) -> str:
+    return f"{first} {last}".strip() or username
+
+
 def _reviews(workbook: Workbook, reviews, csv_path) -> int:
-    """Every released review of the month with its section scores (one column per section name)."""
-    rows = list(reviews)
+    """Every released review of the month with its section scores (one column per section
+    name). Streamed: rows are read in chunks and written as they come, never all held at once."""
     from scoring.selectors import section_names
 
-    names = section_names({r.rubric_id for r in rows})
-    sections = list(dict.fromkeys(names[s["key"]] for r in rows for s in r.sections if s["key"] in names))
+    names = section_names(set(reviews.order_by().values_list("rubric_id", flat=True).distinct()))
+    sections = list(dict.fromkeys(names.values()))
+    column = {name: i for i, name in enumerate(sections)}
     header = [
         _("Review"), _("Date"), _("Agent"), _("Team"), _("Reviewer"), _("Channel"), _("Rubric"), _("Version"),
         _("Total"), _("Before critical failure"), _("Critical failure"), _("Status"), *sections,
     ]  # fmt: skip
     sheet = _Sheet(workbook, _("Reviews"), header)
-    out = None
-    if csv_path is not None:
-        out = open(csv_path, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115 (closed below)
-        writer = csv.writer(out)
+    channels, statuses = dict(Channel.choices), dict(ReviewStatus.choices)
+    yes, no = _("yes"), _("no")
+    out = open(csv_path, "w", newline="", encoding="utf-8-sig") if csv_path is not None else None  # noqa: SIM115
+    writer = csv.writer(out) if out is not None else None
+    if writer:
         writer.writerow([safe_text(h) for h in header])
+    ws, cell, count = sheet.ws, sheet.cell, 0
     try:
-        for r in rows:
-            by_name = {names.get(s["key"]): _dec(s["score"]) for s in r.sections}
-            values = [
-                r.pk, r.interaction.local_date, str(r.agent), r.agent.team.name if r.agent.team else "",
-                str(r.reviewer), r.interaction.get_channel_display(), r.rubric.name, r.rubric.version, r.total,
-                r.raw_total, _("yes") if r.critical_failed else _("no"), r.get_status_display(),
-                *[by_name.get(name) for name in sections],
+        for row in reviews.values_list(*REVIEW_FIELDS).iterator(chunk_size=2000):
+            (pk, day, a_first, a_last, a_user, team, r_first, r_last, r_user, channel, rubric, version,
+             total, raw, critical, status, section_results) = row  # fmt: skip
+            scores = [None] * len(sections)
+            for s in section_results:
+                name = names.get(s["key"])
+                if name is not None and s.get("score") is not None:
+                    scores[column[name]] = Decimal(s["score"])
+            text = [
+                safe_text(_name(a_first, a_last, a_user)), safe_text(team or ""), safe_text(_name(r_first, r_last, r_user)),
+                str(channels.get(channel, channel)), safe_text(rubric),
             ]  # fmt: skip
-            sheet.append(values)
-            if out is not None:
-                writer.writerow(
-                    [safe_text(v) if isinstance(v, str) else ("" if v is None else v) for v in values]
-                )
+            ws.append([
+                pk, cell(day), *text, version, cell(total), cell(raw), yes if critical else no,
+                str(statuses.get(status, status)), *[cell(v) if v is not None else None for v in scores],
+            ])  # fmt: skip
+            sheet.rows += 1
+            count += 1
+            if writer:
+                writer.writerow([
+                    pk, day, *text, version, total, raw, yes if critical else no, statuses.get(status, status),
+                    *["" if v is None else v for v in scores],
+                ])  # fmt: skip
     finally:
         if out is not None:
             out.close()
     sheet.finish({3: 24, 4: 16, 5: 20, 7: 28})
-    return len(rows)
+    return count
 
 
 HOW = (
