@@ -291,7 +291,7 @@ def qa_figures(qa: dict) -> dict:
     totals = [Decimal(v) for v in qa["totals"]]
     summary = summarise(totals)
     n = summary.n
-    raw = summarise([Decimal(v) for v in qa["raw"]])
+    raw_mean = ratio(sum((Decimal(v) for v in qa["raw"]), Decimal(0)), n) if n else None
     target = rounded(Fraction(sum((Decimal(t) for t in qa["targets"]), Decimal(0))) / n) if n else None
     sections = []
     for identity, s in qa["sections"].items():
@@ -314,7 +314,7 @@ def qa_figures(qa: dict) -> dict:
         "n": n,
         "mean": _text(summary.mean), "low": _text(summary.low), "high": _text(summary.high),
         "median": _text(summary.median), "min": _text(summary.min), "max": _text(summary.max),
-        "sd": _text(summary.sd), "raw_mean": _text(raw.mean), "target": _text(target),
+        "sd": _text(summary.sd), "raw_mean": _text(raw_mean), "target": _text(target),
         "critical": qa["critical"], "critical_rate": _text(ratio(qa["critical"], n, 100)),
         "sections": sections, "criteria": criteria,
         "rubrics": [
