@@ -200,6 +200,14 @@ def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
         _add_criterion(out[agent_id], layout[rubric_id][1], key, n, Decimal(score) * hundredth, full)
     if unscored:  # stored before reviews kept their criterion scores: score those here
         _score_old_reviews(out, reviews.filter(criteria={}), layout)
+    # Sections in their rubric's order (the database groups in no particular order).
+    rank = {
+        identity: i
+        for sections, _c, _t in layout.values()
+        for i, (identity, _n) in enumerate(sections.values())
+    }
+    for qa in out.values():
+        qa["sections"] = dict(sorted(qa["sections"].items(), key=lambda item: rank.get(item[0], 0)))
     for qa in out.values():  # the sums are stored as text: exact, and JSON keeps them so
         for acc in (*qa["sections"].values(), *qa["criteria"].values()):
             for key in ("score", "target"):
