@@ -4,9 +4,12 @@ work and prints its ratios."""
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -73,3 +76,21 @@ def test_export_benchmark_exports_and_prints_its_ratio_and_memory(tmp_path):
     assert "(30 rows" not in out and "(120 rows x" in out, out
     assert ratio(out, "ratio export / bare openpyxl:") > 0
     assert re.search(r"peak RSS of the export: \d+ MB", out), out
+
+
+@pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed (apt-get install wrk)")
+def test_pages_http_benchmark_serves_every_page_and_prints_ratios(tmp_path):
+    out = run_bench(
+        "pages_http.py",
+        bench_env(tmp_path),
+        "--seconds",
+        "1",
+        "--connections",
+        "2",
+        "--workers",
+        "1",
+        "--agents",
+        "3",
+    )
+    for label in ("queue (reviewer)", "team dashboard (lead)", "programme (manager)"):
+        assert ratio(out, f"ratio {label}:") > 0
