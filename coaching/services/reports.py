@@ -130,9 +130,11 @@ def report_write(
         .select_related("agent", "team")
         .order_by("team__name", "agent__first_name", "agent__last_name", "agent__username")
     )
+    # In review order: the index's order, so the database streams the rows instead of sorting
+    # the month (a sort holds every row, section results included, in memory).
     reviews = Review.objects.filter(
         status__in=RELEASED, interaction__local_month=scope.month, agent__team_id__in=team_ids
-    ).order_by("interaction__started_at", "pk")
+    ).order_by("pk")
     total_steps = 7
     workbook = Workbook(write_only=True)
     _summary(workbook, scope, team_ids)
