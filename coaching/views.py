@@ -20,10 +20,19 @@ from .selectors import records as selectors
 from .services import reports
 from .services.records import next_month, previous_month
 
+# In the first days of a month its figures are a handful of reviews: the pages open on the month
+# just ended until then (the month picker reaches the new one).
+FIRST_DAYS = 7
+
+
+def default_month():
+    today = timezone.localdate()
+    return today.replace(day=1) if today.day > FIRST_DAYS else previous_month(today.replace(day=1))
+
 
 def _month(request, form):
     filters = page_filters(request, form)
-    return filters, filters.get("month") or timezone.localdate().replace(day=1)
+    return filters, filters.get("month") or default_month()
 
 
 SHORT_KPI_LABELS = {"aht": _("AHT"), "fcr": _("FCR"), "csat": _("CSAT")}

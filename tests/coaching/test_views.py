@@ -168,3 +168,13 @@ def test_the_team_dashboards_query_count_is_the_same_at_10_and_200_agents(client
         assert response.status_code == 200 and response.content.decode().count("<tr>") >= size
         counts.append(n)
     assert counts[0] == counts[1], counts
+
+
+def test_in_the_first_week_of_a_month_the_pages_open_on_the_month_just_ended(client, lead, team, monkeypatch):
+    from django.utils import timezone
+
+    client.force_login(lead)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 3))
+    assert "November 2026" in client.get(reverse("coaching:team_dashboard", args=[team.pk])).content.decode()
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 8))
+    assert "December 2026" in client.get(reverse("coaching:team_dashboard", args=[team.pk])).content.decode()
