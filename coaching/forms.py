@@ -33,3 +33,46 @@ class TeamDashboardForm(MonthForm):
 class ReportForm(forms.Form):
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m", "%Y-%m-%d"])
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+
+
+class KpiSchemeForm(forms.ModelForm):
+    class Meta:
+        from .models import KpiScheme
+
+        model = KpiScheme
+        fields = ["name", "channel", "team"]
+        help_texts = {
+            "channel": _("Agents whose main channel this is use the scheme (unless their team has one)."),
+            "team": _("Every agent of this team uses the scheme, whatever their channel."),
+        }
+
+
+class KpiWeightForm(forms.ModelForm):
+    class Meta:
+        from .models import KpiWeight
+
+        model = KpiWeight
+        fields = ["kpi", "section_name", "weight", "target", "direction", "cap"]
+
+
+def kpi_weight_formset(*args, **kwargs):
+    from .models import KpiScheme, KpiWeight
+
+    factory = forms.inlineformset_factory(
+        KpiScheme, KpiWeight, form=KpiWeightForm, extra=2, can_delete=True, max_num=20, validate_max=True
+    )
+    return factory(*args, **kwargs)
+
+
+class ServiceLevelForm(forms.Form):
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.models import Channel
+
+        for value, label in Channel.choices:
+            self.fields[value] = forms.IntegerField(
+                label=_("%(channel)s: answered within (seconds)") % {"channel": label},
+                min_value=1,
+                max_value=7 * 86400,
+                initial=current.get(value),
+            )

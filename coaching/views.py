@@ -2,22 +2,32 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.exceptions import DomainError
 from core.filters import page_filters
 from core.jobs import progress_get
-from core.models import Team
+from core.models import Channel, Team
 from core.permissions import Capability, capability_required, require
 from core.selectors import team_list_for
 
-from .forms import MonthForm, ReportForm, TeamDashboardForm
+from .forms import (
+    KpiSchemeForm,
+    MonthForm,
+    ReportForm,
+    ServiceLevelForm,
+    TeamDashboardForm,
+    kpi_weight_formset,
+)
+from .models import KpiScheme, KpiSettings
 from .selectors import programme as programme_selectors
 from .selectors import records as selectors
-from .services import reports
+from .services import kpis, reports
 from .services.records import next_month, previous_month
 
 # In the first days of a month its figures are a handful of reviews: the pages open on the month
@@ -145,3 +155,58 @@ def _report_context(job) -> dict:
     live = progress_get("report", job.pk) or {}
     total = live.get("total") or 7
     return {"job": job, "percent": round(100 * (live.get("done") or 0) / total)}
+
+
+@require_GET
+@capability_required(Capability.PROGRAMME_MANAGE)
+def kpi_scheme_list(request):
+    settings = KpiSettings.objects.first() or KpiSettings()
+    current = {c: settings.threshold(c) for c in Channel.values}
+    return render(
+        request,
+        "coaching/kpi_scheme_list.html",
+        {
+            "schemes": KpiScheme.objects.select_related("team").prefetch_related("weights"),
+            "levels": ServiceLevelForm(current=current),
+        },
+    )
+
+
+@capability_required(Capability.PROGRAMME_MANAGE)
+def kpi_scheme_edit(request, pk: int | None = None):
+    """Create or change a scheme: its scenario and its KPIs (weight, target, direction, cap)."""
+    scheme = get_object_or_404(KpiScheme, pk=pk) if pk else KpiScheme()
+    form = KpiSchemeForm(request.POST or None, instance=scheme)
+    weights = kpi_weight_formset(request.POST or None, instance=scheme, prefix="w")
+    error = None
+    if request.method == "POST" and form.is_valid() and weights.is_valid():
+        rows = [f.cleaned_data for f in weights.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        rows = [{k: v for k, v in row.items() if k not in ("DELETE", "id", "scheme")} for row in rows]
+        try:
+            kpis.kpi_scheme_save(actor=request.user, scheme=form.save(commit=False), weights=rows)
+        except (DomainError, ValidationError) as exc:
+            error = getattr(exc, "message", None) or "; ".join(exc.messages)
+        else:
+            messages.success(
+                request, _("Scheme saved; this month's and last month's records are being rebuilt.")
+            )
+            return redirect("coaching:kpi_scheme_list")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "coaching/kpi_scheme_edit.html", {"scheme": scheme, "form": form, "weights": weights, "error": error},
+        status=status,
+    )  # fmt: skip
+
+
+@require_POST
+@capability_required(Capability.PROGRAMME_MANAGE)
+def service_levels_edit(request):
+    settings = KpiSettings.objects.first() or KpiSettings()
+    form = ServiceLevelForm(request.POST, current={c: settings.threshold(c) for c in Channel.values})
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+        return redirect("coaching:kpi_scheme_list")
+    kpis.service_levels_save(actor=request.user, seconds=form.cleaned_data)
+    messages.success(request, _("Service level thresholds saved; recent records are being rebuilt."))
+    return redirect("coaching:kpi_scheme_list")

@@ -18,6 +18,8 @@ def navigation(request):
         items.append((_("Programme"), reverse("coaching:programme")))
     if user_can(user, Capability.FEEDBACK_VIEW_OWN):
         items.append((_("My performance"), reverse("coaching:my_performance")))
+    if user_can(user, Capability.PROGRAMME_MANAGE):
+        items.append((_("KPIs"), reverse("coaching:kpi_scheme_list")))
     if user_can(user, Capability.RUBRIC_VIEW):
         items.append((_("Rubrics"), reverse("scoring:rubric_list")))
     if user_can(user, Capability.SAMPLING_MANAGE):

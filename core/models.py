@@ -113,6 +113,8 @@ class AuditAction(models.TextChoices):
     RUBRIC_DISCARDED = "rubric.discarded", _("Rubric draft discarded")
     RUBRIC_CHANNEL_CHOSEN = "rubric.channel_chosen", _("Rubric chosen for a channel")
     REPORT_REQUESTED = "report.requested", _("Report requested")
+    KPI_SCHEME_SAVED = "kpi.scheme_saved", _("KPI scheme saved")
+    SERVICE_LEVELS_SAVED = "kpi.service_levels_saved", _("Service level thresholds saved")
 
 
 class AuditEvent(models.Model):
