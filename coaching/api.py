@@ -1,30 +1,21 @@
 """REST API for performance records: the same figures as the dashboards, with n and intervals,
 under the same visibility (a lead their teams and agents, an agent their own, a QA manager all)."""
 
-from django import forms
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.filters import Pagination, api_filters
-from core.jobs import progress_get
-from core.models import Team, User
+from core.models import Team
 from core.permissions import Capability, HasCapability
 
+from .forms import RecordFilterForm
 from .models import PerformanceRecord, RecordLevel, ReportJob, ReportStatus
-from .selectors.records import record_queryset_for
+from .selectors.records import record_list_for
 from .services import reports
-
-
-class RecordFilterForm(forms.Form):
-    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
-    level = forms.ChoiceField(label=_("Level"), choices=[("", ""), *RecordLevel.choices], required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
-    agent = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.all(), required=False)
 
 
 class RecordOutputSerializer(serializers.ModelSerializer):
@@ -63,17 +54,7 @@ class RecordListApi(APIView):
         ],
     )
     def get(self, request):
-        filters = api_filters(RecordFilterForm(request.query_params))
-        qs = record_queryset_for(request.user)
-        if filters.get("month"):
-            qs = qs.filter(month=filters["month"].replace(day=1))
-        if filters.get("level"):
-            qs = qs.filter(level=filters["level"])
-        if filters.get("team"):
-            qs = qs.filter(team=filters["team"])
-        if filters.get("agent"):
-            qs = qs.filter(agent=filters["agent"])
-        qs = qs.order_by("-month", "level", "team__name", "agent__username", "pk")
+        qs = record_list_for(user=request.user, filters=api_filters(RecordFilterForm(request.query_params)))
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(RecordOutputSerializer(page, many=True).data)
@@ -106,12 +87,7 @@ class ReportOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_progress(self, job) -> int:
-        live = progress_get("report", job.pk) or {}
-        return (
-            100
-            if job.status == ReportStatus.DONE
-            else round(100 * (live.get("done") or 0) / (live.get("total") or 7))
-        )
+        return reports.report_progress(job)
 
     def get_download(self, job) -> str | None:
         if job.status != ReportStatus.DONE:

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Team
+from core.models import Team, User
 
+from .models import RecordLevel
 from .selectors.records import SORTS
 from .services.records import Flag
 
@@ -76,3 +77,10 @@ class ServiceLevelForm(forms.Form):
                 max_value=7 * 86400,
                 initial=current.get(value),
             )
+
+
+class RecordFilterForm(forms.Form):
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=[("", ""), *RecordLevel.choices], required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    agent = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.all(), required=False)

@@ -205,27 +205,8 @@ def empty_kpi() -> dict:
     return dict.fromkeys(KPI_PARTS, 0)
 
 
-TEXT_KEYS = ("name", "label", "section", "kind", "rubric")
-
-
-def _add_sums(into: dict, other: dict) -> None:
-    """Add `other` into `into`; sums kept as text become Decimals here (see `_as_text`)."""
-    for key, value in other.items():
-        if isinstance(value, dict):
-            _add_sums(into.setdefault(key, {}), value)
-        elif isinstance(value, list):
-            into.setdefault(key, [])
-            into[key] = sorted(set(into[key]) | set(value)) if key == "versions" else into[key] + value
-        elif isinstance(value, str) and key in TEXT_KEYS:
-            into.setdefault(key, value)
-        elif isinstance(value, str | Decimal):  # an exact sum, kept as text in JSON
-            into[key] = into.get(key, 0) + Decimal(value)
-        else:
-            into[key] = into.get(key, 0) + value
-
-
 def _add_parts(total: dict, parts: dict) -> None:
-    """_add_sums for the parts' known shape: the same result, without walking every key."""
+    """Add `parts` into `total`; sums kept as text become Decimals here (see `_as_text`)."""
     qa, into = parts["qa"], total["qa"]
     into["totals"] += qa["totals"]
     into["raw"] += qa["raw"]
@@ -279,7 +260,7 @@ def parts_sum(many) -> dict:
 
 def parts_add(total: dict, parts: dict) -> dict:
     """Add one agent's parts into a running total (in place; returns it)."""
-    _add_sums(total, parts)
+    _add_parts(total, parts)
     _as_text(total)
     return total
 

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError
 from core.filters import page_filters
-from core.jobs import progress_get
 from core.models import Channel, Team
 from core.permissions import Capability, capability_required, require
 from core.selectors import team_list_for
@@ -152,9 +151,7 @@ def report_download(request, pk: int):
 
 
 def _report_context(job) -> dict:
-    live = progress_get("report", job.pk) or {}
-    total = live.get("total") or 7
-    return {"job": job, "percent": round(100 * (live.get("done") or 0) / total)}
+    return {"job": job, "percent": reports.report_progress(job)}
 
 
 @require_GET

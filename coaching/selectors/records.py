@@ -15,8 +15,8 @@ from core.models import Team, User
 from core.permissions import Scope, scope_of
 from core.selectors import agent_queryset_for, team_list_for
 from reviews.models import Review
-from scoring import engine
-from scoring.selectors import rubric_data_pinned, rubric_spec_pinned
+from reviews.services.reviewing import criterion_scores
+from scoring.selectors import rubric_data_pinned
 
 from ..models import PerformanceRecord, RecordLevel
 from ..services.records import RELEASED, Flag, month_start, previous_month
@@ -54,6 +54,18 @@ def record_queryset_for(user) -> QuerySet[PerformanceRecord]:
         case Scope.OWN:
             return qs.filter(level=RecordLevel.AGENT, agent=user)
     return qs.none()
+
+
+def record_list_for(*, user, filters: dict | None = None) -> QuerySet[PerformanceRecord]:
+    """The records `user` may see, by month, level, team and agent, newest month first."""
+    filters = filters or {}
+    qs = record_queryset_for(user)
+    if filters.get("month"):
+        qs = qs.filter(month=filters["month"].replace(day=1))
+    for name in ("level", "team", "agent"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    return qs.order_by("-month", "level", "team__name", "agent__username", "pk")
 
 
 def _section_columns(records, team_record) -> tuple[list[dict], list[dict]]:
@@ -222,12 +234,8 @@ def weakest_criteria(record: PerformanceRecord | None, reviews: list[Review], li
     for review in reviews:
         data = rubric_data_pinned(review.rubric)
         identity = {str(c.id): c.identity for sec in data.sections for c in sec.criteria}
-        try:
-            result = engine.score(rubric_spec_pinned(review.rubric), review.answers)
-        except engine.ScoringError:
-            continue
-        for key, criterion in result.criteria.items():
+        for key, score in criterion_scores(review).items():
             ident = identity.get(key)
-            if ident in missed and criterion.score is not None and criterion.score < 100:
+            if ident in missed and score is not None and score < 100:
                 missed[ident].append(review)
     return [c | {"reviews": missed[c["identity"]]} for c in weak]

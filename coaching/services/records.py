@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from core.models import Role, User
 from reviews.models import Interaction, Review, ReviewStatus
+from reviews.services.reviewing import criterion_scores
 from reviews.services.sampling import sampling_policy_get
-from scoring import engine
 from scoring.models import Rubric
-from scoring.selectors import rubric_data_pinned, rubric_spec_pinned
+from scoring.selectors import rubric_data_pinned
 
 from .. import metrics
 from ..models import KpiScheme, KpiSettings, PerformanceRecord, RecordLevel
@@ -229,16 +229,11 @@ def _add_criterion(qa: dict, meta: dict, key: str, n: int, score: Decimal, full:
 
 
 def _score_old_reviews(out: dict, reviews, layout: dict) -> None:
-    for agent_id, rubric_id, answers in reviews.values_list("agent_id", "rubric_id", "answers"):
-        rubric = Rubric.objects.get(pk=rubric_id)
-        try:
-            result = engine.score(rubric_spec_pinned(rubric), answers)
-        except engine.ScoringError:
-            continue  # nothing to say about its criteria
-        for key, criterion in result.criteria.items():
-            if criterion.score is not None:
+    for review in reviews.select_related("rubric"):
+        for key, score in criterion_scores(review).items():
+            if score is not None:
                 _add_criterion(
-                    out[agent_id], layout[rubric_id][1], key, 1, criterion.score, int(criterion.score == 100)
+                    out[review.agent_id], layout[review.rubric_id][1], key, 1, score, int(score == 100)
                 )
 
 

@@ -35,6 +35,7 @@ from reviews.models import Review, ReviewStatus
 from ..models import PerformanceRecord, RecordLevel, ReportJob, ReportStatus
 from .records import RELEASED, month_start, previous_month
 
+REPORT_STEPS = 7  # the sheets, each a step of the progress bar
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TWO_PLACES = "0.00"
 PERCENT = '0.00"%"'
@@ -135,23 +136,22 @@ def report_write(
     reviews = Review.objects.filter(
         status__in=RELEASED, interaction__local_month=scope.month, agent__team_id__in=team_ids
     ).order_by("pk")
-    total_steps = 7
     workbook = Workbook(write_only=True)
     _summary(workbook, scope, team_ids)
-    progress(1, total_steps)
+    progress(1, REPORT_STEPS)
     _agents(workbook, agents)
-    progress(2, total_steps)
+    progress(2, REPORT_STEPS)
     _sections(workbook, agents)
-    progress(3, total_steps)
+    progress(3, REPORT_STEPS)
     _criteria(workbook, agents)
-    progress(4, total_steps)
+    progress(4, REPORT_STEPS)
     _kpis(workbook, agents)
-    progress(5, total_steps)
+    progress(5, REPORT_STEPS)
     written = _reviews(workbook, reviews, csv_path)
-    progress(6, total_steps)
+    progress(6, REPORT_STEPS)
     _how_computed(workbook)
     workbook.save(path)
-    progress(7, total_steps)
+    progress(7, REPORT_STEPS)
     return {"agents": len(agents), "reviews": written}
 
 
@@ -472,6 +472,16 @@ def report_job_run(job_id: int) -> None:
         )
     finally:
         progress_clear("report", job_id)
+
+
+def report_progress(job: ReportJob) -> int:
+    """How far a report has got, in percent (the page's bar and the API's figure)."""
+    from core.jobs import progress_get
+
+    if job.status == ReportStatus.DONE:
+        return 100
+    live = progress_get("report", job.pk) or {}
+    return round(100 * (live.get("done") or 0) / (live.get("total") or REPORT_STEPS))
 
 
 def report_job_get_for(*, user, pk: int) -> ReportJob:

@@ -28,11 +28,6 @@ def fig(value, places: int = 2):
 
 
 @register.filter
-def get_item(mapping: dict, key):
-    return (mapping or {}).get(key)
-
-
-@register.filter
 def flag_label(code: str) -> str:
     return str(FLAG_LABELS.get(code, code))
 

@@ -148,6 +148,18 @@ def review_result(review: Review, answers: dict) -> engine.ScoreResult | None:
         return None
 
 
+def criterion_scores(review: Review) -> dict[str, Decimal | None]:
+    """Criterion id -> the engine's score (None for N/A) of a scored review: as stored, or, for a
+    review stored before reviews kept them, worked out from its answers ({} if they can't be)."""
+    if review.criteria:
+        return {key: None if score is None else Decimal(score) for key, score in review.criteria.items()}
+    try:
+        result = engine.score(rubric_spec_pinned(review.rubric), review.answers)
+    except engine.ScoringError:
+        return {}
+    return {key: c.score for key, c in result.criteria.items()}
+
+
 def score_fields(result: engine.ScoreResult | None) -> dict:
     """The stored score fields: only a complete result is stored."""
     if result is None or not result.complete:
