@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Channel, Role, Team, User
+from core.widgets import QuickSelect
 
 from .imports.fields import FIELDS
 from .imports.files import ENCODINGS
@@ -240,15 +241,18 @@ REVIEW_SORTS = [
 class ReviewFilterForm(forms.Form):
     """The reviews list's filters and order (the page and the API take the same)."""
 
-    status = forms.ChoiceField(label=_("Status"), choices=(), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=(), required=False, widget=QuickSelect)
     agent = forms.ModelChoiceField(
-        label=_("Agent"), queryset=User.objects.filter(role=Role.AGENT), required=False
+        label=_("Agent"), queryset=User.objects.filter(role=Role.AGENT), required=False, widget=QuickSelect
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, widget=QuickSelect
+    )
     reviewer = forms.ModelChoiceField(
         label=_("Reviewer"),
         queryset=User.objects.filter(role__in=[Role.REVIEWER, Role.MANAGER]),
         required=False,
+        widget=QuickSelect,
     )
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
     score_min = forms.DecimalField(
@@ -257,7 +261,7 @@ class ReviewFilterForm(forms.Form):
     score_max = forms.DecimalField(
         label=_("Score to"), min_value=0, max_value=100, decimal_places=2, required=False
     )
-    sort = forms.ChoiceField(label=_("Order"), choices=REVIEW_SORTS, required=False)
+    sort = forms.ChoiceField(label=_("Order"), choices=REVIEW_SORTS, required=False, widget=QuickSelect)
     desc = forms.BooleanField(label=_("Descending"), required=False)
 
     def __init__(self, *args, **kwargs):

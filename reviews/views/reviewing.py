@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ConflictError, DomainError
 from core.filters import page_filters
-from core.permissions import Capability, capability_required, user_can
+from core.permissions import Capability, capability_required
 from scoring import engine
 from scoring.models import AnswerType
-from scoring.selectors import rubric_data_pinned, rubric_spec_pinned, section_names
+from scoring.selectors import rubric_data_pinned, rubric_spec_pinned
 
 from .. import selectors, services
 from ..forms import ReviewFilterForm
@@ -36,6 +36,7 @@ from ..services.reviewing import (
     clean_answers,
     review_result,
 )
+from .rows import REVIEW_COLUMNS, review_rows
 
 # Guidance beside each part of the sandwich (docs/domain.md, "Feedback: the sandwich").
 PART_GUIDANCE = {
@@ -350,14 +351,16 @@ def review_acknowledge(request, pk: int):
 @require_GET
 @capability_required(Capability.FEEDBACK_VIEW_OWN)
 def my_feedback(request):
-    reviews = list(selectors.review_list_for(user=request.user)[:200])
+    """The agent's reviews, new ones first, 50 to a page."""
+    reviews = selectors.review_list_for(user=request.user)
+    page = Paginator(reviews.values(*REVIEW_COLUMNS), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/my_feedback.html",
         {
-            "reviews": reviews,
-            "names": section_names({r.rubric_id for r in reviews}),
-            "unread": sum(1 for r in reviews if r.is_unread),
+            "page": page,
+            "rows": review_rows(page.object_list, show_agent=False, show_reviewer=False),
+            "unread": reviews.filter(is_unread=1).count(),
         },
     )
 
@@ -368,9 +371,8 @@ def review_list(request):
     """Every review the person may see: filtered, sorted, 50 to a page."""
     form = ReviewFilterForm(request.GET)
     filters = page_filters(request, form)
-    paginator = Paginator(selectors.review_list_for(user=request.user, filters=filters), REVIEWS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    reviews = list(page.object_list)
+    reviews = selectors.review_list_for(user=request.user, filters=filters).values(*REVIEW_COLUMNS)
+    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -379,9 +381,7 @@ def review_list(request):
         {
             "form": form,
             "page": page,
-            "reviews": reviews,
+            "rows": review_rows(page.object_list, show_agent=True, show_reviewer=True),
             "query": query.urlencode(),
-            "names": section_names({r.rubric_id for r in reviews}),
-            "is_manager": user_can(request.user, Capability.REVIEW_MANAGE),
         },
     )

@@ -1,7 +1,9 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,7 @@ from core.permissions import Capability, capability_required
 from .. import selectors, services
 from ..forms import DrawForm, MonthFilterForm, QueueFilterForm, SamplingPolicyForm, SkipForm
 from ..models import Assignment, AssignmentStatus, DrawStatus, ReasonKind, SampleDraw
+from .rows import QUEUE_COLUMNS, queue_rows
 
 
 def month_from(request) -> dt.date:
@@ -24,24 +27,34 @@ def month_from(request) -> dt.date:
     return (month or timezone.localdate()).replace(day=1)
 
 
+QUEUE_PER_PAGE = 50
+
+
 @require_GET
 @capability_required(Capability.QUEUE_VIEW)
 def queue(request):
+    """The reviewer's month: work in progress first, then what is left, 50 to a page."""
     cleaned = page_filters(request, QueueFilterForm(request.GET))
     month = (cleaned.get("month") or timezone.localdate()).replace(day=1)
     filters = {
         k: str(getattr(cleaned.get(k), "pk", cleaned.get(k)) or "")
         for k in ("team", "agent", "channel", "status", "kind")
     }
-    assignments = selectors.assignment_queue(reviewer=request.user, month=month, filters=filters)
-    progress = selectors.queue_progress(reviewer=request.user, month=month)
+    rows = selectors.assignment_queue(reviewer=request.user, month=month, filters=filters)
+    page = Paginator(rows.values(*QUEUE_COLUMNS), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "reviews/queue.html",
         {
             "month": month,
-            "assignments": assignments,
-            "progress": progress,
+            "page": page,
+            "rows": queue_rows(
+                page.object_list, csrf_token=get_token(request), first_is_primary=page.number == 1
+            ),
+            "query": query.urlencode(),
+            "progress": selectors.queue_progress(reviewer=request.user, month=month),
             "filters": filters,
             "teams": Team.objects.all(),
             "channels": Channel.choices,

@@ -466,3 +466,17 @@ def test_the_reviews_list_filters_sorts_and_pages(client, manager, agent, review
     big, _r = count_queries(lambda: client.get(url))
     small, _r = count_queries(lambda: client.get(url, {"page": 2}))
     assert big == small
+
+
+def test_review_rows_escape_names_and_show_each_section(client, as_user, released, agent):
+    agent.first_name, agent.last_name = "<script>x()</script>", "O'Neil & Co"
+    agent.save()
+    as_user("manager")
+    body = client.get(reverse("reviews:review_list")).content.decode()
+    assert "<script>x()" not in body
+    assert "&lt;script&gt;x()&lt;/script&gt; O&#x27;Neil &amp; Co" in body
+    released.refresh_from_db()
+    for section in released.sections:
+        shown = "N/A" if section["dropped"] else f"{float(section['score']):g}"
+        assert shown in body
+    assert body.count('<span class="chip') == len(released.sections)

@@ -56,6 +56,36 @@ def test_queue_shows_the_reviewers_month_with_progress_and_filters(client, as_us
     )
 
 
+def test_queue_pages_by_50_with_work_in_progress_first(client, as_user, reviewer, team):
+    for i in range(4):  # 4 agents x 15 = 60 assignments
+        month_of_work(AgentFactory(username=f"p{i}", team=team), 30)
+    services.sample_draw(month=NOV)
+    started = Assignment.objects.filter(reviewer=reviewer).order_by("-pk").first()
+    Assignment.objects.filter(pk=started.pk).update(status=AssignmentStatus.STARTED)
+    as_user("reviewer")
+    first = client.get(reverse("reviews:queue"), {"month": "2026-11"}).content.decode()
+    assert "60 assignments match." in first and "Page 1 of 2" in first
+    assert first.count("Skip and replace") == 49 and first.count(">Continue</button>") == 1
+    # The started one leads the first page, as its primary button.
+    assert first.index('class="primary">Continue') < first.index("Skip and replace")
+    second = client.get(reverse("reviews:queue"), {"month": "2026-11", "page": 2}).content.decode()
+    assert second.count("Skip and replace") == 10 and 'class="primary"' not in second
+    # Filters survive paging.
+    agent = started.item.agent
+    kept = client.get(reverse("reviews:queue"), {"month": "2026-11", "agent": agent.pk}).content.decode()
+    assert "15 assignments match." in kept and "Page 1 of" not in kept
+
+
+def test_queue_rows_escape_what_people_typed(client, as_user, reviewer, team):
+    hostile = AgentFactory(username="h1", team=team, first_name='<img src=x onerror="alert(1)">', last_name="&")
+    month_of_work(hostile, 30, queue="<b>Billing</b>")
+    services.sample_draw(month=NOV)
+    as_user("reviewer")
+    body = client.get(reverse("reviews:queue"), {"month": "2026-11"}).content.decode()
+    assert "<img src=x" not in body and "<b>Billing</b>" not in body
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp;" in body and "&lt;b&gt;Billing&lt;/b&gt;" in body
+
+
 def test_queue_query_count_is_flat(client, as_user, reviewer, team):
     as_user("reviewer")
     counts = []
