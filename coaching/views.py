@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.cache import cached_html
 from core.exceptions import DomainError
 from core.filters import page_filters
 from core.models import Channel, Team
@@ -27,7 +29,7 @@ from .models import KpiScheme, KpiSettings
 from .selectors import programme as programme_selectors
 from .selectors import records as selectors
 from .services import kpis, reports
-from .services.records import next_month, previous_month
+from .services.records import month_start, next_month, previous_month
 
 # In the first days of a month its figures are a handful of reviews: the pages open on the month
 # just ended until then (the month picker reaches the new one).
@@ -67,20 +69,50 @@ def team_home(request):
 def team_dashboard(request, pk: int):
     team = selectors.team_get_for(user=request.user, pk=pk)
     filters, month = _month(request, TeamDashboardForm(request.GET))
-    context = selectors.team_dashboard(
-        team=team,
-        month=month,
-        sort=filters.get("sort") or "name",
-        descending=bool(filters.get("desc")),
-        flag=filters.get("flag") or "",
-    )
-    context |= _picker(context["month"]) | {
-        "teams": team_list_for(user=request.user),
-        "flag_choices": TeamDashboardForm.base_fields["flag"].choices[1:],
-        "sort_columns": [("name", _("Agent"))],
-        "kpi_columns": [(code, SHORT_KPI_LABELS[code]) for code in selectors.MAIN_KPIS],
+    month = month_start(month)
+    view = {
+        "sort": filters.get("sort") or "name",
+        "descending": bool(filters.get("desc")),
+        "flag": filters.get("flag") or "",
     }
+
+    def body():
+        context = selectors.team_dashboard(team=team, month=month, **view) | {
+            "flag_choices": TeamDashboardForm.base_fields["flag"].choices[1:],
+            "sort_columns": [("name", _("Agent"))],
+            "kpi_columns": [(code, SHORT_KPI_LABELS[code]) for code in selectors.MAIN_KPIS],
+        }
+        return render_to_string("coaching/partials/team_body.html", context)
+
+    context = _picker(month) | {
+        "team": team,
+        "month": month,
+        "teams": team_list_for(user=request.user),
+        "body": cached_html(
+            "team", key=(team.pk, month, *view.values()),
+            version=selectors.team_dashboard_version(team=team, month=month), render=body,
+        ),
+    }  # fmt: skip
     return render(request, "coaching/team_dashboard.html", context)
+
+
+def _agent_page(request, agent, month, *, mine: bool):
+    month = month_start(month)
+
+    def body():
+        context = selectors.agent_page(agent=agent, month=month) | {"mine": mine}
+        return render_to_string("coaching/partials/agent_body.html", context)
+
+    context = _picker(month) | {
+        "agent": agent,
+        "month": month,
+        "mine": mine,
+        "body": cached_html(
+            "agent", key=(agent.pk, month, mine),
+            version=selectors.agent_page_version(agent=agent, month=month), render=body,
+        ),
+    }  # fmt: skip
+    return render(request, "coaching/agent_record.html", context)
 
 
 @require_GET
@@ -89,26 +121,41 @@ def agent_record(request, pk: int):
     require(request.user, Capability.RECORD_VIEW)
     agent = selectors.agent_get_for(user=request.user, pk=pk)
     _filters, month = _month(request, MonthForm(request.GET))
-    context = selectors.agent_page(agent=agent, month=month) | {"mine": agent.pk == request.user.pk}
-    context |= _picker(context["month"])
-    return render(request, "coaching/agent_record.html", context)
+    return _agent_page(request, agent, month, mine=agent.pk == request.user.pk)
 
 
 @require_GET
 @capability_required(Capability.FEEDBACK_VIEW_OWN)
 def my_performance(request):
     _filters, month = _month(request, MonthForm(request.GET))
-    context = selectors.agent_page(agent=request.user, month=month) | {"mine": True}
-    context |= _picker(context["month"])
-    return render(request, "coaching/agent_record.html", context)
+    return _agent_page(request, request.user, month, mine=True)
 
 
 @require_GET
 @capability_required(Capability.PROGRAMME_VIEW)
 def programme(request):
     _filters, month = _month(request, MonthForm(request.GET))
-    context = programme_selectors.programme_page(month=month)
-    return render(request, "coaching/programme.html", context | _picker(context["month"]))
+    month = month_start(month)
+
+    def body():
+        return render_to_string(
+            "coaching/partials/programme_body.html", programme_selectors.programme_records(month=month)
+        )
+
+    context = (
+        programme_selectors.programme_live(month=month)
+        | _picker(month)
+        | {
+            "month": month,
+            "body": cached_html(
+                "programme",
+                key=(month,),
+                version=programme_selectors.programme_version(month=month),
+                render=body,
+            ),
+        }
+    )
+    return render(request, "coaching/programme.html", context)
 
 
 @require_POST

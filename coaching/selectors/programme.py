@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from reviews.models import Review, SamplingQuota
@@ -14,7 +15,7 @@ from reviews.selectors import coverage_by_reviewer
 from .. import metrics
 from ..models import PerformanceRecord, RecordLevel
 from ..services.records import RELEASED, month_start
-from .records import months_back
+from .records import months_back, records_version
 
 
 def reviewer_distributions(month: dt.date) -> tuple[list[dict], metrics.Summary]:
@@ -62,7 +63,18 @@ def coverage_summary(month: dt.date) -> dict:
     }
 
 
-def programme_page(*, month: dt.date) -> dict:
+def programme_version(*, month: dt.date) -> tuple:
+    """What the programme's cached figures are built from: the team and programme records of
+    twelve months (a released or changed review rebuilds them, so the reviewers' score
+    distributions move with them)."""
+    return records_version(
+        Q(level__in=[RecordLevel.TEAM, RecordLevel.PROGRAMME], month__in=months_back(month, 12))
+    )
+
+
+def programme_records(*, month: dt.date) -> dict:
+    """The programme's figures from its records: the month, its 12-month trend, every team side
+    by side, and each reviewer's score distribution."""
     month = month_start(month)
     trend_months = months_back(month, 12)
     records = list(
@@ -74,24 +86,12 @@ def programme_page(*, month: dt.date) -> dict:
     teams = sorted(
         (r for r in records if r.level == RecordLevel.TEAM and r.month == month), key=lambda r: r.team.name
     )
-    reviewers = coverage_by_reviewer(month=month)
     distributions, everyone = reviewer_distributions(month)
     return {
         "month": month,
         "record": programme.get(month),
         "trend": [(m, programme.get(m)) for m in trend_months],
         "teams": teams,
-        "reviewers": [
-            {
-                "reviewer": r,
-                "assigned": r.assigned,
-                "done": r.done,
-                "backlog": r.assigned - r.done,
-                "skipped": r.skipped,
-            }
-            for r in reviewers
-        ],
-        "coverage": coverage_summary(month),
         "distributions": distributions,
         "everyone": everyone,
         "team_chart": {
@@ -101,4 +101,22 @@ def programme_page(*, month: dt.date) -> dict:
             "n": [t.reviews_n for t in teams],
             "names": {"mean": str(_("QA mean")), "target": str(_("Target"))},
         },
+    }
+
+
+def programme_live(*, month: dt.date) -> dict:
+    """The month's sampling work as it stands: coverage and each reviewer's throughput and backlog."""
+    month = month_start(month)
+    return {
+        "coverage": coverage_summary(month),
+        "reviewers": [
+            {
+                "reviewer": r,
+                "assigned": r.assigned,
+                "done": r.done,
+                "backlog": r.assigned - r.done,
+                "skipped": r.skipped,
+            }
+            for r in coverage_by_reviewer(month=month)
+        ],
     }

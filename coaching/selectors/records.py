@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.models import Team, User
@@ -114,6 +116,32 @@ SORTS = ("name", "n", "qa", "composite", *MAIN_KPIS)
 
 def _point(record: PerformanceRecord | None, month: dt.date) -> tuple:
     return (month, record.qa_mean if record else None, record.reviews_n if record else 0)
+
+
+def records_version(*which: Q) -> tuple:
+    """(latest built_at, how many) of the records matching any of `which`: it moves whenever one
+    of them is rebuilt with new figures, added or removed (a cached page keys on it, core.cache)."""
+    found = PerformanceRecord.objects.filter(reduce(or_, which)).aggregate(at=Max("built_at"), n=Count("id"))
+    return found["at"], found["n"]
+
+
+def team_dashboard_version(*, team: Team, month: dt.date) -> tuple:
+    """What the team dashboard of `month` is built from: the agents' records of six months and
+    the team's of twelve."""
+    trend_months = months_back(month, 12)
+    return records_version(
+        Q(level=RecordLevel.AGENT, agent__team=team, month__in=trend_months[-6:]),
+        Q(level=RecordLevel.TEAM, team=team, month__in=trend_months),
+    )
+
+
+def agent_page_version(*, agent: User, month: dt.date) -> tuple:
+    """What an agent's page of `month` is built from: their records of twelve months and their
+    team's agent records of the month (the median beside theirs)."""
+    which = [Q(level=RecordLevel.AGENT, agent=agent, month__in=months_back(month, 12))]
+    if agent.team_id:
+        which.append(Q(level=RecordLevel.AGENT, team_id=agent.team_id, month=month_start(month)))
+    return records_version(*which)
 
 
 def team_dashboard(

@@ -178,3 +178,48 @@ def test_in_the_first_week_of_a_month_the_pages_open_on_the_month_just_ended(cli
     assert "November 2026" in client.get(reverse("coaching:team_dashboard", args=[team.pk])).content.decode()
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 8))
     assert "December 2026" in client.get(reverse("coaching:team_dashboard", args=[team.pk])).content.decode()
+
+
+def test_the_cached_dashboards_follow_every_change(
+    client, manager, lead, team, agent, release, month_of_records
+):
+    """Dashboard bodies are kept rendered (core.cache); a rebuilt record or a renamed agent shows
+    at once, and a second look is served without the selector's queries."""
+    client.force_login(manager)
+    page = urls(team, agent)
+    first, body = count_queries(lambda: client.get(page["team"]))
+    assert "90.00" in body.content.decode()  # 95 and 85, n = 2
+    again, body = count_queries(lambda: client.get(page["team"]))
+    assert again < first and "90.00" in body.content.decode()
+
+    release(agent, c2="1")  # a third review: 95, 85 and 85
+    records_rebuild(month=NOV)
+    from coaching.models import PerformanceRecord
+
+    mean = PerformanceRecord.objects.get(level="agent", agent=agent, month=NOV).qa_mean
+    assert mean != 90 and f"{mean:.2f}" in client.get(page["team"]).content.decode()
+    assert f"{mean:.2f}" in client.get(page["agent_record"]).content.decode()
+    assert "n = 4" in client.get(page["programme"]).content.decode()  # the reviewers' distribution
+
+    agent.first_name, agent.last_name = "Renamed", "Person"
+    agent.save()
+    assert "Renamed Person" in client.get(page["team"]).content.decode()
+    assert "Renamed Person" in client.get(page["agent_record"]).content.decode()
+
+
+def test_a_cached_dashboard_carries_no_one_elses_form_token(lead, manager, team, agent, month_of_records):
+    from django.test import Client
+
+    url = urls(team, agent)["team"]
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(manager)
+    first.get(url)  # the body is now cached
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(lead)
+    body = second.get(url).content.decode()
+    token = body.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = second.post(
+        reverse("coaching:report_request"),
+        {"month": "2026-11", "team": team.pk, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
