@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -58,7 +59,7 @@ def _picker(month) -> dict:
 @capability_required(Capability.TEAM_VIEW)
 def team_home(request):
     """A lead with one team goes straight to its dashboard; otherwise the teams to choose from."""
-    teams = list(team_list_for(user=request.user))
+    teams = list(team_list_for(user=request.user).select_related("lead").annotate(agent_count=Count("agents")))
     if len(teams) == 1:
         return redirect("coaching:team_dashboard", pk=teams[0].pk)
     return render(request, "coaching/team_home.html", {"teams": teams})
@@ -67,7 +68,10 @@ def team_home(request):
 @require_GET
 @capability_required(Capability.TEAM_VIEW)
 def team_dashboard(request, pk: int):
-    team = selectors.team_get_for(user=request.user, pk=pk)
+    teams = list(team_list_for(user=request.user))  # the tabs, and the one asked for
+    team = next((t for t in teams if t.pk == pk), None)
+    if team is None:
+        raise Http404
     filters, month = _month(request, TeamDashboardForm(request.GET))
     month = month_start(month)
     view = {
@@ -87,7 +91,7 @@ def team_dashboard(request, pk: int):
     context = _picker(month) | {
         "team": team,
         "month": month,
-        "teams": team_list_for(user=request.user),
+        "teams": teams,
         "body": cached_html(
             "team", key=(team.pk, month, *view.values()),
             version=selectors.team_dashboard_version(team=team, month=month), render=body,

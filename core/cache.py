@@ -54,13 +54,23 @@ def templates_stamp() -> float:
     return max(stamps, default=0.0)
 
 
+def _kept(kind: str, name: str, parts: tuple, compute: Callable):
+    digest = hashlib.blake2b(repr((*parts, generation(PEOPLE), get_language())).encode(), digest_size=16)
+    full = f"{kind}:{name}:{digest.hexdigest()}"
+    value = cache.get(full)
+    if value is None:
+        value = compute()
+        cache.set(full, value, KEEP_SECONDS)
+    return value
+
+
 def cached_html(name: str, *, key: tuple, version: tuple, render: Callable[[], str]) -> SafeString:
     """`render()`'s HTML, kept under `name` + `key` + `version` + people + language + templates."""
-    parts = (key, version, generation(PEOPLE), get_language(), templates_stamp())
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    full = f"html:{name}:{digest}"
-    html = cache.get(full)
-    if html is None:
-        html = str(render())
-        cache.set(full, html, KEEP_SECONDS)
+    html = _kept("html", name, (key, version, templates_stamp()), lambda: str(render()))
     return mark_safe(html)  # rendered by our own templates, which escape
+
+
+def cached_choices(name: str, *, key: tuple, choices) -> list[tuple[str, str]]:
+    """A select's (value, label) list of people or teams, kept until someone or a team changes:
+    the filter bars list them on every load, and on PostgreSQL each list is a cursor's round trips."""
+    return _kept("choices", name, (key,), lambda: [(str(value), str(label)) for value, label in choices])

@@ -1,4 +1,4 @@
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from .models import AuditEvent, Role, Team, User
 from .permissions import Scope, scope_of
@@ -9,8 +9,8 @@ def audit_event_list(*, group_key: str) -> QuerySet[AuditEvent]:
 
 
 def team_list_for(*, user) -> QuerySet[Team]:
-    """Teams the user may see: a lead their own, managers and administrators every team."""
-    qs = Team.objects.select_related("lead").annotate(agent_count=Count("agents"))
+    """Teams the user may see: a lead their own, managers and administrators every team (by name)."""
+    qs = Team.objects.order_by("name")
     match scope_of(user):
         case Scope.ALL:
             return qs

@@ -202,7 +202,7 @@ class ReviewListApi(APIView):
         parameters=[OpenApiParameter("status", str, enum=ReviewStatus.values)],
     )
     def get(self, request):
-        filters = api_filters(ReviewFilterForm(request.query_params))
+        filters = api_filters(ReviewFilterForm(request.query_params, user=request.user))
         paginator = Pagination()
         page = paginator.paginate_queryset(
             review_list_for(user=request.user, filters=filters), request, view=self

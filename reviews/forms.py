@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.cache import cached_choices
 from core.models import Channel, Role, Team, User
+from core.permissions import Scope, scope_of
 from core.widgets import QuickSelect
 
 from .imports.fields import FIELDS
@@ -207,15 +209,25 @@ def _optional_choices(choices) -> list:
 
 class QueueFilterForm(forms.Form):
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label=_("All"),
+        widget=QuickSelect,
+    )
     agent = forms.ModelChoiceField(
-        label=_("Agent"), queryset=User.objects.filter(role=Role.AGENT), required=False
+        label=_("Agent"),
+        queryset=User.objects.filter(role=Role.AGENT),
+        required=False,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=_optional_choices(Channel.choices), required=False
+        label=_("Channel"), choices=_optional_choices(Channel.choices), required=False, widget=QuickSelect
     )
-    status = forms.ChoiceField(label=_("Status"), choices=(), required=False)
-    kind = forms.ChoiceField(label=_("Why drawn"), choices=(), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=(), required=False, widget=QuickSelect)
+    kind = forms.ChoiceField(label=_("Why drawn"), choices=(), required=False, widget=QuickSelect)
 
     def __init__(self, *args, **kwargs):
         from .models import AssignmentStatus, ReasonKind
@@ -223,6 +235,14 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = _optional_choices(AssignmentStatus.choices)
         self.fields["kind"].choices = _optional_choices(ReasonKind.choices)
+
+        self.fields["team"].widget.choices = cached_choices(
+            "queue-team", key=(), choices=self.fields["team"].choices
+        )
+
+    def offer_agents(self, agents: list[dict]) -> None:
+        """The agent select lists the agents of this reviewer's month, not every agent."""
+        self.fields["agent"].widget.choices = [("", _("All")), *((a["id"], a["name"]) for a in agents)]
 
 
 class MonthFilterForm(forms.Form):
@@ -243,15 +263,26 @@ class ReviewFilterForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=(), required=False, widget=QuickSelect)
     agent = forms.ModelChoiceField(
-        label=_("Agent"), queryset=User.objects.filter(role=Role.AGENT), required=False, widget=QuickSelect
+        label=_("Agent"),
+        queryset=User.objects.filter(role=Role.AGENT).order_by("first_name", "last_name", "username"),
+        required=False,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.all(), required=False, widget=QuickSelect
+        label=_("Team"),
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     reviewer = forms.ModelChoiceField(
         label=_("Reviewer"),
-        queryset=User.objects.filter(role__in=[Role.REVIEWER, Role.MANAGER]),
+        queryset=User.objects.filter(role__in=[Role.REVIEWER, Role.MANAGER]).order_by(
+            "first_name", "username"
+        ),
         required=False,
+        empty_label=_("All"),
         widget=QuickSelect,
     )
     month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
@@ -264,11 +295,19 @@ class ReviewFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Order"), choices=REVIEW_SORTS, required=False, widget=QuickSelect)
     desc = forms.BooleanField(label=_("Descending"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         from .models import ReviewStatus
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = _optional_choices(ReviewStatus.choices)
+        scope = "all"
+        if user is not None and scope_of(user) == Scope.TEAMS:  # a lead picks among their own teams
+            scope = user.pk
+            self.fields["agent"].queryset = self.fields["agent"].queryset.filter(team__lead=user)
+            self.fields["team"].queryset = self.fields["team"].queryset.filter(lead=user)
+        for name in ("agent", "team", "reviewer"):
+            field = self.fields[name]
+            field.widget.choices = cached_choices(f"reviews-{name}", key=(scope,), choices=field.choices)
 
     def clean(self):
         data = super().clean()

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from core.models import Team, User
 from core.permissions import Scope, scope_of
-from core.selectors import agent_queryset_for, team_list_for
+from core.selectors import agent_queryset_for
 from reviews.models import Review
 from reviews.services.reviewing import criterion_scores
 from scoring.selectors import rubric_data_pinned
@@ -34,10 +34,6 @@ def months_back(month: dt.date, count: int) -> list[dt.date]:
     while len(months) < count:
         months.insert(0, previous_month(months[0]))
     return months
-
-
-def team_get_for(*, user, pk: int) -> Team:
-    return get_object_or_404(team_list_for(user=user), pk=pk)
 
 
 def agent_get_for(*, user, pk: int) -> User:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from core.display import person
 from core.permissions import Capability, Scope, scope_of, user_can
 
 from ..models import Assignment, AssignmentStatus, Review, ReviewStatus, SamplingQuota
@@ -41,36 +42,41 @@ def assignment_queue(*, reviewer, month, filters: dict | None = None) -> QuerySe
 
 
 def queue_progress(*, reviewer, month) -> dict:
-    """Done / total overall and per agent for a reviewer's month (skipped items not counted)."""
+    """Done / total overall and per agent for a reviewer's month (skipped items not counted; how
+    many were skipped is given apart). One query."""
 
+    short = SamplingQuota.objects.filter(month=month, short_sample=True, agent_id=OuterRef("item__agent_id"))
     rows = (
         Assignment.objects.filter(reviewer=reviewer, month=month)
-        .exclude(status=AssignmentStatus.SKIPPED)
         .values(
             "item__agent_id", "item__agent__username", "item__agent__first_name", "item__agent__last_name"
         )
-        .annotate(total=Count("id"), done=Count("id", filter=Q(status=AssignmentStatus.DONE)))
+        .annotate(
+            total=Count("id", filter=~Q(status=AssignmentStatus.SKIPPED)),
+            done=Count("id", filter=Q(status=AssignmentStatus.DONE)),
+            skipped=Count("id", filter=Q(status=AssignmentStatus.SKIPPED)),
+            short=Exists(short),
+        )
         .order_by("item__agent__username")
     )
-    short = set(
-        SamplingQuota.objects.filter(
-            month=month, short_sample=True, agent_id__in=[r["item__agent_id"] for r in rows]
-        ).values_list("agent_id", flat=True)
-    )
+    rows = list(rows)
     agents = [
         {
             "id": r["item__agent_id"],
-            "name": f"{r['item__agent__first_name']} {r['item__agent__last_name']}".strip()
-            or r["item__agent__username"],
+            "name": person(
+                r["item__agent__first_name"], r["item__agent__last_name"], r["item__agent__username"]
+            ),
             "total": r["total"],
             "done": r["done"],
-            "short": r["item__agent_id"] in short,
+            "short": r["short"],
         }
         for r in rows
+        if r["total"]
     ]
     return {
         "total": sum(a["total"] for a in agents),
         "done": sum(a["done"] for a in agents),
+        "skipped": sum(r["skipped"] for r in rows),
         "agents": agents,
     }
 

@@ -369,7 +369,7 @@ def my_feedback(request):
 @capability_required(Capability.REVIEW_VIEW)
 def review_list(request):
     """Every review the person may see: filtered, sorted, 50 to a page."""
-    form = ReviewFilterForm(request.GET)
+    form = ReviewFilterForm(request.GET, user=request.user)
     filters = page_filters(request, form)
     reviews = selectors.review_list_for(user=request.user, filters=filters).values(*REVIEW_COLUMNS)
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))

@@ -72,6 +72,24 @@ def queue_rows(assignments, *, csrf_token: str, first_is_primary: bool) -> SafeS
 
 
 BAD, UNREAD = ' class="bad"', ' class="unread"'
+
+
+def progress_items(agents: list[dict]) -> SafeString:
+    """One ``<li>`` per agent of the queue: name, "short sample" badge, done of total."""
+    short = (
+        f' <span class="badge badge-warn" title="{escape(_("Fewer eligible interactions than the minimum"))}">'
+        f"{escape(_('short sample'))}</span>"
+    )
+    return mark_safe(  # every text is escaped
+        "\n".join(
+            f"<li><span>{escape(a['name'])}{short if a['short'] else ''}</span> "
+            f'<progress max="{a["total"]}" value="{a["done"]}" aria-label="{escape(a["name"])}"></progress> '
+            f'<span class="num">{a["done"]}/{a["total"]}</span></li>'
+            for a in agents
+        )
+    )
+
+
 REVIEW_COLUMNS = (
     "pk", "status", "total", "critical_failed", "sections", "rubric_id", "is_unread",
     "interaction__local_date", "interaction__channel",

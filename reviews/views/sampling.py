@@ -12,13 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import DomainError
 from core.filters import page_filters
-from core.models import Channel, Team
 from core.permissions import Capability, capability_required
 
 from .. import selectors, services
 from ..forms import DrawForm, MonthFilterForm, QueueFilterForm, SamplingPolicyForm, SkipForm
-from ..models import Assignment, AssignmentStatus, DrawStatus, ReasonKind, SampleDraw
-from .rows import QUEUE_COLUMNS, queue_rows
+from ..models import Assignment, DrawStatus, SampleDraw
+from .rows import QUEUE_COLUMNS, progress_items, queue_rows
 
 
 def month_from(request) -> dt.date:
@@ -34,14 +33,20 @@ QUEUE_PER_PAGE = 50
 @capability_required(Capability.QUEUE_VIEW)
 def queue(request):
     """The reviewer's month: work in progress first, then what is left, 50 to a page."""
-    cleaned = page_filters(request, QueueFilterForm(request.GET))
+    form = QueueFilterForm(request.GET)
+    cleaned = page_filters(request, form)
     month = (cleaned.get("month") or timezone.localdate()).replace(day=1)
     filters = {
         k: str(getattr(cleaned.get(k), "pk", cleaned.get(k)) or "")
         for k in ("team", "agent", "channel", "status", "kind")
     }
+    progress = selectors.queue_progress(reviewer=request.user, month=month)
+    form.offer_agents(progress["agents"])
     rows = selectors.assignment_queue(reviewer=request.user, month=month, filters=filters)
-    page = Paginator(rows.values(*QUEUE_COLUMNS), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(rows.values(*QUEUE_COLUMNS), QUEUE_PER_PAGE)
+    if not any(filters.values()):
+        paginator.count = progress["total"] + progress["skipped"]  # known already: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -49,17 +54,14 @@ def queue(request):
         "reviews/queue.html",
         {
             "month": month,
+            "form": form,
             "page": page,
             "rows": queue_rows(
                 page.object_list, csrf_token=get_token(request), first_is_primary=page.number == 1
             ),
             "query": query.urlencode(),
-            "progress": selectors.queue_progress(reviewer=request.user, month=month),
-            "filters": filters,
-            "teams": Team.objects.all(),
-            "channels": Channel.choices,
-            "statuses": AssignmentStatus.choices,
-            "kinds": ReasonKind.choices,
+            "progress": progress,
+            "progress_items": progress_items(progress["agents"]),
         },
     )
 

@@ -480,3 +480,17 @@ def test_review_rows_escape_names_and_show_each_section(client, as_user, release
         shown = "N/A" if section["dropped"] else f"{float(section['score']):g}"
         assert shown in body
     assert body.count('<span class="chip') == len(released.sections)
+
+
+def test_the_filter_bar_lists_whom_the_person_may_pick_and_follows_renames(client, as_user, agent, outsider):
+    as_user("lead")
+    body = client.get(reverse("reviews:review_list")).content.decode()
+    options = body[body.index('name="agent"') : body.index("</select>", body.index('name="agent"'))]
+    assert str(agent) in options and str(outsider) not in options  # another team's agent is not offered
+    assert "Team B" not in body[body.index('name="team"') : body.index("</select>", body.index('name="team"'))]
+    agent.first_name = "Newname"
+    agent.save()
+    assert "Newname" in client.get(reverse("reviews:review_list")).content.decode()  # the kept list moved on
+    as_user("manager")
+    body = client.get(reverse("reviews:review_list")).content.decode()
+    assert str(outsider) in body and "Newname" in body
