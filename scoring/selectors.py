@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -129,6 +130,21 @@ def section_names(rubric_ids) -> dict[str, str]:
         str(pk): name
         for pk, name in Section.objects.filter(rubric_id__in=rubric_ids).values_list("pk", "name")
     }
+
+
+def section_names_of(rubrics: dict[int, str]) -> dict[str, str]:
+    """section_names for {rubric id: status}. A published or retired version never changes
+    (only drafts are edited), so its names are kept in the cache; a draft's are read each time."""
+    fixed = sorted(pk for pk, status in rubrics.items() if status != RubricStatus.DRAFT)
+    names = {}
+    if fixed:
+        key = f"section-names:{','.join(map(str, fixed))}"
+        names = cache.get(key)
+        if names is None:
+            names = section_names(fixed)
+            cache.set(key, names, 24 * 3600)
+    drafts = [pk for pk, status in rubrics.items() if status == RubricStatus.DRAFT]
+    return names | (section_names(drafts) if drafts else {})
 
 
 def rubric_versions(*, user, rubric: Rubric) -> QuerySet[Rubric]:

@@ -297,6 +297,14 @@ def review_submit(request, pk: int):
 REVIEWS_PER_PAGE = 50
 
 
+def _page(request, reviews):
+    """The asked-for page of `reviews`, as the columns its rows show. Counted on the reviews
+    alone: the count of the columns' query would carry its joins."""
+    paginator = Paginator(reviews.values(*REVIEW_COLUMNS), REVIEWS_PER_PAGE)
+    paginator.count = reviews.count()
+    return paginator.get_page(request.GET.get("page"))
+
+
 def _next_review(user, review):
     """The reviewer's next assignment of the month still to score, started (rubric pinned)."""
     if not review.assignment_id:
@@ -353,7 +361,7 @@ def review_acknowledge(request, pk: int):
 def my_feedback(request):
     """The agent's reviews, new ones first, 50 to a page."""
     reviews = selectors.review_list_for(user=request.user)
-    page = Paginator(reviews.values(*REVIEW_COLUMNS), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page(request, reviews)
     return render(
         request,
         "reviews/my_feedback.html",
@@ -371,8 +379,7 @@ def review_list(request):
     """Every review the person may see: filtered, sorted, 50 to a page."""
     form = ReviewFilterForm(request.GET, user=request.user)
     filters = page_filters(request, form)
-    reviews = selectors.review_list_for(user=request.user, filters=filters).values(*REVIEW_COLUMNS)
-    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page(request, selectors.review_list_for(user=request.user, filters=filters))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.display import labels, local_minute, person, plain, url_maker
 from core.models import Channel
-from scoring.selectors import section_names
+from scoring.selectors import section_names_of
 
 from ..models import AssignmentStatus, ReviewStatus
 
@@ -91,7 +91,7 @@ def progress_items(agents: list[dict]) -> SafeString:
 
 
 REVIEW_COLUMNS = (
-    "pk", "status", "total", "critical_failed", "sections", "rubric_id", "is_unread",
+    "pk", "status", "total", "critical_failed", "sections", "rubric_id", "rubric__status", "is_unread",
     "interaction__local_date", "interaction__channel",
     "agent__first_name", "agent__last_name", "agent__username",
     "reviewer__first_name", "reviewer__last_name", "reviewer__username",
@@ -102,7 +102,8 @@ def review_rows(reviews, *, show_agent: bool, show_reviewer: bool) -> SafeString
     """One ``<tr>`` per review (values() rows with REVIEW_COLUMNS): the day with the Unread
     badge, channel and agent, each section's score against its target, reviewer, total, status."""
     reviews = list(reviews)
-    names = {key: escape(name) for key, name in section_names({r["rubric_id"] for r in reviews}).items()}
+    rubrics = {r["rubric_id"]: r["rubric__status"] for r in reviews}
+    names = {key: escape(name) for key, name in section_names_of(rubrics).items()}
     detail_url = url_maker("reviews:review_detail")
     channels = {key: escape(label) for key, label in labels(Channel.choices).items()}
     statuses = {key: escape(label) for key, label in labels(ReviewStatus.choices).items()}
