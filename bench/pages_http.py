@@ -1,16 +1,20 @@
 """The list pages and dashboards under concurrent load, against the smallest logged-in page
 (notifications: session, user, base layout) served by the same gunicorn in the same run.
 
-    python bench/pages_http.py [--seconds 10] [--connections 32] [--workers 4] [--agents 20]
+    python bench/pages_http.py [--seconds 10] [--connections 32] [--workers 4] [--agents 20] [--rounds 3]
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 python bench/pages_http.py
 
 Needs wrk (apt-get install wrk). Target (issue 10): every page >= 0.5 x the smallest page.
+Each page is measured right after the smallest page, in several rounds, and the median of the
+rounds' ratios is printed: on a shared machine the load drifts over a minute, and a ratio taken
+from two moments far apart measures the drift.
 """
 
 import argparse
 import datetime as dt
 import os
 import shutil
+import statistics
 import sys
 
 from _setup import django_with_fresh_database
@@ -22,6 +26,7 @@ parser.add_argument("--connections", type=int, default=32)
 parser.add_argument("--threads", type=int, default=2)
 parser.add_argument("--workers", type=int, default=4)
 parser.add_argument("--agents", type=int, default=20)
+parser.add_argument("--rounds", type=int, default=3)
 args = parser.parse_args()
 
 if not shutil.which("wrk"):
@@ -74,8 +79,14 @@ with gunicorn(args.workers) as base:
         )
 
     measure("/notifications/", lead)  # warm up every worker
-    small = measure("/notifications/", lead)
-    results = [(label, measure(path, user)) for label, path, user in pages]
-print(f"{'smallest logged-in page':28} {small:8.1f} requests/s")
-for label, value in results:
-    print(f"ratio {label + ':':28} {value / small:5.2f}  ({value:.1f} requests/s; target >= 0.5)")
+    smalls, ratios = [], {label: [] for label, _p, _u in pages}
+    for _round in range(args.rounds):
+        for label, path, user in pages:
+            small = measure("/notifications/", lead)
+            smalls.append(small)
+            ratios[label].append((measure(path, user) / small, small))
+print(f"{'smallest logged-in page':28} {statistics.median(smalls):8.1f} requests/s (median of {len(smalls)})")
+for label, values in ratios.items():
+    value = statistics.median(r for r, _s in values)
+    spread = ", ".join(f"{r:.2f}" for r, _s in values)
+    print(f"ratio {label + ':':28} {value:5.2f}  (rounds: {spread}; target >= 0.5)")

@@ -91,6 +91,8 @@ def test_pages_http_benchmark_serves_every_page_and_prints_ratios(tmp_path):
         "1",
         "--agents",
         "3",
+        "--rounds",
+        "1",
     )
     for label in ("queue (reviewer)", "team dashboard (lead)", "programme (manager)"):
         assert ratio(out, f"ratio {label}:") > 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from reviews.models import Review, SamplingQuota
@@ -54,13 +54,13 @@ def reviewer_distributions(month: dt.date) -> tuple[list[dict], metrics.Summary]
 
 
 def coverage_summary(month: dt.date) -> dict:
-    quotas = list(SamplingQuota.objects.filter(month=month).values_list("quota", "sampled", "short_sample"))
-    return {
-        "agents": len(quotas),
-        "quota": sum(q for q, _s, _short in quotas),
-        "sampled": sum(s for _q, s, _short in quotas),
-        "short": sum(1 for *_rest, short in quotas if short),
-    }
+    found = SamplingQuota.objects.filter(month=month).aggregate(
+        agents=Count("id"),
+        quota=Sum("quota"),
+        sampled=Sum("sampled"),
+        short=Count("id", filter=Q(short_sample=True)),
+    )
+    return {key: value or 0 for key, value in found.items()}
 
 
 def programme_version(*, month: dt.date) -> tuple:

@@ -44,22 +44,25 @@ def coverage_by_agent(*, month) -> list[dict]:
     return rows
 
 
-def coverage_by_reviewer(*, month) -> list[dict]:
-
-    return list(
-        User.objects.filter(role=Role.REVIEWER)
+def coverage_by_reviewer(*, month) -> list[User]:
+    """Every reviewer (and anyone else holding assignments this month) with `assigned` (not
+    skipped), `done` and `skipped` counts of the month. The month's assignments are grouped on
+    their own, so months gone by are never read."""
+    counts = {
+        row["reviewer_id"]: row
+        for row in Assignment.objects.filter(month=month)
+        .values("reviewer_id")
         .annotate(
-            assigned=Count(
-                "assignments",
-                filter=Q(assignments__month=month) & ~Q(assignments__status=AssignmentStatus.SKIPPED),
-            ),
-            done=Count(
-                "assignments", filter=Q(assignments__month=month, assignments__status=AssignmentStatus.DONE)
-            ),
-            skipped=Count(
-                "assignments",
-                filter=Q(assignments__month=month, assignments__status=AssignmentStatus.SKIPPED),
-            ),
+            assigned=Count("id", filter=~Q(status=AssignmentStatus.SKIPPED)),
+            done=Count("id", filter=Q(status=AssignmentStatus.DONE)),
+            skipped=Count("id", filter=Q(status=AssignmentStatus.SKIPPED)),
         )
-        .order_by("username")
-    )
+        .order_by()
+    }
+    reviewers = list(User.objects.filter(Q(role=Role.REVIEWER) | Q(pk__in=list(counts))).order_by("username"))
+    for reviewer in reviewers:
+        row = counts.get(reviewer.pk, {})
+        reviewer.assigned, reviewer.done, reviewer.skipped = (
+            row.get(k, 0) for k in ("assigned", "done", "skipped")
+        )
+    return reviewers
