@@ -28,13 +28,18 @@ class RecordOutputSerializer(serializers.ModelSerializer):
     kpis = serializers.JSONField(source="figures.kpis")
     composite_detail = serializers.JSONField(source="figures.composite", allow_null=True)
     ninety_ninety = serializers.JSONField(source="figures.ninety_ninety", default=None)
+    queues = serializers.JSONField(
+        source="figures.queues", default=None,
+        help_text="Teams and the programme: per queue, offered and volume, asa, abandonment, service_level, aht "
+        "(each value with its n).",
+    )  # fmt: skip
 
     class Meta:
         model = PerformanceRecord
         fields = [
             "id", "level", "month", "agent", "team", "reviews_n", "interactions_n", "agents_n",
             "qa_mean", "qa_low", "qa_high", "qa_target", "critical_n", "composite", "flags",
-            "qa", "kpis", "composite_detail", "ninety_ninety", "built_at",
+            "qa", "kpis", "composite_detail", "ninety_ninety", "queues", "built_at",
         ]  # fmt: skip
 
 

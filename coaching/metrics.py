@@ -198,6 +198,7 @@ def empty_parts() -> dict:
         },
         "kpi": empty_kpi(),
         "channels": {},  # channel -> the same KPI parts for that channel's interactions alone
+        "queues": {},  # queue -> the same KPI parts for that queue's interactions alone
     }
 
 
@@ -235,10 +236,11 @@ def _add_parts(total: dict, parts: dict) -> None:
     kpi = total["kpi"]
     for k, v in parts["kpi"].items():
         kpi[k] = kpi.get(k, 0) + v
-    for channel, values in parts["channels"].items():
-        mine = total["channels"].setdefault(channel, empty_kpi())
-        for k, v in values.items():
-            mine[k] = mine.get(k, 0) + v
+    for group in ("channels", "queues"):  # records built before queues were kept have none
+        for name, values in parts.get(group, {}).items():
+            mine = total[group].setdefault(name, empty_kpi())
+            for k, v in values.items():
+                mine[k] = mine.get(k, 0) + v
 
 
 def _as_text(parts: dict) -> None:
@@ -331,6 +333,20 @@ def kpi_figures(k: dict, channels: dict | None = None) -> dict:
     if channels is not None:
         out["volume"]["channels"] = {c: p["handled"] for c, p in sorted(channels.items()) if p["handled"]}
     return out
+
+
+# What a queue's row shows: how its contacts were answered (docs/metrics.md, "Queues").
+QUEUE_KPIS = ("volume", "asa", "abandonment", "service_level", "aht")
+
+
+def queue_figures(queues: dict[str, dict]) -> list[dict]:
+    """Per queue (by name; "" for contacts without one): offered, and the queue KPIs with n."""
+    return [
+        {"queue": name, "offered": k["offered"]}
+        | {code: figure for code, figure in kpi_figures(k).items() if code in QUEUE_KPIS}
+        for name, k in sorted(queues.items(), key=lambda item: (item[0] == "", item[0].lower()))
+        if k["offered"]
+    ]
 
 
 HIGHER, LOWER, BALANCED = "higher", "lower", "balanced"

@@ -59,7 +59,9 @@ def _picker(month) -> dict:
 @capability_required(Capability.TEAM_VIEW)
 def team_home(request):
     """A lead with one team goes straight to its dashboard; otherwise the teams to choose from."""
-    teams = list(team_list_for(user=request.user).select_related("lead").annotate(agent_count=Count("agents")))
+    teams = list(
+        team_list_for(user=request.user).select_related("lead").annotate(agent_count=Count("agents"))
+    )
     if len(teams) == 1:
         return redirect("coaching:team_dashboard", pk=teams[0].pk)
     return render(request, "coaching/team_home.html", {"teams": teams})

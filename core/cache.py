@@ -49,7 +49,9 @@ def bump(name: str) -> None:
 def templates_stamp() -> float:
     """The newest template file's modification time, read once per process."""
     stamps = [
-        path.stat().st_mtime for folder in settings.TEMPLATES[0]["DIRS"] for path in Path(folder).rglob("*.html")
+        path.stat().st_mtime
+        for folder in settings.TEMPLATES[0]["DIRS"]
+        for path in Path(folder).rglob("*.html")
     ]
     return max(stamps, default=0.0)
 

@@ -238,8 +238,8 @@ def _score_old_reviews(out: dict, reviews, layout: dict) -> None:
 
 
 def _kpi_parts(month: dt.date, agent_ids, settings: KpiSettings) -> dict[int, dict]:
-    """Each agent's KPI parts from the month's interactions, in all and per channel: one grouped
-    query."""
+    """Each agent's KPI parts from the month's interactions, in all, per channel and per queue:
+    one grouped query."""
     rows = Interaction.objects.filter(local_month=month)
     if agent_ids is not None:
         rows = rows.filter(agent_id__in=agent_ids)
@@ -248,7 +248,7 @@ def _kpi_parts(month: dt.date, agent_ids, settings: KpiSettings) -> dict[int, di
     for channel in {c for c in rows.values_list("channel", flat=True).distinct().order_by()}:
         within |= Q(channel=channel, wait_seconds__lte=settings.threshold(channel))
     grouped = (
-        rows.values("agent_id", "channel")
+        rows.values("agent_id", "channel", "queue")
         .annotate(
             k_offered=Count("id"),
             k_handled=Count("id", filter=answered),
@@ -277,12 +277,14 @@ def _kpi_parts(month: dt.date, agent_ids, settings: KpiSettings) -> dict[int, di
     )
     out: dict[int, dict] = {}
     for row in grouped:
-        agent = out.setdefault(row["agent_id"], {"kpi": metrics.empty_kpi(), "channels": {}})
+        agent = out.setdefault(row["agent_id"], {"kpi": metrics.empty_kpi(), "channels": {}, "queues": {}})
         channel = agent["channels"].setdefault(row["channel"], metrics.empty_kpi())
+        queue = agent["queues"].setdefault(row["queue"] or "", metrics.empty_kpi())
         for name in metrics.KPI_PARTS:
             value = row[f"k_{name}"] or 0
             agent["kpi"][name] += value
             channel[name] += value
+            queue[name] += value
     return out
 
 
@@ -532,6 +534,7 @@ def _rollup(agent_records, team_id, schemes, previous, minimum, parts=None) -> d
     # A team's sample is its agents' samples together: short only if it has none at all.
     figures = figures_for(parts, scheme=scheme, previous=previous, minimum=min(minimum, 1))
     figures["ninety_ninety"] = _ninety_ninety(agent_records)
+    figures["queues"] = metrics.queue_figures(parts["queues"])
     figures["flags"] = [f for f in figures["flags"] if f != Flag.NEAR_TARGET]
     if figures["ninety_ninety"]["met"] is False:
         figures["flags"].append(Flag.NINETY_MISSED)

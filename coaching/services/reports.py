@@ -32,6 +32,7 @@ from core.models import AuditAction, Channel, Team
 from core.permissions import Scope, scope_of
 from reviews.models import Review, ReviewStatus
 
+from .. import metrics
 from ..models import PerformanceRecord, RecordLevel, ReportJob, ReportStatus
 from .records import RELEASED, month_start, previous_month
 
@@ -145,7 +146,12 @@ def report_write(
     progress(3, REPORT_STEPS)
     _criteria(workbook, agents)
     progress(4, REPORT_STEPS)
-    _kpis(workbook, agents)
+    teams = list(
+        PerformanceRecord.objects.filter(level=RecordLevel.TEAM, month=scope.month, team_id__in=team_ids)
+        .select_related("team")
+        .order_by("team__name")
+    )
+    _kpis(workbook, agents, teams)
     progress(5, REPORT_STEPS)
     written = _reviews(workbook, reviews, csv_path)
     progress(6, REPORT_STEPS)
@@ -293,12 +299,21 @@ def _criteria(workbook: Workbook, agents: list[PerformanceRecord]) -> None:
     sheet.finish({1: 24, 2: 60})
 
 
-def _kpis(workbook: Workbook, agents: list[PerformanceRecord]) -> None:
-    sheet = _Sheet(workbook, _("KPIs"), [_("Agent"), _("KPI"), _("Value"), "n"])
+def _kpis(workbook: Workbook, agents: list[PerformanceRecord], teams: list[PerformanceRecord]) -> None:
+    """Every agent's KPIs, then each team's queues (abandonment and service level are queue
+    figures: docs/metrics.md, "Queues")."""
+    sheet = _Sheet(workbook, _("KPIs"), [_("Agent, or team · queue"), _("KPI"), _("Value"), "n"])
     for r in agents:
         for code, k in r.figures["kpis"].items():
             sheet.append([str(r.agent), code, _dec(k["value"]), k["n"]])
-    sheet.finish({1: 24, 2: 16})
+    no_queue = str(_("no queue"))
+    for r in teams:
+        for q in r.figures.get("queues", []):
+            who = f"{r.team.name} · {q['queue'] or no_queue}"
+            sheet.append([who, "offered", q["offered"], q["offered"]])
+            for code in metrics.QUEUE_KPIS:
+                sheet.append([who, code, _dec(q[code]["value"]), q[code]["n"]])
+    sheet.finish({1: 30, 2: 16})
 
 
 REVIEW_FIELDS = (
@@ -392,6 +407,13 @@ HOW = (
     (gettext_lazy("FCR"), gettext_lazy("Resolved on first contact ÷ interactions with a value × 100.")),
     (gettext_lazy("CSAT"), gettext_lazy("Answers of 4 or 5 ÷ answers × 100.")),
     (gettext_lazy("NPS"), gettext_lazy("(answers 9–10 − answers 0–6) ÷ answers × 100.")),
+    (gettext_lazy("Abandonment"), gettext_lazy("(offered − handled) ÷ offered × 100, per team and queue.")),
+    (
+        gettext_lazy("Service level"),
+        gettext_lazy(
+            "Answered within the channel's threshold ÷ (answered with a wait time + abandoned) × 100."
+        ),
+    ),
     (
         gettext_lazy("Composite"),
         gettext_lazy(

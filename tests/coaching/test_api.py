@@ -79,3 +79,18 @@ def test_records_are_in_the_schema_without_warnings(client, manager):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
     client.force_login(manager)
     assert "/api/records/" in client.get("/api/schema/").content.decode()
+
+
+def test_team_records_carry_their_queues(manager, agent, team):
+    import datetime as dt
+
+    from tests.factories import make_interaction
+
+    make_interaction(agent, dt.datetime(2026, 11, 2, 10), "chat", queue="Returns", wait_seconds=12)
+    records_rebuild(month=NOV)
+    api = APIClient()
+    api.force_authenticate(manager)
+    (team_record,) = api.get("/api/records/", {"month": "2026-11", "level": "team"}).json()["results"]
+    (queue,) = team_record["queues"]
+    assert queue["queue"] == "Returns" and queue["offered"] == 1
+    assert queue["service_level"] == {"value": "100.00", "n": 1}

@@ -63,6 +63,41 @@ def test_example_6_one_agents_month_of_phone_calls(agent):
     assert record(agent).interactions_n == 10
 
 
+QUEUE_CALLS = [  # docs/metrics.md, worked example 10: (agent, queue, answered, wait)
+    ("a", "Billing", True, 10), ("a", "Billing", True, 25), ("a", "Billing", True, 15), ("a", "Billing", False, 60),
+    ("b", "Billing", True, 5), ("b", "Billing", True, 30),
+    ("b", "Sales", True, 10), ("b", "Sales", True, 12), ("b", "Sales", True, 50),
+]  # fmt: skip
+
+
+def test_example_10_queues_of_a_team_and_the_programme(agent, team):
+    mate = AgentFactory(username="mate", team=team)
+    who = {"a": agent, "b": mate}
+    for day, (person, queue, answered, wait) in enumerate(QUEUE_CALLS, 1):
+        make_interaction(
+            who[person], dt.datetime(2026, 11, day, 10), "phone", queue=queue, answered=answered,
+            wait_seconds=wait, talk_seconds=240 if answered else 0, hold_seconds=30 if answered else 0,
+            acw_seconds=30 if answered else 0,
+        )  # fmt: skip
+    records_rebuild(month=NOV)
+    for level, owner in ((RecordLevel.TEAM, {"team": team}), (RecordLevel.PROGRAMME, {})):
+        figures = PerformanceRecord.objects.get(level=level, month=NOV, **owner).figures
+        queues = {q["queue"]: q for q in figures["queues"]}
+        assert list(queues) == ["Billing", "Sales"]
+        billing, sales = queues["Billing"], queues["Sales"]
+        assert billing["offered"] == 6 and billing["volume"] == {"value": "5", "n": 6}
+        assert billing["abandonment"] == {"value": "16.67", "n": 6}
+        assert billing["service_level"] == {"value": "50.00", "n": 6}
+        assert billing["asa"] == {"value": "17.00", "n": 5} and billing["aht"] == {"value": "300.00", "n": 5}
+        assert sales["abandonment"] == {"value": "0.00", "n": 3}
+        assert sales["service_level"] == {"value": "66.67", "n": 3} and sales["asa"] == {
+            "value": "24.00",
+            "n": 3,
+        }
+        assert figures["kpis"]["abandonment"] == {"value": "11.11", "n": 9}
+        assert figures["kpis"]["service_level"] == {"value": "55.56", "n": 9}
+
+
 def test_qa_figures_come_from_released_reviews_only(agent, reviewer, keys, release):
     release(agent)  # 95.00
     release(agent, c2="1")  # Explains clearly 1 of 4: Knowledge 75.00, total 85.00

@@ -188,3 +188,22 @@ def test_export_report_command(built, tmp_path, capsys, lead, team):
             call_command("export_report", *args, "-o", str(out))
     with pytest.raises(CommandError, match=".xlsx"):
         call_command("export_report", "--month", "2026-11", "-o", str(tmp_path / "r.txt"))
+
+
+def test_the_kpis_sheet_and_the_pages_show_each_teams_queues(manager, agent, team, tmp_path, client):
+    from tests.factories import make_interaction
+
+    for day, (answered, wait) in enumerate([(True, 10), (True, 40), (False, 60)], 1):
+        make_interaction(agent, dt.datetime(2026, 11, day, 10), "phone", queue="=Billing", answered=answered,
+                         wait_seconds=wait)  # fmt: skip
+    records_rebuild(month=NOV)
+    book, _summary = write(manager, tmp_path)
+    rows = [[c.value for c in row] for row in book["KPIs"].iter_rows(min_row=2)]
+    queue = {r[1]: (r[2], r[3]) for r in rows if r[0] == f"{team.name} · =Billing"}
+    assert queue["offered"] == (3, 3)
+    assert queue["abandonment"] == (33.33, 3) and queue["service_level"] == (33.33, 3)
+    client.force_login(manager)
+    for url in (reverse("coaching:team_dashboard", args=[team.pk]), reverse("coaching:programme")):
+        body = client.get(url, {"month": "2026-11"}).content.decode()
+        table = body[body.index('id="queues-h"') :]
+        assert "=Billing" in table and "33.3%" in table

@@ -487,7 +487,9 @@ def test_the_filter_bar_lists_whom_the_person_may_pick_and_follows_renames(clien
     body = client.get(reverse("reviews:review_list")).content.decode()
     options = body[body.index('name="agent"') : body.index("</select>", body.index('name="agent"'))]
     assert str(agent) in options and str(outsider) not in options  # another team's agent is not offered
-    assert "Team B" not in body[body.index('name="team"') : body.index("</select>", body.index('name="team"'))]
+    assert (
+        "Team B" not in body[body.index('name="team"') : body.index("</select>", body.index('name="team"'))]
+    )
     agent.first_name = "Newname"
     agent.save()
     assert "Newname" in client.get(reverse("reviews:review_list")).content.decode()  # the kept list moved on

@@ -77,13 +77,18 @@ def test_queue_pages_by_50_with_work_in_progress_first(client, as_user, reviewer
 
 
 def test_queue_rows_escape_what_people_typed(client, as_user, reviewer, team):
-    hostile = AgentFactory(username="h1", team=team, first_name='<img src=x onerror="alert(1)">', last_name="&")
+    hostile = AgentFactory(
+        username="h1", team=team, first_name='<img src=x onerror="alert(1)">', last_name="&"
+    )
     month_of_work(hostile, 30, queue="<b>Billing</b>")
     services.sample_draw(month=NOV)
     as_user("reviewer")
     body = client.get(reverse("reviews:queue"), {"month": "2026-11"}).content.decode()
     assert "<img src=x" not in body and "<b>Billing</b>" not in body
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp;" in body and "&lt;b&gt;Billing&lt;/b&gt;" in body
+    assert (
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp;" in body
+        and "&lt;b&gt;Billing&lt;/b&gt;" in body
+    )
 
 
 def test_queue_query_count_is_flat(client, as_user, reviewer, team):
