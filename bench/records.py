@@ -6,7 +6,7 @@
 Target (issue 10): the rebuild (every agent's record, the team and programme rollups, written)
 <= 2 x the baseline: plain SQL, measured in the same run, that computes the same per-agent
 figures (QA count, mean, sum of squares, min, max, critical failures; each section's and each
-criterion's sums; every KPI's counts and sums per channel) and returns them to Python.
+criterion's sums; every KPI's counts and sums per channel and queue) and returns them to Python.
 """
 
 import argparse
@@ -89,7 +89,7 @@ QUERIES = [
         " SUM(CASE WHEN answered AND repeat_contact THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN answered AND wait_seconds <= 20 THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN NOT answered OR wait_seconds IS NOT NULL THEN 1 ELSE 0 END)"
-        " FROM reviews_interaction WHERE local_month = %s GROUP BY agent_id, channel"
+        " FROM reviews_interaction WHERE local_month = %s GROUP BY agent_id, channel, queue"
     ),
 ]
 

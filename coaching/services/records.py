@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -378,11 +380,29 @@ def _ninety_ninety(agent_records) -> dict:
 # -- writing -------------------------------------------------------------------------------------
 
 
+# The formulas' own source: a deployment that changes how a figure is computed rebuilds every
+# record on its next rebuild, even where the data did not change.
+CODE_STAMP = hashlib.sha256(
+    b"".join(Path(module.__file__).read_bytes() for module in (metrics, sys.modules[__name__]))
+).hexdigest()[:16]
+
+
 def _fingerprint(values: dict) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _columns(figures: dict, parts: dict, *, team_id, agents_n: int = 0) -> dict:
+def _scheme_key(scheme: KpiScheme | None):
+    if scheme is None:
+        return None
+    weights = [
+        [w.kpi, str(w.label), str(w.weight), str(w.target), w.direction, str(w.cap)] for w in _weights(scheme)
+    ]
+    return [scheme.pk, scheme.name, scheme.team_id, scheme.channel, weights]
+
+
+def _columns(
+    figures: dict, parts: dict, *, team_id, agents_n: int = 0, fingerprint: str | None = None
+) -> dict:
     qa = figures["qa"]
 
     def dec(value):
@@ -403,7 +423,7 @@ def _columns(figures: dict, parts: dict, *, team_id, agents_n: int = 0) -> dict:
         "figures": figures,
         "parts": parts,
     }
-    values["fingerprint"] = _fingerprint(values)
+    values["fingerprint"] = fingerprint or _fingerprint(values)
     return values
 
 
@@ -465,19 +485,37 @@ def records_rebuild(*, month: dt.date, agent_ids: list[int] | None = None) -> Re
             "agent_id", "qa_low", "reviews_n"
         )
     }
+    existing_qs = PerformanceRecord.objects.filter(level=RecordLevel.AGENT, month=month)
+    if agent_ids is not None:
+        existing_qs = existing_qs.filter(agent_id__in=agent_ids)
+    existing = {r.agent_id: r for r in existing_qs.only("pk", "agent_id", "fingerprint")}
     wanted = {}
     for agent_id, team_id in agents.items():
         parts = metrics.empty_parts()
         parts["qa"] = qa_parts.get(agent_id, parts["qa"])
         parts |= kpi_parts.get(agent_id, {})
         scheme = scheme_for(team_id, parts["channels"], schemes)
-        figures = figures_for(parts, scheme=scheme, previous=previous.get(agent_id), minimum=minimum)
-        wanted[agent_id] = _columns(figures, parts, team_id=team_id)
-    existing_qs = PerformanceRecord.objects.filter(level=RecordLevel.AGENT, month=month)
-    if agent_ids is not None:
-        existing_qs = existing_qs.filter(agent_id__in=agent_ids)
+        before = previous.get(agent_id)
+        # A record's figures follow from these inputs alone: when they are what the stored
+        # record was built from, its figures are not worked out again.
+        fingerprint = _fingerprint(
+            {
+                "parts": parts,
+                "team_id": team_id,
+                "scheme": _scheme_key(scheme),
+                "previous": (before.qa_low, before.reviews_n) if before else None,
+                "minimum": minimum,
+                "code": CODE_STAMP,
+            }
+        )
+        record = existing.get(agent_id)
+        if record is not None and record.fingerprint == fingerprint:
+            wanted[agent_id] = {"fingerprint": fingerprint}
+            continue
+        figures = figures_for(parts, scheme=scheme, previous=before, minimum=minimum)
+        wanted[agent_id] = _columns(figures, parts, team_id=team_id, fingerprint=fingerprint)
     result = RebuildResult()
-    _save(RecordLevel.AGENT, month, wanted, {r.agent_id: r for r in existing_qs}, result)
+    _save(RecordLevel.AGENT, month, wanted, existing, result)
     result.add(rollups_rebuild(month=month, schemes=schemes, minimum=minimum))
     return result
 
