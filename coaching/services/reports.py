@@ -341,13 +341,26 @@ def _reviews(workbook: Workbook, reviews, csv_path) -> int:
         _("Total"), _("Before critical failure"), _("Critical failure"), _("Status"), *sections,
     ]  # fmt: skip
     sheet = _Sheet(workbook, _("Reviews"), header)
-    channels, statuses = dict(Channel.choices), dict(ReviewStatus.choices)
+    channels = {key: str(label) for key, label in Channel.choices}  # translated once, not per row
+    statuses = {key: str(label) for key, label in ReviewStatus.choices}
     yes, no = _("yes"), _("no")
     out = open(csv_path, "w", newline="", encoding="utf-8-sig") if csv_path is not None else None  # noqa: SIM115
     writer = csv.writer(out) if out is not None else None
     if writer:
         writer.writerow([safe_text(h) for h in header])
-    ws, cell, count = sheet.ws, sheet.cell, 0
+    # One styled cell per typed column, given each row's value in turn: openpyxl writes a row
+    # as it is appended, and registering a number format for every new cell cost a third of
+    # the export (bench/export.py). Dates need none: openpyxl gives a date yyyy-mm-dd itself.
+    total_cell, raw_cell = sheet.cell(Decimal(0)), sheet.cell(Decimal(0))
+    score_cells = [sheet.cell(Decimal(0)) for _name in sections]
+
+    def typed(cell, value):
+        if value is None:
+            return None
+        cell.value = value
+        return cell
+
+    ws, count = sheet.ws, 0
     try:
         for row in reviews.values_list(*REVIEW_FIELDS).iterator(chunk_size=2000):
             (pk, day, a_first, a_last, a_user, team, r_first, r_last, r_user, channel, rubric, version,
@@ -359,11 +372,12 @@ def _reviews(workbook: Workbook, reviews, csv_path) -> int:
                     scores[column[name]] = Decimal(s["score"])
             text = [
                 safe_text(_name(a_first, a_last, a_user)), safe_text(team or ""), safe_text(_name(r_first, r_last, r_user)),
-                str(channels.get(channel, channel)), safe_text(rubric),
+                channels.get(channel, channel), safe_text(rubric),
             ]  # fmt: skip
             ws.append([
-                pk, cell(day), *text, version, cell(total), cell(raw), yes if critical else no,
-                str(statuses.get(status, status)), *[cell(v) if v is not None else None for v in scores],
+                pk, day, *text, version, typed(total_cell, total), typed(raw_cell, raw),
+                yes if critical else no, statuses.get(status, status),
+                *[typed(c, v) for c, v in zip(score_cells, scores, strict=True)],
             ])  # fmt: skip
             sheet.rows += 1
             count += 1
