@@ -540,31 +540,31 @@ def rollups_rebuild(*, month: dt.date, schemes=None, minimum: int | None = None)
         if record.team_id:
             by_team[record.team_id].append(record)
     result = RebuildResult()
-    wanted = {}
+    wanted, team_parts = {}, {}
     for team_id, records in by_team.items():
-        wanted[team_id] = _rollup(
+        wanted[team_id], team_parts[team_id] = _rollup(
             records, team_id, schemes, previous.get((RecordLevel.TEAM, team_id)), minimum
         )
-    existing = {r.team_id: r for r in PerformanceRecord.objects.filter(level=RecordLevel.TEAM, month=month)}
+    stored = PerformanceRecord.objects.filter(month=month).only("pk", "level", "team_id", "fingerprint")
+    existing = {r.team_id: r for r in stored.filter(level=RecordLevel.TEAM)}
     _save(RecordLevel.TEAM, month, wanted, existing, result)
     programme = {}
     if agent_records:
         # The programme is every team's parts plus those of agents in no team: each agent once.
-        pieces = [values["parts"] for values in wanted.values()]
-        pieces += [r.parts for r in agent_records if not r.team_id]
-        programme[None] = _rollup(
+        pieces = list(team_parts.values()) + [r.parts for r in agent_records if not r.team_id]
+        programme[None], _parts = _rollup(
             agent_records, None, schemes, previous.get((RecordLevel.PROGRAMME, None)), minimum, parts=pieces
         )
-    existing = dict.fromkeys(
-        [None], PerformanceRecord.objects.filter(level=RecordLevel.PROGRAMME, month=month).first()
-    )
-    existing = {k: v for k, v in existing.items() if v is not None}
+    found = stored.filter(level=RecordLevel.PROGRAMME).first()
+    existing = {None: found} if found else {}
     _save(RecordLevel.PROGRAMME, month, programme, existing, result)
     return result
 
 
-def _rollup(agent_records, team_id, schemes, previous, minimum, parts=None) -> dict:
-    """A team's or the programme's record: the sum of `parts` (by default its agents')."""
+def _rollup(agent_records, team_id, schemes, previous, minimum, parts=None) -> tuple[dict, dict]:
+    """A team's or the programme's record: the sum of `parts` (by default its agents'); and
+    that sum. Only agent records keep their parts (rollups are summed from them again: a
+    programme's would hold every review's total of the month, a megabyte for 40,000 reviews)."""
     if parts is None:
         parts = [r.parts for r in sorted(agent_records, key=lambda r: r.agent_id)]
     parts = metrics.parts_sum(parts)
@@ -576,7 +576,9 @@ def _rollup(agent_records, team_id, schemes, previous, minimum, parts=None) -> d
     figures["flags"] = [f for f in figures["flags"] if f != Flag.NEAR_TARGET]
     if figures["ninety_ninety"]["met"] is False:
         figures["flags"].append(Flag.NINETY_MISSED)
-    return _columns(figures, parts, team_id=team_id, agents_n=len(agent_records))
+    values = _columns(figures, parts, team_id=team_id, agents_n=len(agent_records))
+    values["parts"] = {}  # the fingerprint above was taken with them
+    return values, parts
 
 
 def record_months() -> list[dt.date]:
