@@ -23,6 +23,8 @@ from reviews.services.reviewing import (
 from scoring import engine
 from scoring.selectors import rubric_spec_pinned
 
+# Mean wait before an answer, seconds (the service-level thresholds are 20 s and 30 s).
+WAIT_MEAN = {"phone": 16, "chat": 22}
 TOPICS = {
     "phone": ["Billing", "Card blocked", "Address change", "Refund", "Delivery"],
     "chat": ["Order status", "Refund", "Password reset", "Delivery", "Product question"],
@@ -103,7 +105,10 @@ def demo_items(today: dt.date, rng: random.Random, months: int = 1) -> list[dict
                         "queue": topic,
                         "started_at": when,
                         "answered": answered,
-                        "wait_seconds": rng.randint(3, 200) if channel in ("phone", "chat") else None,
+                        # Most calls and chats are answered within seconds, a few wait minutes.
+                        "wait_seconds": min(int(rng.expovariate(1 / WAIT_MEAN[channel])) + 2, 900)
+                        if channel in WAIT_MEAN
+                        else None,
                         "talk_seconds": rng.randint(120, 900) if answered else 0,
                         "hold_seconds": rng.choice([0, 0, 0, 30, 60, 120]) if answered else 0,
                         "acw_seconds": rng.randint(20, 180) if answered else 0,
