@@ -115,6 +115,14 @@ class AuditAction(models.TextChoices):
     REPORT_REQUESTED = "report.requested", _("Report requested")
     KPI_SCHEME_SAVED = "kpi.scheme_saved", _("KPI scheme saved")
     SERVICE_LEVELS_SAVED = "kpi.service_levels_saved", _("Service level thresholds saved")
+    SESSION_PLANNED = "coaching.session_planned", _("1-on-1 planned")
+    SESSION_PLAN_EDITED = "coaching.plan_edited", _("1-on-1 agenda edited")
+    SESSION_CLOSED = "coaching.session_closed", _("1-on-1 held and closed")
+    SESSION_ACKNOWLEDGED = "coaching.session_acknowledged", _("1-on-1 acknowledged by the agent")
+    NOTE_SAVED = "coaching.note_saved", _("GROW note saved")
+    ITEM_SAVED = "coaching.item_saved", _("Action item saved")
+    ITEM_FOLLOWED_UP = "coaching.item_followed_up", _("Action item followed up")
+    ITEM_DONE = "coaching.item_done", _("Action item done")
 
 
 class AuditEvent(models.Model):

@@ -32,6 +32,8 @@ class Capability(StrEnum):
     REVIEW_SCORE = "review.score"  # score assigned interactions, write feedback
     REVIEW_MANAGE = "review.manage"  # change anyone's review, see every review
     REVIEW_VIEW = "review.view"  # which ones: reviews.selectors.review_queryset_for
+    COACH = "coaching.coach"  # plan and hold 1-on-1s: with whom, may_coach
+    COACHING_VIEW_OWN = "coaching.view_own"  # an agent's own sessions, shared notes and items
     ADMIN_SITE = "admin.site"
 
 
@@ -43,6 +45,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.INTERACTION_VIEW,
             Capability.REVIEW_VIEW,
             Capability.RECORD_VIEW,
+            Capability.COACHING_VIEW_OWN,
         }
     ),
     Role.REVIEWER: frozenset(
@@ -61,6 +64,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.INTERACTION_VIEW,
             Capability.REVIEW_VIEW,
             Capability.RECORD_VIEW,
+            Capability.COACH,
         }
     ),
     Role.MANAGER: frozenset(
@@ -79,6 +83,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVIEW_SCORE,
             Capability.REVIEW_MANAGE,
             Capability.REVIEW_VIEW,
+            Capability.COACH,
         }
     ),
 }
@@ -122,6 +127,18 @@ def may_score(user, reviewer_id: int | None) -> bool:
 def is_subject(user, agent_id: int | None) -> bool:
     """The agent a review (or record, or note) is about: only they acknowledge it."""
     return getattr(user, "is_authenticated", False) and agent_id == user.pk
+
+
+def may_coach(user, agent) -> bool:
+    """Plan and hold 1-on-1s with `agent`: the lead of the agent's team, or a QA manager."""
+    if not user_can(user, Capability.COACH) or agent is None:
+        return False
+    match scope_of(user):
+        case Scope.ALL:
+            return True
+        case Scope.TEAMS:
+            return agent.team_id is not None and agent.team.lead_id == user.pk
+    return False
 
 
 def user_can(user, capability: Capability) -> bool:

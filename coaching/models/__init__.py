@@ -1,8 +1,8 @@
 """The coaching app's models, one module per domain word. Import them from here."""
 
 from .kpis import DEFAULT_SERVICE_LEVEL_SECONDS, Direction, Kpi, KpiScheme, KpiSettings, KpiWeight
-from .records import PerformanceRecord, RecordLevel
 from .ladder import AgentLevel, Level, SkillLevel
+from .records import PerformanceRecord, RecordLevel
 from .reports import ReportJob, ReportStatus
 from .sessions import (
     AGENDA_SPLIT,
@@ -18,8 +18,27 @@ from .sessions import (
 )
 
 __all__ = [
-    "DEFAULT_SERVICE_LEVEL_SECONDS", "Direction", "Kpi", "KpiScheme", "KpiSettings", "KpiWeight",
-    "PerformanceRecord", "RecordLevel", "ReportJob", "ReportStatus",
-    "AGENDA_SPLIT", "ActionItem", "AgentLevel", "Cadence", "CoachingSession", "CoachingSettings", "GrowNote", "ItemOwner",
-    "ItemStatus", "Level", "SessionStatus", "SkillLevel", "TargetKind",
+    "AGENDA_SPLIT",
+    "DEFAULT_SERVICE_LEVEL_SECONDS",
+    "ActionItem",
+    "AgentLevel",
+    "Cadence",
+    "CoachingSession",
+    "CoachingSettings",
+    "Direction",
+    "GrowNote",
+    "ItemOwner",
+    "ItemStatus",
+    "Kpi",
+    "KpiScheme",
+    "KpiSettings",
+    "KpiWeight",
+    "Level",
+    "PerformanceRecord",
+    "RecordLevel",
+    "ReportJob",
+    "ReportStatus",
+    "SessionStatus",
+    "SkillLevel",
+    "TargetKind",
 ]  # fmt: skip

@@ -18,7 +18,7 @@ from core.models import Channel, Team
 from core.permissions import Capability, capability_required, require
 from core.selectors import team_list_for
 
-from .forms import (
+from ..forms import (
     KpiSchemeForm,
     MonthForm,
     ReportForm,
@@ -26,11 +26,11 @@ from .forms import (
     TeamDashboardForm,
     kpi_weight_formset,
 )
-from .models import KpiScheme, KpiSettings
-from .selectors import programme as programme_selectors
-from .selectors import records as selectors
-from .services import kpis, reports
-from .services.records import month_start, next_month, previous_month
+from ..models import KpiScheme, KpiSettings
+from ..selectors import programme as programme_selectors
+from ..selectors import records as selectors
+from ..services import kpis, reports
+from ..services.records import month_start, next_month, previous_month
 
 # In the first days of a month its figures are a handful of reviews: the pages open on the month
 # just ended until then (the month picker reaches the new one).

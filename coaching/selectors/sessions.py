@@ -1,0 +1,173 @@
+"""Reads for 1-on-1s: the evidence a plan is built from, and which sessions, notes and items a
+person may see (a private note or item: its lead and QA managers, never the agent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from core.permissions import Scope, scope_of
+from reviews.models import Review
+
+from ..models import AGENDA_SPLIT, ActionItem, CoachingSession, ItemStatus, PerformanceRecord, RecordLevel
+from ..models import SessionStatus as Status
+from ..services.records import RELEASED, month_start, previous_month
+from .ladder import ladder_position
+from .records import weakest_criteria
+
+LOOKBACK_DAYS = 30  # the first 1-on-1 looks back this far
+PROBLEMS = 3  # weakest criteria on the agenda
+
+
+def agenda_minutes(minutes: int) -> list[int]:
+    """The session's minutes split 30 / 40 / 30 % in whole minutes that add up (largest
+    remainder): 30 -> 9, 12, 9; 45 -> 14, 18, 13."""
+    shares = [Fraction(minutes * share, 100) for _key, share in AGENDA_SPLIT]
+    whole = [int(s) for s in shares]
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - whole[i]), i))
+    for i in by_remainder[: minutes - sum(whole)]:
+        whole[i] += 1
+    return whole
+
+
+def session_queryset_for(user) -> QuerySet[CoachingSession]:
+    """QA managers see every session; a lead those of their teams' agents (and their own); an
+    agent their own closed ones."""
+    qs = CoachingSession.objects.select_related("agent__team", "lead")
+    match scope_of(user):
+        case Scope.ALL:
+            return qs
+        case Scope.TEAMS:
+            return qs.filter(Q(agent__team__lead=user) | Q(lead=user))
+        case Scope.OWN:
+            return qs.filter(agent=user, status=Status.CLOSED)
+    return qs.none()
+
+
+def session_get_for(*, user, pk: int) -> CoachingSession:
+    return get_object_or_404(session_queryset_for(user), pk=pk)
+
+
+def visible_to(user, session: CoachingSession, rows: QuerySet) -> QuerySet:
+    """A session's notes or items as `user` may see them: the agent only the shared ones."""
+    if scope_of(user) == Scope.OWN:
+        return rows.filter(shared=True)
+    return rows
+
+
+def last_closed(agent, before: dt.date | None = None) -> CoachingSession | None:
+    qs = CoachingSession.objects.filter(agent=agent, status=Status.CLOSED)
+    if before is not None:
+        qs = qs.filter(scheduled_for__lt=before)
+    return qs.order_by("-scheduled_for", "-id").first()
+
+
+def _month_record(agent, day: dt.date) -> PerformanceRecord | None:
+    """The agent's record of `day`'s month, or the month before when this one has no reviews yet."""
+    records = {
+        r.month: r
+        for r in PerformanceRecord.objects.filter(
+            level=RecordLevel.AGENT, agent=agent, month__in=[month_start(day), previous_month(month_start(day))]
+        )
+    }
+    current = records.get(month_start(day))
+    if current is not None and current.reviews_n:
+        return current
+    return records.get(previous_month(month_start(day))) or current
+
+
+def _first_agent_lines(transcript: str, limit: int = 2) -> list[str]:
+    lines = [line.strip() for line in transcript.splitlines() if line.strip().lower().startswith("agent:")]
+    return [line[:200] for line in lines[:limit]]
+
+
+def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
+    """The agenda of a 1-on-1 with `agent` on `day`, from the evidence (docs/coaching.md)."""
+    before = last_closed(agent, before=day)
+    since = before.scheduled_for if before else day - dt.timedelta(days=LOOKBACK_DAYS)
+    record = _month_record(agent, day)
+    released = list(
+        Review.objects.filter(agent=agent, status__in=RELEASED, released_at__date__gte=since)
+        .select_related("interaction")
+        .order_by("released_at")
+    )
+    due = list(
+        ActionItem.objects.filter(agent=agent, status=ItemStatus.OPEN, due_on__lte=day).order_by("due_on", "id")
+    )
+    review_items = []
+    if record is not None:
+        review_items.append({
+            "kind": "record",
+            "text": _("QA %(month)s: %(mean)s (95%% interval %(low)s–%(high)s, n = %(n)s) against a target of %(target)s.")
+            % {"month": f"{record.month:%Y-%m}", "mean": record.qa_mean if record.qa_mean is not None else "—",
+               "low": record.qa_low if record.qa_low is not None else "—",
+               "high": record.qa_high if record.qa_high is not None else "—",
+               "n": record.reviews_n, "target": record.qa_target if record.qa_target is not None else "—"},
+        })  # fmt: skip
+    acknowledged = sum(1 for r in released if r.acknowledged_at)
+    review_items.append({
+        "kind": "reviews",
+        "text": _("%(n)s reviews released since %(since)s; %(ack)s acknowledged.")
+        % {"n": len(released), "since": since.isoformat(), "ack": acknowledged},
+        "reviews": [r.pk for r in released],
+    })  # fmt: skip
+    for item in due:
+        review_items.append({"kind": "item", "text": _("Follow up: %(text)s (due %(due)s)") % {
+            "text": item.text, "due": item.due_on.isoformat()}, "item": item.pk})  # fmt: skip
+    month_reviews = []
+    if record is not None:
+        month_reviews = list(
+            Review.objects.filter(agent=agent, status__in=RELEASED, interaction__local_month=record.month)
+            .select_related("interaction", "rubric")
+            .order_by("interaction__started_at")
+        )
+    problems = []
+    for weak in weakest_criteria(record, month_reviews, limit=PROBLEMS):
+        missed = weak["reviews"][:3]
+        comments = [c for r in missed for key, c in (r.comments or {}).items() if c and key in _keys(r, weak)]
+        lines = _first_agent_lines(missed[0].interaction.transcript) if missed else []
+        problems.append({
+            "kind": "criterion", "target_kind": "criterion", "target_identity": weak["identity"],
+            "target_label": weak["label"],
+            "text": _("“%(label)s”: %(value)s%% in %(n)s reviews.") % {
+                "label": weak["label"], "value": weak["value"], "n": weak["n"]},
+            "reviews": [r.pk for r in missed], "comments": comments[:3], "lines": lines,
+            "goal": _("Meet “%(label)s” in every review of the next month.") % {"label": weak["label"]},
+        })  # fmt: skip
+    ladder = ladder_position(agent=agent, today=day)
+    development = []
+    if ladder["next"] is not None:
+        gaps = [row for row in ladder["next_rows"] if not row["met"]]
+        development.append({
+            "kind": "level",
+            "text": _("Level: %(current)s. Next: %(next)s, %(gaps)s of %(all)s requirements still to meet.") % {
+                "current": ladder["current_label"], "next": ladder["next"].get_level_display(),
+                "gaps": len(gaps), "all": len(ladder["next_rows"])},
+            "gaps": [f"{row['label']}: {row['actual']} ({row['required']})" for row in gaps],
+            "goal": _("Work towards %(next)s: %(first)s.") % {
+                "next": ladder["next"].get_level_display(),
+                "first": gaps[0]["label"] if gaps else _("confirm the level with your lead")},
+        })  # fmt: skip
+    else:
+        development.append({"kind": "level", "text": _("Level: %(current)s, the top of the ladder.") % {
+            "current": ladder["current_label"]}, "goal": _("Share what works with the team.")})  # fmt: skip
+    parts = {"review": review_items, "problems": problems, "development": development}
+    return {
+        "since": since.isoformat(),
+        "parts": [
+            {"key": key, "minutes": share, "items": parts[key]}
+            for (key, _share), share in zip(AGENDA_SPLIT, agenda_minutes(minutes), strict=True)
+        ],
+    }
+
+
+def _keys(review: Review, weak: dict) -> set[str]:
+    """The criterion keys of `review`'s rubric that carry `weak`'s identity."""
+    from scoring.selectors import rubric_data_pinned
+
+    data = rubric_data_pinned(review.rubric)
+    return {str(c.id) for s in data.sections for c in s.criteria if c.identity == weak["identity"]}
