@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Team, User
 
-from .models import RecordLevel
+from .models import ItemOwner, RecordLevel
 from .selectors.records import SORTS
 from .services.records import Flag
 
@@ -84,3 +84,76 @@ class RecordFilterForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=[("", ""), *RecordLevel.choices], required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
     agent = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.all(), required=False)
+
+
+def _targets(plan: dict) -> list[tuple[str, str]]:
+    """The targets a note or item may name: the plan's problem criteria (identity|label)."""
+    problems = next((p for p in plan.get("parts", []) if p.get("key") == "problems"), {})
+    return [("", _("Nothing in particular"))] + [
+        (f"{i['target_kind']}|{i['target_identity']}|{i['target_label']}", i["target_label"])
+        for i in problems.get("items", [])
+        if i.get("target_identity")
+    ]
+
+
+class TargetedForm(forms.Form):
+    target = forms.ChoiceField(label=_("About"), required=False)
+    shared = forms.BooleanField(label=_("Shared with the agent"), required=False, initial=True)
+
+    def __init__(self, *args, plan: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = _targets(plan)
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        kind, _sep, rest = (data.pop("target") or "").partition("|")
+        identity, _sep, label = rest.partition("|")
+        return data | {"target_kind": kind, "target_identity": identity, "target_label": label}
+
+
+class GrowNoteForm(TargetedForm):
+    goal = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reality = forms.CharField(label=_("Reality"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    options = forms.CharField(label=_("Options"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    way_forward = forms.CharField(
+        label=_("Way forward"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ActionItemForm(TargetedForm):
+    text = forms.CharField(label=_("What"), max_length=300)
+    owner = forms.ChoiceField(label=_("Whose"), choices=ItemOwner.choices)
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AgendaForm(forms.Form):
+    """The lead's own points for each part of the agenda, and each part's minutes."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, plan: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        for part in plan.get("parts", []):
+            key = part["key"]
+            own = "\n".join(i["text"] for i in part["items"] if i.get("kind") == "own")
+            self.fields[f"{key}_minutes"] = forms.IntegerField(
+                label=_("Minutes"), min_value=0, max_value=120, initial=part["minutes"]
+            )
+            self.fields[f"{key}_points"] = forms.CharField(
+                label=_("Your own points, one a line"), required=False, initial=own,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )  # fmt: skip
+
+    def new_plan(self) -> dict:
+        parts = []
+        for part in self.plan["parts"]:
+            key = part["key"]
+            evidence = [i for i in part["items"] if i.get("kind") != "own"]
+            own = [
+                {"kind": "own", "text": line.strip()[:300]}
+                for line in self.cleaned_data[f"{key}_points"].splitlines()
+                if line.strip()
+            ]
+            parts.append(part | {"minutes": self.cleaned_data[f"{key}_minutes"], "items": evidence + own})
+        return self.plan | {"parts": parts}

@@ -12,12 +12,16 @@ def navigation(request):
     items = [(_("Home"), reverse("home"))]
     if user_can(user, Capability.REVIEW_VIEW) and not user_can(user, Capability.FEEDBACK_VIEW_OWN):
         items.append((_("Reviews"), reverse("reviews:review_list")))
+    if user_can(user, Capability.COACH) and not user_can(user, Capability.PROGRAMME_VIEW):
+        items.append((_("Coaching"), reverse("coaching:workspace")))
     if user_can(user, Capability.TEAM_VIEW):
         items.append((_("Teams"), reverse("coaching:team_home")))
     if user_can(user, Capability.PROGRAMME_VIEW):
         items.append((_("Programme"), reverse("coaching:programme")))
     if user_can(user, Capability.FEEDBACK_VIEW_OWN):
         items.append((_("My performance"), reverse("coaching:my_performance")))
+    if user_can(user, Capability.COACHING_VIEW_OWN):
+        items.append((_("My coaching"), reverse("coaching:my_coaching")))
     if user_can(user, Capability.PROGRAMME_MANAGE):
         items.append((_("KPIs"), reverse("coaching:kpi_scheme_list")))
     if user_can(user, Capability.RUBRIC_VIEW):

@@ -11,7 +11,7 @@ from .services import notification_read
 ROLE_HOME = {
     Role.AGENT: "reviews:my_feedback",
     Role.REVIEWER: "reviews:queue",
-    Role.LEAD: "coaching:team_home",
+    Role.LEAD: "coaching:workspace",
     Role.MANAGER: "manager_home",
 }
 

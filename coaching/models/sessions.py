@@ -17,7 +17,9 @@ class Cadence(models.Model):
 
     team = models.OneToOneField("core.Team", on_delete=models.CASCADE, related_name="coaching_cadence")
     every_days = models.PositiveSmallIntegerField(
-        _("every (days)"), default=DEFAULT_EVERY_DAYS, validators=[MinValueValidator(1), MaxValueValidator(62)]
+        _("every (days)"),
+        default=DEFAULT_EVERY_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(62)],
     )
     minutes = models.PositiveSmallIntegerField(
         _("minutes"), default=DEFAULT_MINUTES, validators=[MinValueValidator(10), MaxValueValidator(120)]
@@ -25,8 +27,12 @@ class Cadence(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(every_days__gte=1, every_days__lte=62), name="cadence_days_range"),
-            models.CheckConstraint(condition=Q(minutes__gte=10, minutes__lte=120), name="cadence_minutes_range"),
+            models.CheckConstraint(
+                condition=Q(every_days__gte=1, every_days__lte=62), name="cadence_days_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=10, minutes__lte=120), name="cadence_minutes_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,7 +76,8 @@ class CoachingSession(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=SessionStatus.values), name="session_status_valid"),
             models.CheckConstraint(
-                condition=Q(status=SessionStatus.PLANNED) | Q(closed_at__isnull=False), name="session_closed_has_time"
+                condition=Q(status=SessionStatus.PLANNED) | Q(closed_at__isnull=False),
+                name="session_closed_has_time",
             ),
             models.CheckConstraint(
                 condition=Q(acknowledged_at__isnull=True) | Q(status=SessionStatus.CLOSED),
@@ -167,7 +174,9 @@ class ActionItem(Targeted):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="item_status_valid"),
             models.CheckConstraint(condition=Q(owner__in=ItemOwner.values), name="item_owner_valid"),
-            models.CheckConstraint(condition=Q(target_kind__in=TargetKind.values), name="item_target_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(target_kind__in=TargetKind.values), name="item_target_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(status=ItemStatus.DONE) | Q(done_at__isnull=False), name="item_done_has_time"
             ),

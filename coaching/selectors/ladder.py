@@ -51,9 +51,15 @@ def requirement_rows(level: SkillLevel, *, agent, records: dict, today: dt.date)
         figure = (last.figures.get("kpis", {}).get(code) if last else None) or {}
         value = Decimal(figure["value"]) if figure.get("value") is not None else None
         if "at_least" in threshold:
-            bound, met = f"≥ {threshold['at_least']}", value is not None and value >= Decimal(threshold["at_least"])
+            bound, met = (
+                f"≥ {threshold['at_least']}",
+                value is not None and value >= Decimal(threshold["at_least"]),
+            )
         else:
-            bound, met = f"≤ {threshold['at_most']}", value is not None and value <= Decimal(threshold["at_most"])
+            bound, met = (
+                f"≤ {threshold['at_most']}",
+                value is not None and value <= Decimal(threshold["at_most"]),
+            )
         rows.append({
             "label": code.upper(), "required": bound,
             "actual": "—" if value is None else f"{value} (n = {figure.get('n', 0)})", "met": met,

@@ -71,7 +71,9 @@ def _month_record(agent, day: dt.date) -> PerformanceRecord | None:
     records = {
         r.month: r
         for r in PerformanceRecord.objects.filter(
-            level=RecordLevel.AGENT, agent=agent, month__in=[month_start(day), previous_month(month_start(day))]
+            level=RecordLevel.AGENT,
+            agent=agent,
+            month__in=[month_start(day), previous_month(month_start(day))],
         )
     }
     current = records.get(month_start(day))
@@ -96,7 +98,9 @@ def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
         .order_by("released_at")
     )
     due = list(
-        ActionItem.objects.filter(agent=agent, status=ItemStatus.OPEN, due_on__lte=day).order_by("due_on", "id")
+        ActionItem.objects.filter(agent=agent, status=ItemStatus.OPEN, due_on__lte=day).order_by(
+            "due_on", "id"
+        )
     )
     review_items = []
     if record is not None:

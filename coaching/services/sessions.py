@@ -45,6 +45,7 @@ MSG_ITEM_NOT_YOURS = gettext_lazy("Only the agent it was given to, or their lead
 MSG_ITEM_NOT_OPEN = gettext_lazy("This item is no longer open.")
 MSG_FOLLOW_UP = gettext_lazy("Follow up an item as done, not done or carried over.")
 MSG_ACKNOWLEDGED = gettext_lazy("Thank you: acknowledged.")
+MSG_SESSION_CLOSED = gettext_lazy("1-on-1 recorded; the agent has been told.")
 MSG_MARKED_DONE = gettext_lazy("Marked done: your lead sees it.")
 
 
@@ -95,13 +96,18 @@ def _valid_plan(plan) -> bool:
 
 
 @transaction.atomic
-def session_plan_save(*, actor, session: CoachingSession, plan: dict, expected_revision: int) -> CoachingSession:
+def session_plan_save(
+    *, actor, session: CoachingSession, plan: dict, expected_revision: int
+) -> CoachingSession:
     """The lead's edits to the agenda. Two edits from the same revision: the second is refused."""
     _check_open(actor, session)
     if not _valid_plan(plan):
         raise DomainError(MSG_BAD_PLAN)
     if not revision_claim(
-        CoachingSession.objects.filter(pk=session.pk), expected_revision=expected_revision, actor=actor, plan=plan
+        CoachingSession.objects.filter(pk=session.pk),
+        expected_revision=expected_revision,
+        actor=actor,
+        plan=plan,
     ):
         raise conflict(CoachingSession.objects.get(pk=session.pk), MSG_PLAN_CHANGED)
     session.refresh_from_db()
@@ -257,5 +263,7 @@ def item_mark_done(*, actor, item: ActionItem) -> ActionItem:
             return item
         raise DomainError(MSG_ITEM_NOT_OPEN)
     item.refresh_from_db()
-    audit_record(actor=actor, action=AuditAction.ITEM_DONE, target=item, group_key=f"session:{item.session_id}")
+    audit_record(
+        actor=actor, action=AuditAction.ITEM_DONE, target=item, group_key=f"session:{item.session_id}"
+    )
     return item

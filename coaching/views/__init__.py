@@ -15,10 +15,24 @@ from .records import (
     team_dashboard,
     team_home,
 )
-from .sessions import item_done, my_coaching, session_acknowledge
+from .sessions import (
+    item_done,
+    my_coaching,
+    session_acknowledge,
+    session_agenda,
+    session_close,
+    session_detail,
+    session_follow_up,
+    session_item,
+    session_note,
+    session_plan,
+    workspace,
+)
 
 __all__ = [
     "agent_record", "item_done", "kpi_scheme_edit", "kpi_scheme_list", "my_coaching", "my_performance",
     "programme", "report_detail", "report_download", "report_progress", "report_request",
-    "service_levels_edit", "session_acknowledge", "team_dashboard", "team_home",
+    "service_levels_edit", "session_acknowledge", "session_agenda", "session_close", "session_detail",
+    "session_follow_up", "session_item", "session_note", "session_plan", "team_dashboard", "team_home",
+    "workspace",
 ]  # fmt: skip

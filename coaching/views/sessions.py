@@ -1,4 +1,4 @@
-"""1-on-1 pages: the agent's "My coaching" (shared notes and their action items)."""
+"""1-on-1 pages: the lead's workspace and planner, the agent's "My coaching"."""
 
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -9,8 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import DomainError
 from core.permissions import Capability, capability_required
 
+from ..forms import ActionItemForm, AgendaForm, GrowNoteForm
 from ..models import ActionItem, GrowNote, ItemStatus, SessionStatus
+from ..selectors import records as selectors_records
 from ..selectors import sessions as selectors
+from ..selectors import workspace as workspace_selectors
 from ..services import sessions as services
 
 
@@ -27,7 +30,9 @@ def my_coaching(request):
         )[:20]
     )
     items = list(
-        ActionItem.objects.filter(agent=request.user, shared=True, status=ItemStatus.OPEN).order_by("due_on", "id")
+        ActionItem.objects.filter(agent=request.user, shared=True, status=ItemStatus.OPEN).order_by(
+            "due_on", "id"
+        )
     )
     return render(
         request,
@@ -51,10 +56,138 @@ def session_acknowledge(request, pk: int):
 @require_POST
 @capability_required(Capability.COACHING_VIEW_OWN)
 def item_done(request, pk: int):
-    item = get_object_or_404(ActionItem.objects.select_related("agent__team"), pk=pk, agent=request.user, shared=True)
+    item = get_object_or_404(
+        ActionItem.objects.select_related("agent__team"), pk=pk, agent=request.user, shared=True
+    )
     try:
         services.item_mark_done(actor=request.user, item=item)
         messages.success(request, services.MSG_MARKED_DONE)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("coaching:my_coaching")
+
+
+# -- the lead's side -------------------------------------------------------------------------------
+
+
+@require_GET
+@capability_required(Capability.COACH)
+def workspace(request):
+    """The lead's home: agents, attention, 1-on-1s due, open items, recent low scores."""
+    return render(
+        request,
+        "coaching/workspace.html",
+        workspace_selectors.workspace(lead=request.user, today=timezone.localdate()),
+    )
+
+
+@require_POST
+@capability_required(Capability.COACH)
+def session_plan(request, agent_pk: int):
+    agent = selectors_records.agent_get_for(user=request.user, pk=agent_pk)
+    session = services.session_plan(actor=request.user, agent=agent)
+    return redirect("coaching:session_detail", pk=session.pk)
+
+
+def _session_context(request, session, **forms_given) -> dict:
+    plan = session.plan
+    earlier = ActionItem.objects.none()
+    if not session.is_closed:
+        earlier = (
+            ActionItem.objects.filter(agent=session.agent, status=ItemStatus.OPEN)
+            .exclude(session=session)
+            .order_by("due_on", "id")
+        )
+    return {
+        "session": session,
+        "parts": plan.get("parts", []),
+        "notes": session.notes.all(),
+        "items": session.items.all(),
+        "earlier": earlier,
+        "agenda": forms_given.get("agenda") or AgendaForm(plan=plan, initial={"revision": session.revision}),
+        "note_form": forms_given.get("note_form") or GrowNoteForm(plan=plan),
+        "item_form": forms_given.get("item_form") or ActionItemForm(plan=plan),
+        "error": forms_given.get("error"),
+    }
+
+
+@require_GET
+@capability_required(Capability.COACH)
+def session_detail(request, pk: int):
+    """The planner: the agenda with a timer per part, follow-up, GROW notes and action items."""
+    session = selectors.session_get_for(user=request.user, pk=pk)
+    return render(request, "coaching/session_detail.html", _session_context(request, session))
+
+
+def _session_post(request, pk: int, form_class, name: str, save):
+    session = selectors.session_get_for(user=request.user, pk=pk)
+    form = form_class(request.POST, plan=session.plan)
+    error = None
+    if form.is_valid():
+        try:
+            save(session, form)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("coaching:session_detail", pk=session.pk)
+    session.refresh_from_db()
+    context = _session_context(request, session, **{name: form, "error": error})
+    return render(request, "coaching/session_detail.html", context, status=400)
+
+
+@require_POST
+@capability_required(Capability.COACH)
+def session_agenda(request, pk: int):
+    return _session_post(
+        request, pk, AgendaForm, "agenda",
+        lambda session, form: services.session_plan_save(
+            actor=request.user, session=session, plan=form.new_plan(), expected_revision=form.cleaned_data["revision"]
+        ),
+    )  # fmt: skip
+
+
+@require_POST
+@capability_required(Capability.COACH)
+def session_note(request, pk: int):
+    return _session_post(
+        request, pk, GrowNoteForm, "note_form",
+        lambda session, form: services.note_save(actor=request.user, session=session, data=form.service_data()),
+    )  # fmt: skip
+
+
+@require_POST
+@capability_required(Capability.COACH)
+def session_item(request, pk: int):
+    return _session_post(
+        request, pk, ActionItemForm, "item_form",
+        lambda session, form: services.item_save(actor=request.user, session=session, data=form.service_data()),
+    )  # fmt: skip
+
+
+@require_POST
+@capability_required(Capability.COACH)
+def session_follow_up(request, pk: int, item_pk: int):
+    session = selectors.session_get_for(user=request.user, pk=pk)
+    item = get_object_or_404(ActionItem, pk=item_pk, agent=session.agent)
+    try:
+        services.item_follow_up(
+            actor=request.user, session=session, item=item, outcome=request.POST.get("outcome", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("coaching:session_detail", pk=session.pk)
+
+
+@require_POST
+@capability_required(Capability.COACH)
+def session_close(request, pk: int):
+    session = selectors.session_get_for(user=request.user, pk=pk)
+    try:
+        services.session_close(
+            actor=request.user, session=session, expected_revision=int(request.POST.get("revision") or 0)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("coaching:session_detail", pk=session.pk)
+    messages.success(request, services.MSG_SESSION_CLOSED)
+    return redirect("coaching:workspace")

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
         ("manager", "manager_home", "QA programme"),
         ("admin_user", "manager_home", "QA programme"),
         ("reviewer", "reviews:queue", "My review queue"),
-        ("lead", "coaching:team_home", "Team A"),  # a lead of one team: straight to its dashboard
+        ("lead", "coaching:workspace", "1-on-1s due"),  # the coaching workspace
         ("agent", "reviews:my_feedback", "My feedback"),
     ],
 )
