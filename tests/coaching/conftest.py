@@ -2,11 +2,20 @@ import datetime as dt
 
 import pytest
 
+from core.models import Role
 from reviews import services as review_services
-from tests.factories import make_assignment
+from tests.factories import UserFactory, make_assignment
 from tests.reviews.conftest import full, keys, rubric  # noqa: F401 (fixtures shared with the review tests)
 
 NOV = dt.date(2026, 11, 1)
+
+
+@pytest.fixture
+def other_lead(other_team):
+    """The lead of the other team (the outsider's)."""
+    other_team.lead = UserFactory(username="lead-b", role=Role.LEAD)
+    other_team.save()
+    return other_team.lead
 
 
 @pytest.fixture

@@ -17,13 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def other_lead(other_team):
-    other_team.lead = UserFactory(username="lead-b", role=Role.LEAD)
-    other_team.save()
-    return other_team.lead
-
-
-@pytest.fixture
 def planned(lead, agent, release):
     release(agent, c2="1")
     records_rebuild(month=NOV)

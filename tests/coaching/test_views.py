@@ -6,21 +6,13 @@ import pytest
 from django.urls import reverse
 
 from coaching.services.records import records_rebuild
-from core.models import Role
 from tests.coaching.conftest import NOV
 from tests.conftest import count_queries
-from tests.factories import AgentFactory, TeamFactory, UserFactory, make_interaction
+from tests.factories import AgentFactory, TeamFactory, make_interaction
 
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ("manager", "lead", "other_lead", "agent", "outsider", "reviewer")
-
-
-@pytest.fixture
-def other_lead(other_team):
-    other_team.lead = UserFactory(username="lead-b", role=Role.LEAD)
-    other_team.save()
-    return other_team.lead
 
 
 @pytest.fixture
