@@ -28,6 +28,16 @@ MAIN_KPIS = ("aht", "fcr", "csat")
 ATTENTION = (Flag.CRITICAL, Flag.FALLING, Flag.BELOW_TARGET, Flag.SHORT_SAMPLE)
 
 
+# In the first days of a month its figures are a handful of reviews: pages open on the month
+# just ended until then (the month pickers reach the new one).
+FIRST_DAYS = 7
+
+
+def month_to_show(today: dt.date) -> dt.date:
+    """The month a dashboard or the workspace opens on."""
+    return today.replace(day=1) if today.day > FIRST_DAYS else previous_month(today.replace(day=1))
+
+
 def months_back(month: dt.date, count: int) -> list[dt.date]:
     """`count` months ending with `month`, oldest first."""
     months = [month_start(month)]

@@ -15,12 +15,13 @@ from reviews.models import Review
 
 from ..models import AGENDA_SPLIT, ActionItem, CoachingSession, ItemStatus, PerformanceRecord, RecordLevel
 from ..models import SessionStatus as Status
-from ..services.records import RELEASED, month_start, previous_month
+from ..services.records import RELEASED
 from .ladder import ladder_position
-from .records import weakest_criteria
+from .records import month_to_show, weakest_criteria
 
 LOOKBACK_DAYS = 30  # the first 1-on-1 looks back this far
 PROBLEMS = 3  # weakest criteria on the agenda
+REVIEW_LINKS = 10  # the latest reviews linked from the agenda
 
 
 def agenda_minutes(minutes: int) -> list[int]:
@@ -67,19 +68,9 @@ def last_closed(agent, before: dt.date | None = None) -> CoachingSession | None:
 
 
 def _month_record(agent, day: dt.date) -> PerformanceRecord | None:
-    """The agent's record of `day`'s month, or the month before when this one has no reviews yet."""
-    records = {
-        r.month: r
-        for r in PerformanceRecord.objects.filter(
-            level=RecordLevel.AGENT,
-            agent=agent,
-            month__in=[month_start(day), previous_month(month_start(day))],
-        )
-    }
-    current = records.get(month_start(day))
-    if current is not None and current.reviews_n:
-        return current
-    return records.get(previous_month(month_start(day))) or current
+    """The agent's record of the month the dashboards show on `day` (the month just ended during
+    a new month's first week)."""
+    return PerformanceRecord.objects.filter(level=RecordLevel.AGENT, agent=agent, month=month_to_show(day)).first()
 
 
 def _first_agent_lines(transcript: str, limit: int = 2) -> list[str]:
@@ -92,10 +83,10 @@ def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
     before = last_closed(agent, before=day)
     since = before.scheduled_for if before else day - dt.timedelta(days=LOOKBACK_DAYS)
     record = _month_record(agent, day)
-    released = list(
-        Review.objects.filter(agent=agent, status__in=RELEASED, released_at__date__gte=since)
+    released = list(  # reviews of what the agent did since the last 1-on-1
+        Review.objects.filter(agent=agent, status__in=RELEASED, interaction__local_date__gte=since)
         .select_related("interaction")
-        .order_by("released_at")
+        .order_by("interaction__started_at")
     )
     due = list(
         ActionItem.objects.filter(agent=agent, status=ItemStatus.OPEN, due_on__lte=day).order_by(
@@ -103,21 +94,24 @@ def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
         )
     )
     review_items = []
-    if record is not None:
+    if record is not None and record.qa_mean is not None:
+        interval = (
+            _(" (95%% interval %(low)s–%(high)s)") % {"low": record.qa_low, "high": record.qa_high}
+            if record.qa_low is not None
+            else ""
+        )
         review_items.append({
             "kind": "record",
-            "text": _("QA %(month)s: %(mean)s (95%% interval %(low)s–%(high)s, n = %(n)s) against a target of %(target)s.")
-            % {"month": f"{record.month:%Y-%m}", "mean": record.qa_mean if record.qa_mean is not None else "—",
-               "low": record.qa_low if record.qa_low is not None else "—",
-               "high": record.qa_high if record.qa_high is not None else "—",
+            "text": _("QA %(month)s: %(mean)s%(interval)s, n = %(n)s, against a target of %(target)s.")
+            % {"month": f"{record.month:%Y-%m}", "mean": record.qa_mean, "interval": interval,
                "n": record.reviews_n, "target": record.qa_target if record.qa_target is not None else "—"},
         })  # fmt: skip
     acknowledged = sum(1 for r in released if r.acknowledged_at)
     review_items.append({
         "kind": "reviews",
-        "text": _("%(n)s reviews released since %(since)s; %(ack)s acknowledged.")
+        "text": _("%(n)s reviews of interactions since %(since)s; %(ack)s acknowledged by the agent.")
         % {"n": len(released), "since": since.isoformat(), "ack": acknowledged},
-        "reviews": [r.pk for r in released],
+        "reviews": [r.pk for r in released][-REVIEW_LINKS:],
     })  # fmt: skip
     for item in due:
         review_items.append({"kind": "item", "text": _("Follow up: %(text)s (due %(due)s)") % {

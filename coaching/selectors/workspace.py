@@ -21,8 +21,8 @@ from ..models import (
     SessionStatus,
 )
 from ..models.sessions import DEFAULT_EVERY_DAYS
-from ..services.records import RELEASED, Flag, month_start, previous_month
-from .records import ATTENTION
+from ..services.records import RELEASED, Flag, previous_month
+from .records import ATTENTION, month_to_show
 
 RECENT_DAYS = 14
 
@@ -43,7 +43,7 @@ def workspace(*, lead, today: dt.date) -> dict:
         .order_by("team__name", "first_name", "last_name", "username")
     )
     ids = [a.pk for a in agents]
-    month = month_start(today)
+    month = month_to_show(today)
     records = {
         (r.agent_id, r.month): r
         for r in PerformanceRecord.objects.filter(
@@ -66,7 +66,7 @@ def workspace(*, lead, today: dt.date) -> dict:
     rows, due = [], []
     for agent in agents:
         current, previous = records.get((agent.pk, month)), records.get((agent.pk, previous_month(month)))
-        shown = current if current and current.reviews_n else previous
+        shown = current
         next_day = (
             (last[agent.pk] + dt.timedelta(days=every.get(agent.team_id, DEFAULT_EVERY_DAYS)))
             if (agent.pk in last)

@@ -32,14 +32,9 @@ from ..selectors import records as selectors
 from ..services import kpis, reports
 from ..services.records import month_start, next_month, previous_month
 
-# In the first days of a month its figures are a handful of reviews: the pages open on the month
-# just ended until then (the month picker reaches the new one).
-FIRST_DAYS = 7
-
 
 def default_month():
-    today = timezone.localdate()
-    return today.replace(day=1) if today.day > FIRST_DAYS else previous_month(today.replace(day=1))
+    return selectors.month_to_show(timezone.localdate())
 
 
 def _month(request, form):
