@@ -16,7 +16,8 @@ from django.db import transaction
 
 
 class Event(StrEnum):
-    # A released review's results changed (released, changed): agent_id, month (its first day).
+    # A released review's results changed (released, changed): agent_id, month (its first day),
+    # review_id.
     REVIEW_RESULTS_CHANGED = "review.results_changed"
     # Interactions were created or changed by an import: months (first days).
     INTERACTIONS_CHANGED = "interactions.changed"

@@ -382,8 +382,12 @@ def _release(*, actor, review: Review, data: ReviewInput) -> Review:
 
 
 def _results_changed(review: Review) -> None:
-    """The month's records of the agent are rebuilt once this commits (coaching listens)."""
-    publish(Event.REVIEW_RESULTS_CHANGED, agent_id=review.agent_id, month=review.interaction.local_month)
+    """The month's records of the agent are rebuilt once this commits, and their lead hears of a
+    critical failure or a low score (coaching listens)."""
+    publish(
+        Event.REVIEW_RESULTS_CHANGED,
+        agent_id=review.agent_id, month=review.interaction.local_month, review_id=review.pk,
+    )  # fmt: skip
 
 
 def snapshot(review_or_values) -> dict:
