@@ -15,6 +15,7 @@ urlpatterns = [
     path("kpi-schemes/<int:pk>/", views.kpi_scheme_edit, name="kpi_scheme_edit"),
     path("kpi-schemes/service-levels/", views.service_levels_edit, name="service_levels_edit"),
     path("coaching/", views.workspace, name="workspace"),
+    path("coaching/results/", views.coaching_results, name="coaching_results"),
     path("coaching/agents/<int:agent_pk>/plan/", views.session_plan, name="session_plan"),
     path("coaching/sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("coaching/sessions/<int:pk>/agenda/", views.session_agenda, name="session_agenda"),

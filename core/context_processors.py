@@ -18,6 +18,7 @@ def navigation(request):
         items.append((_("Teams"), reverse("coaching:team_home")))
     if user_can(user, Capability.PROGRAMME_VIEW):
         items.append((_("Programme"), reverse("coaching:programme")))
+        items.append((_("Coaching"), reverse("coaching:coaching_results")))
     if user_can(user, Capability.FEEDBACK_VIEW_OWN):
         items.append((_("My performance"), reverse("coaching:my_performance")))
     if user_can(user, Capability.COACHING_VIEW_OWN):

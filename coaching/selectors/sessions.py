@@ -70,7 +70,9 @@ def last_closed(agent, before: dt.date | None = None) -> CoachingSession | None:
 def _month_record(agent, day: dt.date) -> PerformanceRecord | None:
     """The agent's record of the month the dashboards show on `day` (the month just ended during
     a new month's first week)."""
-    return PerformanceRecord.objects.filter(level=RecordLevel.AGENT, agent=agent, month=month_to_show(day)).first()
+    return PerformanceRecord.objects.filter(
+        level=RecordLevel.AGENT, agent=agent, month=month_to_show(day)
+    ).first()
 
 
 def _first_agent_lines(transcript: str, limit: int = 2) -> list[str]:

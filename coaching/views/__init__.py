@@ -16,6 +16,7 @@ from .records import (
     team_home,
 )
 from .sessions import (
+    coaching_results,
     item_done,
     my_coaching,
     session_acknowledge,
@@ -30,7 +31,7 @@ from .sessions import (
 )
 
 __all__ = [
-    "agent_record", "item_done", "kpi_scheme_edit", "kpi_scheme_list", "my_coaching", "my_performance",
+    "agent_record", "coaching_results", "item_done", "kpi_scheme_edit", "kpi_scheme_list", "my_coaching", "my_performance",
     "programme", "report_detail", "report_download", "report_progress", "report_request",
     "service_levels_edit", "session_acknowledge", "session_agenda", "session_close", "session_detail",
     "session_follow_up", "session_item", "session_note", "session_plan", "team_dashboard", "team_home",

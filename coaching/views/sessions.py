@@ -10,7 +10,9 @@ from core.exceptions import DomainError
 from core.permissions import Capability, capability_required
 
 from ..forms import ActionItemForm, AgendaForm, GrowNoteForm
-from ..models import ActionItem, GrowNote, ItemStatus, SessionStatus
+from ..loop import IMPROVED
+from ..models import ActionItem, CoachingSession, GrowNote, ItemStatus, SessionStatus
+from ..selectors import loop as loop_selectors
 from ..selectors import records as selectors_records
 from ..selectors import sessions as selectors
 from ..selectors import workspace as workspace_selectors
@@ -74,10 +76,27 @@ def item_done(request, pk: int):
 @capability_required(Capability.COACH)
 def workspace(request):
     """The lead's home: agents, attention, 1-on-1s due, open items, recent low scores."""
+    context = workspace_selectors.workspace(lead=request.user, today=timezone.localdate())
+    rows = loop_selectors.coached_targets(
+        sessions=CoachingSession.objects.filter(agent__team__lead=request.user)
+    )
+    context |= {"loop_rows": rows, "loop_improved": sum(1 for r in rows if r["verdict"].verdict == IMPROVED)}
+    return render(request, "coaching/workspace.html", context)
+
+
+@require_GET
+@capability_required(Capability.PROGRAMME_VIEW)
+def coaching_results(request):
+    """The QA manager's view of the loop: coached targets and how many improved, per lead and team."""
+    rows = loop_selectors.coached_targets(sessions=CoachingSession.objects.all())
     return render(
         request,
-        "coaching/workspace.html",
-        workspace_selectors.workspace(lead=request.user, today=timezone.localdate()),
+        "coaching/coaching_results.html",
+        {
+            "rows": rows,
+            "by_lead": loop_selectors.loop_summary(rows, "lead"),
+            "by_team": loop_selectors.loop_summary(rows, "team"),
+        },
     )
 
 
@@ -108,6 +127,9 @@ def _session_context(request, session, **forms_given) -> dict:
         "note_form": forms_given.get("note_form") or GrowNoteForm(plan=plan),
         "item_form": forms_given.get("item_form") or ActionItemForm(plan=plan),
         "error": forms_given.get("error"),
+        "loop_rows": loop_selectors.coached_targets(sessions=CoachingSession.objects.filter(pk=session.pk))
+        if session.is_closed
+        else [],
     }
 
 
