@@ -76,18 +76,42 @@ def test_seed_demo_fills_six_months_of_history_that_the_dashboards_can_show(sett
     """Some agents improve, one falls, one has a run of critical failures, one a short sample;
     a second run duplicates nothing."""
 
-    from coaching.models import PerformanceRecord, RecordLevel
+    from coaching.models import (
+        ActionItem,
+        CoachingSession,
+        GrowNote,
+        ItemStatus,
+        PerformanceRecord,
+        RecordLevel,
+    )
+    from coaching.selectors.loop import coached_targets
     from coaching.services.records import Flag
     from demo.history import past_months
     from reviews.models import Review, SampleDraw
 
     settings.DEBUG = True
     call_command("seed_demo")
-    counts = (Review.objects.count(), Interaction.objects.count(), PerformanceRecord.objects.count())
+    counts = (
+        Review.objects.count(), Interaction.objects.count(), PerformanceRecord.objects.count(),
+        CoachingSession.objects.count(),
+    )  # fmt: skip
     call_command("seed_demo")
-    assert (Review.objects.count(), Interaction.objects.count(), PerformanceRecord.objects.count()) == counts
+    assert (
+        Review.objects.count(), Interaction.objects.count(), PerformanceRecord.objects.count(),
+        CoachingSession.objects.count(),
+    ) == counts  # fmt: skip
 
+    # Each lead has past 1-on-1s with notes (one private) and items: some done, one overdue;
+    # a coached criterion that visibly improved and one that did not.
     today = timezone.localdate()
+    for lead in User.objects.filter(role=Role.LEAD):
+        assert CoachingSession.objects.filter(lead=lead, status="closed").count() >= 2
+    assert GrowNote.objects.filter(shared=False).exists() and GrowNote.objects.filter(shared=True).exists()
+    assert ActionItem.objects.filter(status=ItemStatus.DONE).exists()
+    assert ActionItem.objects.filter(status=ItemStatus.OPEN, due_on__lt=today).exists()
+    verdicts = {row["verdict"].verdict for row in coached_targets(sessions=CoachingSession.objects.all())}
+    assert {"improved", "not_improved"} <= verdicts
+
     months = past_months(today, 6)
     assert SampleDraw.objects.filter(month__in=months).count() == 6
     agent_months = PerformanceRecord.objects.filter(level=RecordLevel.AGENT, month__in=months)

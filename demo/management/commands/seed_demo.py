@@ -17,6 +17,7 @@ from coaching.services.records import record_months, records_rebuild_months
 from core.events import paused
 from core.models import Role, Team, User
 from core.services import mail_muted
+from demo.coaching import load_demo_coaching
 from demo.history import load_demo_history
 from demo.reviews import load_demo_interactions, load_demo_reviews
 from reviews.models import DrawStatus, SampleDraw
@@ -94,12 +95,15 @@ class Command(BaseCommand):
         with mail_muted(), paused(), transaction.atomic():
             reviews = load_demo_reviews(month)
         records = records_rebuild_months(record_months())
+        with mail_muted():
+            sessions = load_demo_coaching(today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} people created, {rubrics} rubrics published, "
                 f"{imported.created} interactions imported, {history} past reviews over "
                 f"{history_months} months, {added} sampled for {month:%Y-%m}, {reviews} reviews scored "
-                f"this month, {records.created + records.changed} performance records built)."
+                f"this month, {records.created + records.changed} performance records built, "
+                f"{sessions} past 1-on-1s)."
             )
         )
         self.stdout.write(
