@@ -112,6 +112,7 @@ class TargetedForm(forms.Form):
 
 
 class GrowNoteForm(TargetedForm):
+    prefix = "note"  # the planner shows this form and the item's: their fields' ids differ
     goal = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     reality = forms.CharField(label=_("Reality"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     options = forms.CharField(label=_("Options"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -121,6 +122,7 @@ class GrowNoteForm(TargetedForm):
 
 
 class ActionItemForm(TargetedForm):
+    prefix = "item"
     text = forms.CharField(label=_("What"), max_length=300)
     owner = forms.ChoiceField(label=_("Whose"), choices=ItemOwner.choices)
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -38,21 +38,21 @@ def test_a_lead_lands_on_the_workspace_and_plans_holds_and_closes_a_1on1(client,
     url = reverse("coaching:session_note", args=[session.pk])
     assert (
         client.post(
-            url, {"goal": "Verify identity first", "way_forward": "Checklist", "shared": "on"}
+            url, {"note-goal": "Verify identity first", "note-way_forward": "Checklist", "note-shared": "on"}
         ).status_code
         == 302
     )
-    assert client.post(url, {"goal": "Private worry"}).status_code == 302  # unticked: private
-    bad = client.post(url, {"reality": "only reality"})
+    assert client.post(url, {"note-goal": "Private worry"}).status_code == 302  # unticked: private
+    bad = client.post(url, {"note-reality": "only reality"})
     assert bad.status_code == 400 and "Write at least the goal" in bad.content.decode()
     items = reverse("coaching:session_item", args=[session.pk])
     assert (
         client.post(
-            items, {"text": "Use the checklist", "owner": "agent", "due_on": "2026-11-27", "shared": "on"}
+            items, {"item-text": "Use the checklist", "item-owner": "agent", "item-due_on": "2026-11-27", "item-shared": "on"}
         ).status_code
         == 302
     )
-    assert client.post(items, {"text": "", "owner": "agent", "due_on": ""}).status_code == 400
+    assert client.post(items, {"item-text": "", "item-owner": "agent", "item-due_on": ""}).status_code == 400
     agenda = client.post(
         reverse("coaching:session_agenda", args=[session.pk]),
         {"revision": session.revision, "review_minutes": 5, "review_points": "Praise the CSAT", "problems_minutes": 15,
@@ -115,8 +115,8 @@ def test_no_one_else_writes_into_a_session(client, request, planned, agent, othe
     client.force_login(request.getfixturevalue(persona))
     expected = 404 if persona == "other_lead" else 403
     for name, data in (
-        ("session_note", {"goal": "x"}),
-        ("session_item", {"text": "x", "owner": "agent", "due_on": "2026-12-01"}),
+        ("session_note", {"note-goal": "x"}),
+        ("session_item", {"item-text": "x", "item-owner": "agent", "item-due_on": "2026-12-01"}),
         ("session_close", {"revision": planned.revision}),
     ):
         assert client.post(reverse(f"coaching:{name}", args=[planned.pk]), data).status_code == expected, name
