@@ -12,10 +12,10 @@ from core.filters import Pagination, api_filters
 from core.models import Team
 from core.permissions import Capability, HasCapability
 
-from .forms import RecordFilterForm
-from .models import PerformanceRecord, RecordLevel, ReportJob, ReportStatus
-from .selectors.records import record_list_for
-from .services import reports
+from ..forms import RecordFilterForm
+from ..models import PerformanceRecord, RecordLevel, ReportJob, ReportStatus
+from ..selectors.records import record_list_for
+from ..services import reports
 
 
 class RecordOutputSerializer(serializers.ModelSerializer):
