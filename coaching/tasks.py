@@ -28,3 +28,11 @@ def report_build(job_id: int) -> None:
     from .services.reports import report_job_run
 
     report_job_run(job_id)
+
+
+@shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def items_due_remind_task() -> int:
+    """Daily: tell agents of their action items due today or before (once per item)."""
+    from .services.sessions import items_due_remind
+
+    return items_due_remind(today=timezone.localdate())

@@ -293,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.records_rebuild_recent",
         "schedule": crontab(minute=45, hour=3),
     },
+    # Agents are told of their action items that fall due today (or fell due unnoticed).
+    "action-items-due": {
+        "task": "coaching.tasks.items_due_remind_task",
+        "schedule": crontab(minute=0, hour=7),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -267,3 +267,30 @@ def item_mark_done(*, actor, item: ActionItem) -> ActionItem:
         actor=actor, action=AuditAction.ITEM_DONE, target=item, group_key=f"session:{item.session_id}"
     )
     return item
+
+
+def items_due_remind(*, today: dt.date) -> int:
+    """Tell each agent of their open, shared items that fall due today or fell due before and
+    were never reminded of; once per item (a claim on reminded_at, safe to run twice)."""
+    told = 0
+    due = ActionItem.objects.filter(
+        status=ItemStatus.OPEN,
+        shared=True,
+        owner=ItemOwner.AGENT,
+        due_on__lte=today,
+        reminded_at__isnull=True,
+    ).select_related("agent")
+    for item in due:
+        with transaction.atomic():
+            if not ActionItem.objects.filter(pk=item.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            ):
+                continue
+            notification_send(
+                recipient=item.agent,
+                message=_("Your action item “%(text)s” is due %(day)s.")
+                % {"text": item.text, "day": item.due_on.isoformat()},
+                url=reverse("coaching:my_coaching"),
+            )
+            told += 1
+    return told

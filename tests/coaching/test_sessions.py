@@ -166,3 +166,15 @@ def test_another_agents_session_and_items_are_404(client, session, lead, outside
     assert client.get(reverse("coaching:item_done", args=[shared.pk])).status_code == 405
     assert ActionItem.objects.get(pk=shared.pk).status == ItemStatus.OPEN
     assert not AgentLevel.objects.exists()
+
+
+def test_agents_are_told_once_when_their_items_fall_due(session, lead, agent):
+    from coaching.tasks import items_due_remind_task
+
+    _closed, shared, _private = hold(session, lead)  # shared: due 27 Nov; private (the lead's): 20 Nov
+    assert services.items_due_remind(today=dt.date(2026, 11, 26)) == 0
+    assert services.items_due_remind(today=dt.date(2026, 11, 27)) == 1
+    assert services.items_due_remind(today=dt.date(2026, 11, 28)) == 0  # once
+    message = Notification.objects.filter(recipient=agent, message__contains="is due").get().message
+    assert "Read the plain-words list" in message
+    assert items_due_remind_task.apply().get() == 0  # the beat's task, run as the worker would
