@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Team, User
 
-from .models import ItemOwner, RecordLevel
+from .models import ItemOwner, Level, RecordLevel, SkillLevel
 from .selectors.records import SORTS
 from .services.records import Flag
 
@@ -159,3 +159,20 @@ class AgendaForm(forms.Form):
             ]
             parts.append(part | {"minutes": self.cleaned_data[f"{key}_minutes"], "items": evidence + own})
         return self.plan | {"parts": parts}
+
+
+class SkillLevelForm(forms.ModelForm):
+    kpis_text = forms.CharField(
+        label=_("KPI thresholds"),
+        required=False,
+        help_text=_("For example: fcr >= 70, csat >= 90, aht <= 420"),
+    )
+
+    class Meta:
+        model = SkillLevel
+        fields = ["qa_mean_min", "months", "no_critical_months", "tenure_months"]
+
+
+class LevelConfirmForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -25,6 +25,7 @@ def navigation(request):
         items.append((_("My coaching"), reverse("coaching:my_coaching")))
     if user_can(user, Capability.PROGRAMME_MANAGE):
         items.append((_("KPIs"), reverse("coaching:kpi_scheme_list")))
+        items.append((_("Ladder"), reverse("coaching:ladder")))
     if user_can(user, Capability.RUBRIC_VIEW):
         items.append((_("Rubrics"), reverse("scoring:rubric_list")))
     if user_can(user, Capability.SAMPLING_MANAGE):

@@ -123,6 +123,8 @@ class AuditAction(models.TextChoices):
     ITEM_SAVED = "coaching.item_saved", _("Action item saved")
     ITEM_FOLLOWED_UP = "coaching.item_followed_up", _("Action item followed up")
     ITEM_DONE = "coaching.item_done", _("Action item done")
+    LADDER_LEVEL_SAVED = "coaching.ladder_level_saved", _("Skill level requirements saved")
+    LEVEL_CONFIRMED = "coaching.level_confirmed", _("Agent's level confirmed")
 
 
 class AuditEvent(models.Model):

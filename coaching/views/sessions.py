@@ -9,13 +9,14 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import DomainError
 from core.permissions import Capability, capability_required
 
-from ..forms import ActionItemForm, AgendaForm, GrowNoteForm
+from ..forms import ActionItemForm, AgendaForm, GrowNoteForm, LevelConfirmForm
 from ..loop import IMPROVED
 from ..models import ActionItem, CoachingSession, GrowNote, ItemStatus, SessionStatus
 from ..selectors import loop as loop_selectors
 from ..selectors import records as selectors_records
 from ..selectors import sessions as selectors
 from ..selectors import workspace as workspace_selectors
+from ..selectors.ladder import ladder_position
 from ..services import sessions as services
 
 
@@ -36,10 +37,16 @@ def my_coaching(request):
             "due_on", "id"
         )
     )
+    today = timezone.localdate()
     return render(
         request,
         "coaching/my_coaching.html",
-        {"sessions": sessions, "items": items, "today": timezone.localdate()},
+        {
+            "sessions": sessions,
+            "items": items,
+            "today": today,
+            "ladder": ladder_position(agent=request.user, today=today),
+        },
     )
 
 
@@ -127,6 +134,8 @@ def _session_context(request, session, **forms_given) -> dict:
         "note_form": forms_given.get("note_form") or GrowNoteForm(plan=plan),
         "item_form": forms_given.get("item_form") or ActionItemForm(plan=plan),
         "error": forms_given.get("error"),
+        "ladder": ladder_position(agent=session.agent, today=timezone.localdate()),
+        "level_form": LevelConfirmForm(),
         "loop_rows": loop_selectors.coached_targets(sessions=CoachingSession.objects.filter(pk=session.pk))
         if session.is_closed
         else [],
