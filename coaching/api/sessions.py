@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.filters import Pagination
-from core.permissions import Capability, HasCapability, Scope, scope_of
+from core.permissions import Capability, HasCapability
 
 from ..models import ActionItem, CoachingSession, GrowNote, ItemOwner, ItemStatus, TargetKind
 from ..selectors import records as record_selectors
@@ -54,9 +54,8 @@ class SessionOutputSerializer(serializers.ModelSerializer):
 
 def _with_visible(user, qs):
     """Sessions with the notes and items `user` may see attached (an agent: the shared ones)."""
-    notes, items = GrowNote.objects.all(), ActionItem.objects.select_related("agent")
-    if scope_of(user) == Scope.OWN:
-        notes, items = notes.filter(shared=True), items.filter(shared=True)
+    notes = selectors.notes_visible(user, GrowNote.objects.all())
+    items = selectors.items_visible(user, ActionItem.objects.select_related("agent"))
     return qs.prefetch_related(
         Prefetch("notes", queryset=notes, to_attr="visible_notes"),
         Prefetch("items", queryset=items, to_attr="visible_items"),
@@ -184,15 +183,10 @@ class SessionAcknowledgeApi(APIView):
 
 
 def _items_for(user):
-    qs = ActionItem.objects.select_related("agent__team")
-    match scope_of(user):
-        case Scope.ALL:
-            return qs
-        case Scope.TEAMS:
-            return qs.filter(agent__team__lead=user)
-        case Scope.OWN:
-            return qs.filter(agent=user, shared=True)
-    return qs.none()
+    """Items of the sessions the user may see, as they may see them."""
+    sessions = selectors.session_queryset_for(user)  # an agent's: the held ones only
+    items = ActionItem.objects.select_related("agent__team").filter(session__in=sessions)
+    return selectors.items_visible(user, items)
 
 
 class ItemListApi(APIView):

@@ -53,11 +53,30 @@ def session_get_for(*, user, pk: int) -> CoachingSession:
     return get_object_or_404(session_queryset_for(user), pk=pk)
 
 
-def visible_to(user, session: CoachingSession, rows: QuerySet) -> QuerySet:
-    """A session's notes or items as `user` may see them: the agent only the shared ones."""
-    if scope_of(user) == Scope.OWN:
-        return rows.filter(shared=True)
-    return rows
+def notes_visible(user, notes: QuerySet) -> QuerySet:
+    """GROW notes as `user` may see them: a private one only to the lead who wrote it and to QA
+    managers; the agent sees the shared ones."""
+    match scope_of(user):
+        case Scope.ALL:
+            return notes
+        case Scope.TEAMS:
+            return notes.filter(Q(shared=True) | Q(author=user))
+        case Scope.OWN:
+            return notes.filter(shared=True, session__agent=user)
+    return notes.none()
+
+
+def items_visible(user, items: QuerySet) -> QuerySet:
+    """Action items as `user` may see them: a private one only to the lead of its session and to
+    QA managers; the agent sees their shared ones."""
+    match scope_of(user):
+        case Scope.ALL:
+            return items
+        case Scope.TEAMS:
+            return items.filter(Q(shared=True) | Q(session__lead=user))
+        case Scope.OWN:
+            return items.filter(shared=True, agent=user)
+    return items.none()
 
 
 def last_closed(agent, before: dt.date | None = None) -> CoachingSession | None:

@@ -28,12 +28,14 @@ def my_coaching(request):
         selectors.session_queryset_for(request.user)
         .filter(agent=request.user, status=SessionStatus.CLOSED)
         .prefetch_related(
-            Prefetch("notes", queryset=GrowNote.objects.filter(shared=True)),
-            Prefetch("items", queryset=ActionItem.objects.filter(shared=True)),
+            Prefetch("notes", queryset=selectors.notes_visible(request.user, GrowNote.objects.all())),
+            Prefetch("items", queryset=selectors.items_visible(request.user, ActionItem.objects.all())),
         )[:20]
     )
     items = list(
-        ActionItem.objects.filter(agent=request.user, shared=True, status=ItemStatus.OPEN).order_by(
+        ActionItem.objects.filter(
+            agent=request.user, shared=True, status=ItemStatus.OPEN, session__status=SessionStatus.CLOSED
+        ).order_by(
             "due_on", "id"
         )
     )
@@ -66,8 +68,9 @@ def session_acknowledge(request, pk: int):
 @capability_required(Capability.COACHING_VIEW_OWN)
 def item_done(request, pk: int):
     item = get_object_or_404(
-        ActionItem.objects.select_related("agent__team"), pk=pk, agent=request.user, shared=True
-    )
+        ActionItem.objects.select_related("agent__team"),
+        pk=pk, agent=request.user, shared=True, session__status=SessionStatus.CLOSED,
+    )  # fmt: skip
     try:
         services.item_mark_done(actor=request.user, item=item)
         messages.success(request, services.MSG_MARKED_DONE)
@@ -127,8 +130,8 @@ def _session_context(request, session, **forms_given) -> dict:
     return {
         "session": session,
         "parts": plan.get("parts", []),
-        "notes": session.notes.all(),
-        "items": session.items.all(),
+        "notes": selectors.notes_visible(request.user, session.notes.all()),
+        "items": selectors.items_visible(request.user, session.items.all()),
         "earlier": earlier,
         "agenda": forms_given.get("agenda") or AgendaForm(plan=plan, initial={"revision": session.revision}),
         "note_form": forms_given.get("note_form") or GrowNoteForm(plan=plan),

@@ -178,3 +178,28 @@ def test_agents_are_told_once_when_their_items_fall_due(session, lead, agent):
     message = Notification.objects.filter(recipient=agent, message__contains="is due").get().message
     assert "Read the plain-words list" in message
     assert items_due_remind_task.apply().get() == 0  # the beat's task, run as the worker would
+
+
+def test_a_private_note_is_the_writing_leads_and_the_managers_only(client, session, lead, agent, manager):
+    closed, _shared, private = hold(session, lead)
+    from coaching.selectors.sessions import items_visible, notes_visible
+
+    successor = UserFactory(username="new-lead", role=Role.LEAD)
+    agent.team.lead = successor  # the team changes hands: the old lead's private notes stay theirs
+    agent.team.save()
+    notes = closed.notes.all()
+    assert {n.goal for n in notes_visible(successor, notes)} == {"Explain clearly"}
+    assert {n.goal for n in notes_visible(lead, notes)} == {"Explain clearly", "Watch morale"}
+    assert notes_visible(manager, notes).count() == 2 and notes_visible(agent, notes).count() == 1
+    assert private not in items_visible(successor, closed.items.all())
+    assert private in items_visible(manager, closed.items.all())
+    client.force_login(successor)
+    body = client.get(reverse("coaching:session_detail", args=[closed.pk])).content.decode()
+    assert "Explain clearly" in body and "Watch morale" not in body and "Ask QA for a calibration" not in body
+
+
+def test_items_of_a_session_not_yet_held_are_not_the_agents_yet(client, session, lead, agent):
+    item = services.item_save(actor=lead, session=session, data={"text": "Draft step", "due_on": DAY})
+    client.force_login(agent)
+    assert "Draft step" not in client.get(reverse("coaching:my_coaching")).content.decode()
+    assert client.post(reverse("coaching:item_done", args=[item.pk])).status_code == 404
