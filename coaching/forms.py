@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Team, User
 
-from .models import ItemOwner, Level, RecordLevel, SkillLevel
+from .models import Cadence, ItemOwner, Level, RecordLevel, SkillLevel
 from .selectors.records import SORTS
 from .services.records import Flag
 
@@ -176,3 +176,9 @@ class SkillLevelForm(forms.ModelForm):
 class LevelConfirmForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CadenceForm(forms.ModelForm):
+    class Meta:
+        model = Cadence
+        fields = ["every_days", "minutes"]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("kpi-schemes/service-levels/", views.service_levels_edit, name="service_levels_edit"),
     path("coaching/", views.workspace, name="workspace"),
     path("coaching/results/", views.coaching_results, name="coaching_results"),
+    path("coaching/teams/<int:team_pk>/cadence/", views.cadence_save, name="cadence_save"),
     path("coaching/ladder/", views.ladder, name="ladder"),
     path("coaching/ladder/<int:pk>/", views.ladder_level_save, name="ladder_level_save"),
     path("coaching/agents/<int:agent_pk>/level/", views.level_confirm, name="level_confirm"),

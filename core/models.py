@@ -125,6 +125,7 @@ class AuditAction(models.TextChoices):
     ITEM_DONE = "coaching.item_done", _("Action item done")
     LADDER_LEVEL_SAVED = "coaching.ladder_level_saved", _("Skill level requirements saved")
     LEVEL_CONFIRMED = "coaching.level_confirmed", _("Agent's level confirmed")
+    CADENCE_SAVED = "coaching.cadence_saved", _("1-on-1 cadence saved")
 
 
 class AuditEvent(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, NotAllowed
 from core.models import AuditAction
-from core.permissions import is_subject, may_coach
+from core.permissions import Capability, is_subject, may_coach, user_can
 from core.services import audit_record, conflict, notification_send, revision_claim
 
 from ..models import (
@@ -46,6 +46,8 @@ MSG_ITEM_NOT_OPEN = gettext_lazy("This item is no longer open.")
 MSG_FOLLOW_UP = gettext_lazy("Follow up an item as done, not done or carried over.")
 MSG_ACKNOWLEDGED = gettext_lazy("Thank you: acknowledged.")
 MSG_SESSION_CLOSED = gettext_lazy("1-on-1 recorded; the agent has been told.")
+MSG_CADENCE_SAVED = gettext_lazy("Cadence saved: the 1-on-1s due follow it.")
+MSG_CADENCE_RANGE = gettext_lazy("Every 1 to 62 days, for 10 to 120 minutes.")
 MSG_MARKED_DONE = gettext_lazy("Marked done: your lead sees it.")
 
 
@@ -58,6 +60,28 @@ def cadence_of(team) -> Cadence:
     if team is None:
         return Cadence()
     return Cadence.objects.filter(team=team).first() or Cadence(team=team)
+
+
+MSG_NOT_YOUR_TEAM = gettext_lazy("Only the team's lead or a QA manager sets its 1-on-1 cadence.")
+
+
+@transaction.atomic
+def cadence_save(*, actor, team, every_days: int, minutes: int) -> Cadence:
+    """How often the team's agents have their 1-on-1 and for how long."""
+    if not (
+        user_can(actor, Capability.PROGRAMME_MANAGE)
+        or (user_can(actor, Capability.COACH) and team.lead_id == actor.pk)
+    ):
+        raise NotAllowed(MSG_NOT_YOUR_TEAM)
+    cadence = Cadence.objects.filter(team=team).first() or Cadence(team=team)
+    cadence.every_days, cadence.minutes = every_days, minutes
+    cadence.full_clean()
+    cadence.save()
+    audit_record(
+        actor=actor, action=AuditAction.CADENCE_SAVED, target=cadence,
+        summary=_("Every %(days)s days, %(minutes)s minutes") % {"days": every_days, "minutes": minutes},
+    )  # fmt: skip
+    return cadence
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from .records import (
     team_home,
 )
 from .sessions import (
+    cadence_save,
     coaching_results,
     item_done,
     my_coaching,
@@ -32,7 +33,7 @@ from .sessions import (
 )
 
 __all__ = [
-    "agent_record",
+    "agent_record", "cadence_save",
     "coaching_results",
     "item_done",
     "kpi_scheme_edit",

@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError
 from core.permissions import Capability, capability_required
+from core.selectors import team_list_for
 
-from ..forms import ActionItemForm, AgendaForm, GrowNoteForm, LevelConfirmForm
+from ..forms import ActionItemForm, AgendaForm, CadenceForm, GrowNoteForm, LevelConfirmForm
 from ..loop import IMPROVED
 from ..models import ActionItem, CoachingSession, GrowNote, ItemStatus, SessionStatus
 from ..selectors import loop as loop_selectors
@@ -35,9 +36,7 @@ def my_coaching(request):
     items = list(
         ActionItem.objects.filter(
             agent=request.user, shared=True, status=ItemStatus.OPEN, session__status=SessionStatus.CLOSED
-        ).order_by(
-            "due_on", "id"
-        )
+        ).order_by("due_on", "id")
     )
     today = timezone.localdate()
     return render(
@@ -87,6 +86,10 @@ def item_done(request, pk: int):
 def workspace(request):
     """The lead's home: agents, attention, 1-on-1s due, open items, recent low scores."""
     context = workspace_selectors.workspace(lead=request.user, today=timezone.localdate())
+    context["cadences"] = [
+        (team, CadenceForm(instance=services.cadence_of(team), prefix=f"t{team.pk}"))
+        for team in team_list_for(user=request.user).filter(lead=request.user)
+    ]
     rows = loop_selectors.coached_targets(
         sessions=CoachingSession.objects.filter(agent__team__lead=request.user)
     )
@@ -224,4 +227,17 @@ def session_close(request, pk: int):
         messages.error(request, exc.message)
         return redirect("coaching:session_detail", pk=session.pk)
     messages.success(request, services.MSG_SESSION_CLOSED)
+    return redirect("coaching:workspace")
+
+
+@require_POST
+@capability_required(Capability.COACH)
+def cadence_save(request, team_pk: int):
+    team = get_object_or_404(team_list_for(user=request.user), pk=team_pk)
+    form = CadenceForm(request.POST, instance=services.cadence_of(team))
+    if form.is_valid():
+        services.cadence_save(actor=request.user, team=team, **form.cleaned_data)
+        messages.success(request, services.MSG_CADENCE_SAVED)
+    else:
+        messages.error(request, services.MSG_CADENCE_RANGE)
     return redirect("coaching:workspace")

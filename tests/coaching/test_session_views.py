@@ -48,7 +48,13 @@ def test_a_lead_lands_on_the_workspace_and_plans_holds_and_closes_a_1on1(client,
     items = reverse("coaching:session_item", args=[session.pk])
     assert (
         client.post(
-            items, {"item-text": "Use the checklist", "item-owner": "agent", "item-due_on": "2026-11-27", "item-shared": "on"}
+            items,
+            {
+                "item-text": "Use the checklist",
+                "item-owner": "agent",
+                "item-due_on": "2026-11-27",
+                "item-shared": "on",
+            },
         ).status_code
         == 302
     )
@@ -144,3 +150,26 @@ def test_the_workspace_and_planner_keep_their_query_counts_at_8_and_80_agents(cl
         assert response.status_code == 200
         counts.append((home, planner))
     assert counts[0] == counts[1], counts
+
+
+def test_a_lead_sets_their_teams_cadence_and_the_due_dates_follow(
+    client, lead, agent, team, other_team, other_lead
+):
+    from coaching.models import Cadence
+
+    client.force_login(lead)
+    assert "1-on-1 cadence of Team A" in client.get(reverse("coaching:workspace")).content.decode()
+    url = reverse("coaching:cadence_save", args=[team.pk])
+    assert client.post(url, {"every_days": 14, "minutes": 45}).status_code == 302
+    assert (Cadence.objects.get(team=team).every_days, Cadence.objects.get(team=team).minutes) == (14, 45)
+    assert services.session_plan(actor=lead, agent=agent).minutes == 45  # the agenda is 14 / 18 / 13
+    bad = client.post(url, {"every_days": 0, "minutes": 500}, follow=True)
+    assert "Every 1 to 62 days" in bad.content.decode() and Cadence.objects.get(team=team).minutes == 45
+    assert (
+        client.post(
+            reverse("coaching:cadence_save", args=[other_team.pk]), {"every_days": 7, "minutes": 30}
+        ).status_code
+        == 404
+    )
+    client.force_login(other_lead)
+    assert client.post(url, {"every_days": 7, "minutes": 30}).status_code == 404
