@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Team, User
 
-from .models import Cadence, ItemOwner, Level, RecordLevel, SkillLevel
+from .models import Cadence, CoachingSettings, ItemOwner, Level, RecordLevel, SkillLevel
 from .selectors.records import SORTS
 from .services.records import Flag
 
@@ -182,3 +182,9 @@ class CadenceForm(forms.ModelForm):
     class Meta:
         model = Cadence
         fields = ["every_days", "minutes"]
+
+
+class CoachingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CoachingSettings
+        fields = ["low_score", "loop_window"]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("coaching/results/", views.coaching_results, name="coaching_results"),
     path("coaching/teams/<int:team_pk>/cadence/", views.cadence_save, name="cadence_save"),
     path("coaching/ladder/", views.ladder, name="ladder"),
+    path("coaching/settings/", views.coaching_settings_save, name="coaching_settings_save"),
     path("coaching/ladder/<int:pk>/", views.ladder_level_save, name="ladder_level_save"),
     path("coaching/agents/<int:agent_pk>/level/", views.level_confirm, name="level_confirm"),
     path("coaching/agents/<int:agent_pk>/plan/", views.session_plan, name="session_plan"),

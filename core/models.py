@@ -126,6 +126,7 @@ class AuditAction(models.TextChoices):
     LADDER_LEVEL_SAVED = "coaching.ladder_level_saved", _("Skill level requirements saved")
     LEVEL_CONFIRMED = "coaching.level_confirmed", _("Agent's level confirmed")
     CADENCE_SAVED = "coaching.cadence_saved", _("1-on-1 cadence saved")
+    COACHING_SETTINGS_SAVED = "coaching.settings_saved", _("Coaching settings saved")
 
 
 class AuditEvent(models.Model):

@@ -15,7 +15,7 @@ from core.models import AuditAction
 from core.permissions import Capability, may_coach, user_can
 from core.services import audit_record, notification_send
 
-from ..models import AgentLevel, Kpi, Level, SkillLevel
+from ..models import AgentLevel, CoachingSettings, Kpi, Level, SkillLevel
 
 MSG_LADDER_MANAGERS = gettext_lazy("Only QA managers change the skill ladder.")
 MSG_BAD_KPI = gettext_lazy(
@@ -25,6 +25,7 @@ MSG_NOT_YOUR_AGENT = gettext_lazy("Only the agent's team lead or a QA manager co
 MSG_LEVEL_SAVED = gettext_lazy("Requirements saved.")
 MSG_LEVEL_CONFIRMED = gettext_lazy("Level confirmed; the agent has been told.")
 MSG_LEVEL_CHOOSE = gettext_lazy("Choose a level to confirm.")
+MSG_SETTINGS_SAVED = gettext_lazy("Coaching settings saved.")
 
 
 THRESHOLD = re.compile(r"^\s*([a-z_]+)\s*(>=|<=)\s*(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
@@ -90,3 +91,18 @@ def agent_level_confirm(*, actor, agent, level: str, note: str = "") -> AgentLev
         url=reverse("coaching:my_coaching"),
     )
     return confirmed
+
+
+@transaction.atomic
+def coaching_settings_save(*, actor, low_score, loop_window: int) -> CoachingSettings:
+    """The score below which a lead is told at once, and how many reviews the loop compares."""
+    if not user_can(actor, Capability.PROGRAMME_MANAGE):
+        raise NotAllowed(MSG_LADDER_MANAGERS)
+    settings = CoachingSettings.objects.first() or CoachingSettings()
+    settings.low_score, settings.loop_window = low_score, loop_window
+    settings.full_clean()
+    settings.save()
+    audit_record(
+        actor=actor, action=AuditAction.COACHING_SETTINGS_SAVED, target=settings, summary=str(settings)
+    )
+    return settings

@@ -1,7 +1,7 @@
 """The coaching app's pages, one module per domain word: records (dashboards, KPI schemes and the
 report) and sessions (1-on-1s, notes and action items)."""
 
-from .ladder import ladder, ladder_level_save, level_confirm
+from .ladder import coaching_settings_save, ladder, ladder_level_save, level_confirm
 from .records import (
     agent_record,
     kpi_scheme_edit,
@@ -33,8 +33,10 @@ from .sessions import (
 )
 
 __all__ = [
-    "agent_record", "cadence_save",
+    "agent_record",
+    "cadence_save",
     "coaching_results",
+    "coaching_settings_save",
     "item_done",
     "kpi_scheme_edit",
     "kpi_scheme_list",

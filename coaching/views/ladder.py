@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import DomainError
 from core.permissions import Capability, capability_required
 
-from ..forms import LevelConfirmForm, SkillLevelForm
-from ..models import SkillLevel
+from ..forms import CoachingSettingsForm, LevelConfirmForm, SkillLevelForm
+from ..models import CoachingSettings, SkillLevel
 from ..selectors import records as record_selectors
 from ..services import ladder as services
 
@@ -28,10 +28,27 @@ def _forms(data=None, failed=None):
     return forms
 
 
+def _page(request, *, forms=None, settings_form=None, error=None, status=200):
+    settings_form = settings_form or CoachingSettingsForm(instance=CoachingSettings.current())
+    context = {"forms": forms or _forms(), "settings_form": settings_form, "error": error}
+    return render(request, "coaching/ladder.html", context, status=status)
+
+
 @require_GET
 @capability_required(Capability.PROGRAMME_MANAGE)
 def ladder(request):
-    return render(request, "coaching/ladder.html", {"forms": _forms()})
+    return _page(request)
+
+
+@require_POST
+@capability_required(Capability.PROGRAMME_MANAGE)
+def coaching_settings_save(request):
+    form = CoachingSettingsForm(request.POST, instance=CoachingSettings.current())
+    if not form.is_valid():
+        return _page(request, settings_form=form, status=400)
+    services.coaching_settings_save(actor=request.user, **form.cleaned_data)
+    messages.success(request, services.MSG_SETTINGS_SAVED)
+    return redirect("coaching:ladder")
 
 
 @require_POST
@@ -49,7 +66,7 @@ def ladder_level_save(request, pk: int):
             messages.success(request, services.MSG_LEVEL_SAVED)
             return redirect("coaching:ladder")
     level.refresh_from_db()
-    return render(request, "coaching/ladder.html", {"forms": _forms(failed=form), "error": error}, status=400)
+    return _page(request, forms=_forms(failed=form), error=error, status=400)
 
 
 @require_POST

@@ -98,3 +98,17 @@ def test_a_lead_confirms_a_level_and_the_agent_sees_it(client, lead, agent, outs
     body = client.get(reverse("coaching:my_coaching")).content.decode()
     assert "My level" in body and "Intermediate" in body and "What Senior asks for" in body
     assert AgentLevel.objects.count() == 1
+
+
+def test_a_manager_sets_the_low_score_threshold_and_the_loop_window(client, manager, lead):
+    from coaching.models import CoachingSettings
+
+    client.force_login(manager)
+    url = reverse("coaching:coaching_settings_save")
+    assert client.post(url, {"low_score": "75", "loop_window": "4"}).status_code == 302
+    assert (CoachingSettings.current().low_score, CoachingSettings.current().loop_window) == (D("75.00"), 4)
+    assert AuditEvent.objects.filter(action=AuditAction.COACHING_SETTINGS_SAVED).exists()
+    assert client.post(url, {"low_score": "175", "loop_window": "1"}).status_code == 400
+    assert CoachingSettings.objects.count() == 1
+    client.force_login(lead)
+    assert client.post(url, {"low_score": "10", "loop_window": "5"}).status_code == 403
