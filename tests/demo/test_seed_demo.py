@@ -111,6 +111,12 @@ def test_seed_demo_fills_six_months_of_history_that_the_dashboards_can_show(sett
     assert ActionItem.objects.filter(status=ItemStatus.OPEN, due_on__lt=today).exists()
     verdicts = {row["verdict"].verdict for row in coached_targets(sessions=CoachingSession.objects.all())}
     assert {"improved", "not_improved"} <= verdicts
+    # Every agent has a hiring date, so the ladder can suggest levels above junior.
+    from coaching.selectors.ladder import ladder_position
+
+    agents = User.objects.filter(role=Role.AGENT)
+    assert not agents.filter(hired_on__isnull=True).exists()
+    assert any(ladder_position(agent=a, today=today)["suggested"] != "junior" for a in agents)
 
     months = past_months(today, 6)
     assert SampleDraw.objects.filter(month__in=months).count() == 6

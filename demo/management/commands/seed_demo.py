@@ -154,8 +154,9 @@ class Command(BaseCommand):
                 LAST_NAMES[(i - 1) % len(LAST_NAMES)],
                 team=teams[(i - 1) // 8],
             )
-            if c and i % 8 == 0:  # one new starter per team: they get the maximum sample
-                _u.hired_on = timezone.localdate() - dt.timedelta(days=40)
+            if c:  # one new starter per team (they get the maximum sample); the rest 1 to 3 years in
+                days = 40 if i % 8 == 0 else 400 + 100 * (i % 8)
+                _u.hired_on = timezone.localdate() - dt.timedelta(days=days)
                 _u.save(update_fields=["hired_on"])
             count += c
         return count
