@@ -35,10 +35,6 @@ def local_minute(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def local_day(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else ""
-
-
 def plain(value) -> str:
     """A decimal as ``|floatformat:"-2"`` shows it: "90" for 90.00, "87.50" for 87.5."""
     number = Decimal(str(value))

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from coaching import loop
 from coaching.models import CoachingSession
-from coaching.selectors.loop import _scores_by_identity
+from coaching.selectors.loop import scores_by_identity
 from coaching.services import sessions as services
 from coaching.services.records import RELEASED
 from core.models import Role, Team, User
@@ -28,7 +28,7 @@ def _timeline(agent) -> list[tuple[dt.date, dict]]:
         .select_related("interaction", "rubric")
         .order_by("interaction__started_at", "id")
     )
-    return [(r.interaction.local_date, _scores_by_identity(r), r) for r in reviews]
+    return [(r.interaction.local_date, scores_by_identity(r), r) for r in reviews]
 
 
 def _coached(agent, want: str, today: dt.date):

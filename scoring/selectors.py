@@ -119,6 +119,12 @@ def rubric_spec_pinned(rubric: Rubric) -> engine.RubricSpec:
     return _pinned(rubric)[1]
 
 
+def criterion_identities(rubric: Rubric) -> dict[str, str]:
+    """Criterion id (as text, the way reviews key their answers) -> the identity it keeps across
+    versions, for the version a review is pinned to."""
+    return {str(c.id): c.identity for s in rubric_data_pinned(rubric).sections for c in s.criteria}
+
+
 def rubric_data_pinned(rubric: Rubric) -> RubricData:
     """The structure of the rubric version a review is pinned to (do not modify it)."""
     return _pinned(rubric)[0]

@@ -12,22 +12,21 @@ from django.db.models import Q, QuerySet
 
 from reviews.models import Review
 from reviews.services.reviewing import criterion_scores
-from scoring.selectors import rubric_data_pinned
+from scoring.selectors import criterion_identities, rubric_data_pinned
 
 from .. import loop
 from ..models import ActionItem, CoachingSettings, GrowNote, SessionStatus, TargetKind
 from ..services.records import RELEASED
 
 
-def _scores_by_identity(review: Review) -> dict[tuple[str, str], Decimal]:
+def scores_by_identity(review: Review) -> dict[tuple[str, str], Decimal]:
     """(kind, identity) -> the review's score on it (0–100); N/A and unknown left out."""
-    data = rubric_data_pinned(review.rubric)
     out = {}
-    criteria = {str(c.id): c.identity for s in data.sections for c in s.criteria}
+    criteria = criterion_identities(review.rubric)
     for key, score in criterion_scores(review).items():
         if score is not None and key in criteria:
             out[(TargetKind.CRITERION, criteria[key])] = Decimal(score)
-    sections = {str(s.id): s.identity for s in data.sections}
+    sections = {str(s.id): s.identity for s in rubric_data_pinned(review.rubric).sections}
     for result in review.sections or []:
         if result.get("score") is not None and not result.get("dropped") and result["key"] in sections:
             out[(TargetKind.SECTION, sections[result["key"]])] = Decimal(result["score"])
@@ -62,7 +61,7 @@ def coached_targets(*, sessions: QuerySet) -> list[dict]:
         .select_related("interaction", "rubric")
         .order_by("interaction__started_at", "id")
     ):
-        timeline[review.agent_id].append((review.interaction.local_date, _scores_by_identity(review)))
+        timeline[review.agent_id].append((review.interaction.local_date, scores_by_identity(review)))
     window = CoachingSettings.current().loop_window
     rows = []
     for (_session_id, kind, identity), w in wanted.items():

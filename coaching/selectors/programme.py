@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from core.display import person
 from reviews.models import Review, SamplingQuota
 from reviews.selectors import coverage_by_reviewer
 
@@ -30,7 +31,7 @@ def reviewer_distributions(month: dt.date) -> tuple[list[dict], metrics.Summary]
         "reviewer_id", "reviewer__first_name", "reviewer__last_name", "reviewer__username", "total"
     ):
         by_reviewer[reviewer_id].append(total)
-        names[reviewer_id] = f"{first} {last}".strip() or username
+        names[reviewer_id] = person(first, last, username)
     everyone = [t for totals in by_reviewer.values() for t in totals]
     rows = []
     for reviewer_id, totals in sorted(by_reviewer.items(), key=lambda item: names[item[0]].lower()):

@@ -18,7 +18,7 @@ from core.permissions import Scope, scope_of
 from core.selectors import agent_queryset_for
 from reviews.models import Review
 from reviews.services.reviewing import criterion_scores
-from scoring.selectors import rubric_data_pinned
+from scoring.selectors import criterion_identities
 
 from ..models import PerformanceRecord, RecordLevel
 from ..services.records import RELEASED, Flag, month_start, previous_month
@@ -266,8 +266,7 @@ def weakest_criteria(record: PerformanceRecord | None, reviews: list[Review], li
     weak = weak[:limit]
     missed: dict[str, list] = {c["identity"]: [] for c in weak}
     for review in reviews:
-        data = rubric_data_pinned(review.rubric)
-        identity = {str(c.id): c.identity for sec in data.sections for c in sec.criteria}
+        identity = criterion_identities(review.rubric)
         for key, score in criterion_scores(review).items():
             ident = identity.get(key)
             if ident in missed and score is not None and score < 100:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.permissions import Scope, scope_of
 from reviews.models import Review
+from scoring.selectors import criterion_identities
 
 from ..models import AGENDA_SPLIT, ActionItem, CoachingSession, ItemStatus, PerformanceRecord, RecordLevel
 from ..models import SessionStatus as Status
@@ -147,7 +148,12 @@ def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
     problems = []
     for weak in weakest_criteria(record, month_reviews, limit=PROBLEMS):
         missed = weak["reviews"][:3]
-        comments = [c for r in missed for key, c in (r.comments or {}).items() if c and key in _keys(r, weak)]
+        comments = [
+            c
+            for r in missed
+            for key, c in (r.comments or {}).items()
+            if c and criterion_identities(r.rubric).get(key) == weak["identity"]
+        ]
         lines = _first_agent_lines(missed[0].interaction.transcript) if missed else []
         problems.append({
             "kind": "criterion", "target_kind": "criterion", "target_identity": weak["identity"],
@@ -182,11 +188,3 @@ def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
             for (key, _share), share in zip(AGENDA_SPLIT, agenda_minutes(minutes), strict=True)
         ],
     }
-
-
-def _keys(review: Review, weak: dict) -> set[str]:
-    """The criterion keys of `review`'s rubric that carry `weak`'s identity."""
-    from scoring.selectors import rubric_data_pinned
-
-    data = rubric_data_pinned(review.rubric)
-    return {str(c.id) for s in data.sections for c in s.criteria if c.identity == weak["identity"]}

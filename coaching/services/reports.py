@@ -28,6 +28,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.display import person
 from core.models import AuditAction, Channel, Team
 from core.permissions import Scope, scope_of
 from reviews.models import Review, ReviewStatus
@@ -324,10 +325,6 @@ REVIEW_FIELDS = (
 )  # fmt: skip
 
 
-def _name(first: str, last: str, username: str) -> str:
-    return f"{first} {last}".strip() or username
-
-
 def _reviews(workbook: Workbook, reviews, csv_path) -> int:
     """Every released review of the month with its section scores (one column per section
     name). Streamed: rows are read in chunks and written as they come, never all held at once."""
@@ -371,7 +368,7 @@ def _reviews(workbook: Workbook, reviews, csv_path) -> int:
                 if name is not None and s.get("score") is not None:
                     scores[column[name]] = Decimal(s["score"])
             text = [
-                safe_text(_name(a_first, a_last, a_user)), safe_text(team or ""), safe_text(_name(r_first, r_last, r_user)),
+                safe_text(person(a_first, a_last, a_user)), safe_text(team or ""), safe_text(person(r_first, r_last, r_user)),
                 channels.get(channel, channel), safe_text(rubric),
             ]  # fmt: skip
             ws.append([

@@ -26,7 +26,6 @@ from ..models import (
     SessionStatus,
     TargetKind,
 )
-from ..models.sessions import DEFAULT_MINUTES
 from ..selectors.sessions import plan_build
 
 MSG_NOT_YOUR_AGENT = gettext_lazy("Only the agent's team lead or a QA manager holds their 1-on-1s.")
@@ -49,10 +48,6 @@ MSG_SESSION_CLOSED = gettext_lazy("1-on-1 recorded; the agent has been told.")
 MSG_CADENCE_SAVED = gettext_lazy("Cadence saved: the 1-on-1s due follow it.")
 MSG_CADENCE_RANGE = gettext_lazy("Every 1 to 62 days, for 10 to 120 minutes.")
 MSG_MARKED_DONE = gettext_lazy("Marked done: your lead sees it.")
-
-
-def _session_url(session: CoachingSession) -> str:
-    return reverse("coaching:my_coaching")
 
 
 def cadence_of(team) -> Cadence:
@@ -90,7 +85,7 @@ def session_plan(*, actor, agent, day: dt.date | None = None) -> CoachingSession
     if not may_coach(actor, agent):
         raise NotAllowed(MSG_NOT_YOUR_AGENT)
     day = day or timezone.localdate()
-    minutes = cadence_of(agent.team).minutes if agent.team_id else DEFAULT_MINUTES
+    minutes = cadence_of(agent.team).minutes
     session = CoachingSession.objects.create(
         agent=agent, lead=actor, team=agent.team, scheduled_for=day, minutes=minutes,
         plan=plan_build(agent=agent, day=day, minutes=minutes), updated_by=actor,
@@ -219,7 +214,7 @@ def item_follow_up(*, actor, session: CoachingSession, item: ActionItem, outcome
     item.refresh_from_db()
     result = item
     if outcome == ItemStatus.CARRIED:
-        every = cadence_of(session.agent.team).every_days if session.agent.team_id else 7
+        every = cadence_of(session.agent.team).every_days
         result = ActionItem.objects.create(
             session=session, agent=item.agent, text=item.text, owner=item.owner,
             due_on=session.scheduled_for + dt.timedelta(days=every), shared=item.shared,
@@ -250,7 +245,7 @@ def session_close(*, actor, session: CoachingSession, expected_revision: int) ->
         recipient=session.agent,
         message=_("Your 1-on-1 with %(lead)s of %(day)s is written up: %(n)s action items for you to see.")
         % {"lead": actor, "day": session.scheduled_for.isoformat(), "n": shared},
-        url=_session_url(session),
+        url=reverse("coaching:my_coaching"),
     )
     return session
 
