@@ -26,7 +26,7 @@ from reviews.services.reviewing import ReviewInput, review_acknowledge, review_s
 from scoring import engine
 from scoring.selectors import rubric_spec_pinned
 
-from .reviews import COMMENTS, ENCOURAGEMENTS, IMPROVEMENTS, STRENGTHS
+from .reviews import ENCOURAGEMENTS, IMPROVEMENTS, STRENGTHS, demo_comment
 
 IMPROVING = {1, 2, 9, 10, 17, 18}
 FALLING = 5
@@ -60,7 +60,9 @@ def miss_rate(number: int, index: int, last: int) -> float:
     return 0.12
 
 
-def _answers(spec, rng: random.Random, miss: float, critical_fail: bool) -> tuple[dict, dict]:
+def _answers(
+    spec, rng: random.Random, miss: float, critical_fail: bool, transcript: str
+) -> tuple[dict, dict]:
     answers, comments = {}, {}
     for criterion in spec.criteria():
         low, high = criterion.bounds()
@@ -72,7 +74,7 @@ def _answers(spec, rng: random.Random, miss: float, critical_fail: bool) -> tupl
             answer = rng.randint(low, max(low, high - 2)) if missed else rng.randint(max(low, high - 1), high)
         answers[criterion.key] = answer
         if answer in ("no", low):
-            comments[criterion.key] = rng.choice(COMMENTS)
+            comments[criterion.key] = demo_comment(rng, transcript)
     return answers, comments
 
 
@@ -98,7 +100,7 @@ def _score_month(month: dt.date, index: int, last: int, rng: random.Random) -> i
     critical_left = {CRITICAL: 3 if index == last else 2 if index == last - 1 else 0}
     assignments = (
         Assignment.objects.filter(month=month, status=AssignmentStatus.ASSIGNED)
-        .select_related("reviewer", "item__agent")
+        .select_related("reviewer", "item__agent", "item__interaction")
         .order_by("item__agent__username", "item__interaction__started_at", "pk")
     )
     for assignment in assignments:
@@ -115,7 +117,11 @@ def _score_month(month: dt.date, index: int, last: int, rng: random.Random) -> i
         if fail:
             critical_left[number] -= 1
         answers, comments = _answers(
-            rubric_spec_pinned(review.rubric), rng, miss_rate(number, index, last), critical_fail=fail
+            rubric_spec_pinned(review.rubric),
+            rng,
+            miss_rate(number, index, last),
+            critical_fail=fail,
+            transcript=assignment.item.interaction.transcript,
         )
         data = ReviewInput(
             answers=answers,

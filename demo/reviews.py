@@ -159,6 +159,16 @@ COMMENTS = (
 )
 
 
+def demo_comment(rng: random.Random, transcript: str) -> str:
+    """A reviewer's comment on a missed criterion; it quotes a weak closing line when the call
+    had one, as reviewers do, so the 1-on-1 planner can find that line in the transcript."""
+    comment = rng.choice(COMMENTS)
+    weak = next((line for line in transcript.splitlines() if line in CLOSINGS_WEAK), None)
+    if weak is None:
+        return comment
+    return f"Closed with “{weak.removeprefix('Agent: ')}”: no solution or next step. {comment}"
+
+
 def load_demo_reviews(month) -> int:
     """Score the first few of each demo reviewer's assignments: most released to the agent
     (one already acknowledged), a couple left as drafts. Does nothing once any review of the
@@ -197,7 +207,7 @@ def load_demo_reviews(month) -> int:
                     answer = rng.randint(max(low, high - 2), high)
                 answers[criterion.key] = answer
                 if answer in ("no", low):
-                    comments[criterion.key] = rng.choice(COMMENTS)
+                    comments[criterion.key] = demo_comment(rng, assignment.item.interaction.transcript)
             data = ReviewInput(
                 answers=answers,
                 comments=comments,

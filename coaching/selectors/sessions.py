@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from core.permissions import Scope, scope_of
 from reviews.models import Review
-from scoring.selectors import criterion_identities
+from scoring.selectors import rubric_data_pinned
 
+from ..evidence import evidence_lines
 from ..models import AGENDA_SPLIT, ActionItem, CoachingSession, ItemStatus, PerformanceRecord, RecordLevel
 from ..models import SessionStatus as Status
 from ..services.records import RELEASED
@@ -95,9 +96,28 @@ def _month_record(agent, day: dt.date) -> PerformanceRecord | None:
     ).first()
 
 
-def _first_agent_lines(transcript: str, limit: int = 2) -> list[str]:
-    lines = [line.strip() for line in transcript.splitlines() if line.strip().lower().startswith("agent:")]
-    return [line[:200] for line in lines[:limit]]
+def _criterion_text(review: Review, identity: str) -> tuple[list[str], list[str]]:
+    """The reviewer's comments on the criterion with `identity` in `review`, and the criterion's
+    behaviour and guidance in the rubric version the review is pinned to."""
+    for section in rubric_data_pinned(review.rubric).sections:
+        for criterion in section.criteria:
+            if criterion.identity == identity:
+                comment = (review.comments or {}).get(str(criterion.id))
+                return ([comment] if comment else []), [criterion.behaviour, criterion.guidance]
+    return [], []
+
+
+def _evidence(agent, reviews: list[Review], identity: str) -> tuple[list[str], list[dict]]:
+    """Reviewer comments and transcript lines (coaching/evidence.py) that show a missed criterion,
+    from up to three reviews that missed it; at most three lines, each with its review."""
+    names = [agent.first_name, agent.get_full_name(), agent.username]
+    comments, lines = [], []
+    for review in reviews:
+        said, about = _criterion_text(review, identity)
+        comments += said
+        for line in evidence_lines(review.interaction.transcript, comments=said, about=about, names=names):
+            lines.append({"review": review.pk, "number": line.number, "text": line.text})
+    return comments[:3], lines[:3]
 
 
 def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
@@ -148,19 +168,13 @@ def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
     problems = []
     for weak in weakest_criteria(record, month_reviews, limit=PROBLEMS):
         missed = weak["reviews"][:3]
-        comments = [
-            c
-            for r in missed
-            for key, c in (r.comments or {}).items()
-            if c and criterion_identities(r.rubric).get(key) == weak["identity"]
-        ]
-        lines = _first_agent_lines(missed[0].interaction.transcript) if missed else []
+        comments, lines = _evidence(agent, missed, weak["identity"])
         problems.append({
             "kind": "criterion", "target_kind": "criterion", "target_identity": weak["identity"],
             "target_label": weak["label"],
             "text": _("“%(label)s”: %(value)s%% in %(n)s reviews.") % {
                 "label": weak["label"], "value": weak["value"], "n": weak["n"]},
-            "reviews": [r.pk for r in missed], "comments": comments[:3], "lines": lines,
+            "reviews": [r.pk for r in missed], "comments": comments, "lines": lines,
             "goal": _("Meet “%(label)s” in every review of the next month.") % {"label": weak["label"]},
         })  # fmt: skip
     ladder = ladder_position(agent=agent, today=day)

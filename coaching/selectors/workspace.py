@@ -67,16 +67,18 @@ def workspace(*, lead, today: dt.date) -> dict:
     for agent in agents:
         current, previous = records.get((agent.pk, month)), records.get((agent.pk, previous_month(month)))
         shown = current
-        next_day = (
-            (last[agent.pk] + dt.timedelta(days=every.get(agent.team_id, DEFAULT_EVERY_DAYS)))
-            if (agent.pk in last)
-            else today
-        )
+        booked = planned.get(agent.pk)
+        if booked is not None:  # a planned session is due on its date (docs/coaching.md)
+            next_day = booked.scheduled_for
+        elif agent.pk in last:
+            next_day = last[agent.pk] + dt.timedelta(days=every.get(agent.team_id, DEFAULT_EVERY_DAYS))
+        else:
+            next_day = today
         when = "overdue" if next_day < today else "today" if next_day == today else "upcoming"
         row = {
             "agent": agent, "record": shown, "trend": _trend(current, previous),
             "reasons": [f for f in ATTENTION if shown and f in shown.flags],
-            "last": last.get(agent.pk), "next": next_day, "when": when, "planned": planned.get(agent.pk),
+            "last": last.get(agent.pk), "next": next_day, "when": when, "planned": booked, "plan_day": max(next_day, today),
         }  # fmt: skip
         rows.append(row)
         if when != "upcoming" or next_day <= today + dt.timedelta(days=7):

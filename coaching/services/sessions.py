@@ -58,6 +58,12 @@ def cadence_of(team) -> Cadence:
 
 
 MSG_NOT_YOUR_TEAM = gettext_lazy("Only the team's lead or a QA manager sets its 1-on-1 cadence.")
+# A 1-on-1 held without a plan may be recorded afterwards (the demo records half a year of them);
+# one is planned ahead up to two months.
+PLAN_DAYS_BACK, PLAN_DAYS_AHEAD = 366, 62
+MSG_PLAN_DAY = gettext_lazy(
+    "Plan a 1-on-1 for a day between %(first)s and %(last)s (up to a year back, two months ahead)."
+)
 
 
 @transaction.atomic
@@ -84,7 +90,11 @@ def session_plan(*, actor, agent, day: dt.date | None = None) -> CoachingSession
     """Plan a 1-on-1 with `agent`: the agenda built from the evidence, for the lead to edit."""
     if not may_coach(actor, agent):
         raise NotAllowed(MSG_NOT_YOUR_AGENT)
-    day = day or timezone.localdate()
+    today = timezone.localdate()
+    day = day or today
+    first, last = today - dt.timedelta(days=PLAN_DAYS_BACK), today + dt.timedelta(days=PLAN_DAYS_AHEAD)
+    if not first <= day <= last:
+        raise DomainError(MSG_PLAN_DAY % {"first": first.isoformat(), "last": last.isoformat()})
     minutes = cadence_of(agent.team).minutes
     session = CoachingSession.objects.create(
         agent=agent, lead=actor, team=agent.team, scheduled_for=day, minutes=minutes,

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError
@@ -19,6 +21,8 @@ from ..selectors import sessions as selectors
 from ..selectors import workspace as workspace_selectors
 from ..selectors.ladder import ladder_position
 from ..services import sessions as services
+
+MSG_NOT_A_DATE = gettext_lazy("“%(value)s” is not a date: write it as YYYY-MM-DD.")
 
 
 @require_GET
@@ -117,7 +121,20 @@ def coaching_results(request):
 @capability_required(Capability.COACH)
 def session_plan(request, agent_pk: int):
     agent = selectors_records.agent_get_for(user=request.user, pk=agent_pk)
-    session = services.session_plan(actor=request.user, agent=agent)
+    day = None
+    if request.POST.get("day"):
+        try:
+            day = parse_date(request.POST["day"].strip())
+        except ValueError:  # well formed, not a day (2026-02-30)
+            day = None
+        if day is None:
+            messages.error(request, MSG_NOT_A_DATE % {"value": request.POST["day"][:40]})
+            return redirect("coaching:workspace")
+    try:
+        session = services.session_plan(actor=request.user, agent=agent, day=day)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("coaching:workspace")
     return redirect("coaching:session_detail", pk=session.pk)
 
 

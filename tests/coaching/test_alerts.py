@@ -11,7 +11,9 @@ from core.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def test_the_lead_is_told_of_a_critical_failure_once(lead, agent, release, django_capture_on_commit_callbacks):
+def test_the_lead_is_told_of_a_critical_failure_once(
+    lead, agent, release, django_capture_on_commit_callbacks
+):
     lead.email = "lead@example.com"
     lead.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -24,7 +26,9 @@ def test_the_lead_is_told_of_a_critical_failure_once(lead, agent, release, djang
     assert Notification.objects.filter(recipient=lead, url=url).count() == 1
 
 
-def test_a_low_score_tells_the_lead_and_a_good_one_does_not(lead, agent, release, django_capture_on_commit_callbacks):
+def test_a_low_score_tells_the_lead_and_a_good_one_does_not(
+    lead, agent, release, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         good = release(agent)  # 95.00
     assert not Notification.objects.filter(recipient=lead).exists()

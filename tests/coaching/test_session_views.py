@@ -173,3 +173,31 @@ def test_a_lead_sets_their_teams_cadence_and_the_due_dates_follow(
     )
     client.force_login(other_lead)
     assert client.post(url, {"every_days": 7, "minutes": 30}).status_code == 404
+
+
+def test_a_planned_session_is_due_on_its_date_and_a_lead_plans_ahead(client, lead, agent):
+    from coaching.selectors.workspace import workspace
+
+    today = dt.date(2026, 11, 20)
+    client.force_login(lead)
+    assert [r["when"] for r in workspace(lead=lead, today=today)["due"]] == ["today"]  # never coached
+    url = reverse("coaching:session_plan", args=[agent.pk])
+    response = client.post(url, {"day": "2026-11-26"})
+    session = CoachingSession.objects.get(agent=agent)
+    assert response.url == reverse("coaching:session_detail", args=[session.pk])
+    assert session.scheduled_for == dt.date(2026, 11, 26)
+    (row,) = workspace(lead=lead, today=today)["due"]
+    assert (row["next"], row["when"], row["planned"]) == (dt.date(2026, 11, 26), "upcoming", session)
+    assert "planned for 2026-11-26" in client.get(reverse("coaching:workspace")).content.decode()
+    # Not held by its day: overdue, even though the cadence since the last held one is not.
+    (row,) = workspace(lead=lead, today=dt.date(2026, 11, 27))["due"]
+    assert row["when"] == "overdue"
+    for bad, message in (
+        ("2026-02-30", "is not a date"),
+        ("next week", "is not a date"),
+        ("2027-06-01", "up to a year back"),
+        ("2025-11-01", "up to a year back"),
+    ):
+        page = client.post(url, {"day": bad}, follow=True).content.decode()
+        assert message in page, bad
+    assert CoachingSession.objects.filter(agent=agent).count() == 1

@@ -41,7 +41,10 @@ def test_plan_is_built_from_the_evidence(session, agent):
     parts = {p["key"]: p for p in session.plan["parts"]}
     assert [p["minutes"] for p in session.plan["parts"]] == [9, 12, 9]
     texts = " ".join(i["text"] for i in parts["review"]["items"])
-    assert "QA 2026-11: 90.00 (95% interval 26.47–100.00), n = 2" in texts and "2 reviews of interactions" in texts
+    assert (
+        "QA 2026-11: 90.00 (95% interval 26.47–100.00), n = 2" in texts
+        and "2 reviews of interactions" in texts
+    )
     (problem,) = parts["problems"]["items"]
     assert problem["target_label"] == "Explains clearly" and problem["target_kind"] == "criterion"
     assert problem["reviews"] and problem["goal"]

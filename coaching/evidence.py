@@ -1,0 +1,108 @@
+"""Which lines of a transcript show a missed behaviour: a pure function, no ORM (docs/coaching.md,
+"Transcript lines on the agenda").
+
+Transcripts carry no marks of which line a criterion concerns, so the lines are found from what the
+reviewer wrote and what the criterion asks:
+
+1. a line holding a phrase the reviewer quoted in the comment ("…", “…”, '…', «…») comes first;
+2. then lines sharing words with the comment, the criterion's behaviour and its guidance (words of
+   four letters or more, compared by their first five letters so "verify" meets "verified"; common
+   words such as "customer" do not count), most shared words first;
+3. lines with nothing in common are not shown: a line that does not show the behaviour would
+   mislead more than no line (the agenda links the reviews, whose transcripts are a click away).
+
+Only the agent's lines are candidates when the transcript names them ("Agent: …", "Rep: …",
+"[00:01:12] Chen: …"); otherwise (an e-mail, no speakers) every line but the customer's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+AGENT_LABELS = frozenset({"agent", "rep", "representative", "advisor", "adviser", "associate", "operator"})
+CUSTOMER_LABELS = frozenset({"customer", "caller", "client", "member", "visitor", "user"})
+# An optional time stamp, then a speaker of up to four words, then a colon.
+SPEAKER = re.compile(r"^\s*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?([^\W\d][\w .'-]{0,40}?)\s*:\s+(.*)$")
+# Double quotes of any kind may hold apostrophes ("There's"); a single quote opens and closes
+# only beside a non-letter, so the apostrophe in "can't" is not a quote.
+QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{6,}?)[\"”“»]|(?<!\w)[‘']((?:[^‘’']|\b'\b){6,}?)[’'](?!\w)")
+WORD = re.compile(r"[^\W\d_]{4,}")
+STEM = 5
+MAX_CHARS = 200
+# Words that say nothing of the behaviour: they turn up in every transcript and every rubric.
+COMMON = frozenset(
+    {
+        "agent", "customer", "customers", "client", "caller", "contact", "thank", "thanks", "please",
+        "that", "this", "with", "have", "will", "your", "they", "them", "their", "there", "what",
+        "when", "where", "which", "would", "could", "should", "about", "from", "into", "just", "here",
+        "every", "each", "than", "then", "also", "only", "very", "been", "were", "does", "done",
+        "make", "sure", "today", "missed", "guidance", "partly", "review", "reviewer", "criterion",
+        "answer", "means", "words", "word", "time", "first", "before", "after", "well",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based, in the transcript
+    text: str
+    speaker: str  # "" when the transcript names no speaker
+
+
+def transcript_lines(transcript: str) -> list[Line]:
+    lines = []
+    for number, raw in enumerate((transcript or "").splitlines(), start=1):
+        text = raw.strip()
+        if not text:
+            continue
+        match = SPEAKER.match(text)
+        speaker = match.group(1).strip().lower() if match and len(match.group(1).split()) <= 4 else ""
+        lines.append(Line(number, text, speaker))
+    return lines
+
+
+def agent_lines(transcript: str, names: Iterable[str] = ()) -> list[Line]:
+    """The agent's lines: those spoken by an agent label or one of `names` (the agent's first
+    name, full name, username). When no line is the agent's by name (no speakers at all, or
+    speakers this function does not know, or an e-mail's "Re:"), every line but the customer's."""
+    lines = transcript_lines(transcript)
+    labels = AGENT_LABELS | {n.strip().lower() for n in names if n and n.strip()}
+    own = [line for line in lines if line.speaker in labels]
+    return own or [line for line in lines if line.speaker not in CUSTOMER_LABELS]
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:STEM] for w in (m.lower() for m in WORD.findall(text or "")) if w not in COMMON}
+
+
+def quoted_phrases(comment: str) -> list[str]:
+    return [q.strip().lower() for pair in QUOTED.findall(comment or "") for q in pair if q.strip()]
+
+
+def evidence_lines(
+    transcript: str, *, comments: Iterable[str] = (), about: Iterable[str] = (), names: Iterable[str] = (),
+    limit: int = 2,
+) -> list[Line]:  # fmt: skip
+    """Up to `limit` of the agent's lines that show the behaviour, in transcript order; `comments`
+    are the reviewer's comments on the criterion, `about` its behaviour and guidance."""
+    comments = [c for c in comments if c]
+    quotes = [q for c in comments for q in quoted_phrases(c)]
+    wanted = set().union(*(_stems(t) for t in [*comments, *about])) if (comments or about) else set()
+    scored = []
+    for line in agent_lines(transcript, names):
+        lowered = line.text.lower()
+        quoted = any(q in lowered for q in quotes)
+        shared = len(_stems(line.text) & wanted)
+        if quoted or shared:
+            scored.append(((not quoted, -shared, line.number), line))
+    chosen = [line for _key, line in sorted(scored, key=lambda pair: pair[0])[:limit]]
+    return [
+        Line(
+            line.number,
+            line.text if len(line.text) <= MAX_CHARS else line.text[: MAX_CHARS - 1] + "…",
+            line.speaker,
+        )
+        for line in sorted(chosen, key=lambda line: line.number)
+    ]

@@ -1,0 +1,82 @@
+"""Transcript lines that show a missed behaviour (coaching/evidence.py; docs/coaching.md)."""
+
+from coaching.evidence import agent_lines, evidence_lines, quoted_phrases
+
+CALL = """Agent: Thank you for calling, my name is Chen. How can I help?
+Customer: I was charged twice for my October bill.
+Agent: I'm sorry to hear that. Let me check your account.
+Agent: Can you confirm your date of birth so I can verify your identity?
+Customer: Why do you need that? I'm annoyed.
+Agent: There's nothing more I can do today, sorry."""
+
+
+def texts(lines):
+    return [line.text for line in lines]
+
+
+def test_a_line_the_reviewer_quoted_comes_first():
+    lines = evidence_lines(
+        CALL,
+        comments=["Closed with “There's nothing more I can do today”: no next step."],
+        about=["Offers a solution that fits the customer's problem"],
+        limit=1,
+    )
+    assert texts(lines) == ["Agent: There's nothing more I can do today, sorry."]
+    assert lines[0].number == 6
+
+
+def test_lines_sharing_words_with_the_criterion_are_found_by_stem():
+    lines = evidence_lines(
+        CALL, about=["Verifies the customer's identity before discussing the account", "Ask two questions."]
+    )
+    # "verify" meets "Verifies", "identity" and "account" are shared; "customer" does not count.
+    assert texts(lines) == [
+        "Agent: I'm sorry to hear that. Let me check your account.",
+        "Agent: Can you confirm your date of birth so I can verify your identity?",
+    ]
+    best = evidence_lines(CALL, about=["Verifies the customer's identity before discussing the account"], limit=1)
+    assert [line.number for line in best] == [4]
+
+
+def test_the_customers_lines_are_never_evidence_of_the_agent():
+    lines = evidence_lines(CALL, about=["Customer annoyed: acknowledges feelings, says sorry"], limit=5)
+    assert all(line.text.startswith("Agent:") for line in lines)
+    assert "Customer: Why do you need that? I'm annoyed." not in texts(lines)
+
+
+def test_nothing_in_common_shows_no_line_rather_than_a_misleading_one():
+    assert evidence_lines(CALL, about=["Sets up follow-up with a ticket"], comments=["Missed here."]) == []
+    assert evidence_lines("", about=["identity"]) == []
+
+
+def test_speakers_with_time_stamps_and_the_agents_name():
+    chat = "[10:02] Chen Smith: Hello! I will verify your identity first.\n[10:03] Maria: ok my identity is fine"
+    lines = evidence_lines(chat, about=["Verifies identity"], names=["Chen Smith", "Chen"])
+    assert texts(lines) == ["[10:02] Chen Smith: Hello! I will verify your identity first."]
+
+
+def test_an_email_without_speakers_offers_every_line_but_the_customers():
+    email = "Re: your refund\nDear Ms Lee,\nYour refund was issued today and reaches your card within 5 days.\nKind regards"
+    assert [line.number for line in agent_lines(email)] == [1, 2, 3, 4]
+    lines = evidence_lines(email, about=["Explains when the refund reaches the customer"], limit=1)
+    assert [line.number for line in lines] == [3]
+
+
+def test_long_lines_are_cut_and_quotes_of_every_kind_are_read():
+    said = "He said \"no can do, bye\", «pas possible», “There's nothing”, 'can't help you' and didn't."
+    assert quoted_phrases(said) == ["no can do, bye", "pas possible", "there's nothing", "can't help you"]
+    (line,) = evidence_lines("Agent: verify " + "x" * 300, about=["verify"])
+    assert len(line.text) == 200 and line.text.endswith("…")
+
+
+def test_the_example_in_docs_coaching_md():
+    call = "\n".join(CALL.splitlines()[:3] + [CALL.splitlines()[5]])
+    lines = evidence_lines(
+        call,
+        comments=["Closed with “There's nothing more I can do today”: no next step."],
+        about=[
+            "Offers a solution that fits the customer's problem",
+            "0 = no or wrong solution; 4 = right solution, fully explained, first time.",
+        ],
+    )
+    assert [(line.number, line.text) for line in lines] == [(4, "Agent: There's nothing more I can do today, sorry.")]
