@@ -4,6 +4,7 @@ person may see (a private note or item: its lead and QA managers, never the agen
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Q, QuerySet
@@ -15,6 +16,7 @@ from reviews.models import Review
 from scoring.selectors import rubric_data_pinned
 
 from ..evidence import evidence_lines
+from ..metrics import rounded
 from ..models import AGENDA_SPLIT, ActionItem, CoachingSession, ItemStatus, PerformanceRecord, RecordLevel
 from ..models import SessionStatus as Status
 from ..services.records import RELEASED
@@ -148,6 +150,25 @@ def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
             % {"month": f"{record.month:%Y-%m}", "mean": record.qa_mean, "interval": interval,
                "n": record.reviews_n, "target": record.qa_target if record.qa_target is not None else "—"},
         })  # fmt: skip
+    if record is not None and (record.figures.get("composite") or {}).get("rows"):
+        kpis = [
+            _("%(label)s: %(actual)s (target %(target)s, n = %(n)s)%(mark)s") % {
+                "label": row["label"], "actual": row["actual"], "target": row["target"], "n": row["n"],
+                "mark": " ✓" if Decimal(row["attainment"]) >= 100 else " ✗"}
+            for row in record.figures["composite"]["rows"]
+            if row["actual"] is not None and row["attainment"] is not None and row["kpi"] != "qa"
+        ]  # fmt: skip
+        if kpis:
+            review_items.append({"kind": "kpis", "text": _("Against the targets: %(kpis)s.") % {
+                "kpis": "; ".join(kpis)}})  # fmt: skip
+    scored = [r.total for r in released if r.total is not None]
+    if scored:
+        mean = rounded(sum(Fraction(t) for t in scored) / len(scored))
+        target = record.qa_target if record is not None else None
+        review_items.append({"kind": "since", "text": (
+            _("QA since the last 1-on-1: %(mean)s, n = %(n)s, against a target of %(target)s.")
+            if target is not None else _("QA since the last 1-on-1: %(mean)s, n = %(n)s.")
+        ) % {"mean": mean, "n": len(scored), "target": target}})  # fmt: skip
     acknowledged = sum(1 for r in released if r.acknowledged_at)
     review_items.append({
         "kind": "reviews",

@@ -34,7 +34,9 @@ def test_lines_sharing_words_with_the_criterion_are_found_by_stem():
         "Agent: I'm sorry to hear that. Let me check your account.",
         "Agent: Can you confirm your date of birth so I can verify your identity?",
     ]
-    best = evidence_lines(CALL, about=["Verifies the customer's identity before discussing the account"], limit=1)
+    best = evidence_lines(
+        CALL, about=["Verifies the customer's identity before discussing the account"], limit=1
+    )
     assert [line.number for line in best] == [4]
 
 
@@ -50,7 +52,9 @@ def test_nothing_in_common_shows_no_line_rather_than_a_misleading_one():
 
 
 def test_speakers_with_time_stamps_and_the_agents_name():
-    chat = "[10:02] Chen Smith: Hello! I will verify your identity first.\n[10:03] Maria: ok my identity is fine"
+    chat = (
+        "[10:02] Chen Smith: Hello! I will verify your identity first.\n[10:03] Maria: ok my identity is fine"
+    )
     lines = evidence_lines(chat, about=["Verifies identity"], names=["Chen Smith", "Chen"])
     assert texts(lines) == ["[10:02] Chen Smith: Hello! I will verify your identity first."]
 
@@ -70,7 +74,7 @@ def test_long_lines_are_cut_and_quotes_of_every_kind_are_read():
 
 
 def test_the_example_in_docs_coaching_md():
-    call = "\n".join(CALL.splitlines()[:3] + [CALL.splitlines()[5]])
+    call = "\n".join([*CALL.splitlines()[:3], CALL.splitlines()[5]])
     lines = evidence_lines(
         call,
         comments=["Closed with “There's nothing more I can do today”: no next step."],
@@ -79,4 +83,6 @@ def test_the_example_in_docs_coaching_md():
             "0 = no or wrong solution; 4 = right solution, fully explained, first time.",
         ],
     )
-    assert [(line.number, line.text) for line in lines] == [(4, "Agent: There's nothing more I can do today, sorry.")]
+    assert [(line.number, line.text) for line in lines] == [
+        (4, "Agent: There's nothing more I can do today, sorry.")
+    ]

@@ -45,6 +45,7 @@ def test_plan_is_built_from_the_evidence(session, agent):
         "QA 2026-11: 90.00 (95% interval 26.47–100.00), n = 2" in texts
         and "2 reviews of interactions" in texts
     )
+    assert "QA since the last 1-on-1: 90.00, n = 2, against a target of" in texts
     (problem,) = parts["problems"]["items"]
     assert problem["target_label"] == "Explains clearly" and problem["target_kind"] == "criterion"
     assert problem["reviews"] and problem["goal"]
@@ -206,3 +207,40 @@ def test_items_of_a_session_not_yet_held_are_not_the_agents_yet(client, session,
     client.force_login(agent)
     assert "Draft step" not in client.get(reverse("coaching:my_coaching")).content.decode()
     assert client.post(reverse("coaching:item_done", args=[item.pk])).status_code == 404
+
+
+def test_the_review_part_counts_from_the_last_held_1on1(lead, agent, release):
+    release(agent, c3="no", when=dt.datetime(2026, 11, 2, 10))  # a critical failure: 0.00
+    earlier = services.session_plan(actor=lead, agent=agent, day=dt.date(2026, 11, 9))
+    services.session_close(actor=lead, session=earlier, expected_revision=earlier.revision)
+    release(agent, when=dt.datetime(2026, 11, 12, 10))  # 95.00
+    release(agent, c2="1", when=dt.datetime(2026, 11, 16, 10))  # 85.00
+    records_rebuild(month=NOV)
+    plan = services.session_plan(actor=lead, agent=agent, day=DAY).plan
+    texts = " ".join(i["text"] for i in plan["parts"][0]["items"])
+    # The month's record holds all three (mean 60.00); since the last 1-on-1 only the two after it.
+    assert "QA 2026-11: 60.00" in texts and "n = 3" in texts
+    assert "QA since the last 1-on-1: 90.00, n = 2" in texts
+    assert "2 reviews of interactions since 2026-11-09" in texts
+
+
+def test_the_review_part_sets_the_kpis_beside_their_targets(lead, agent):
+    from tests.factories import make_interaction
+
+    for day in range(1, 5):
+        make_interaction(
+            agent,
+            dt.datetime(2026, 11, day, 10),
+            "phone",
+            wait_seconds=25,
+            first_contact_resolved=True,
+            csat=5,
+        )
+    records_rebuild(month=NOV)
+    plan = services.session_plan(actor=lead, agent=agent, day=DAY).plan
+    (kpis,) = [i["text"] for i in plan["parts"][0]["items"] if i["kind"] == "kpis"]
+    # The phone scheme: ASA 25 s against 20 s is missed; FCR and CSAT meet theirs (test_records).
+    assert kpis == (
+        "Against the targets: Average wait / speed of answer (s): 25.00 (target 20.00, n = 4) ✗; "
+        "First-contact resolution: 100.00 (target 70.00, n = 4) ✓; CSAT (share of 4-5): 100.00 (target 90.00, n = 4) ✓."
+    )
