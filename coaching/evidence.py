@@ -5,11 +5,12 @@ Transcripts carry no marks of which line a criterion concerns, so the lines are 
 reviewer wrote and what the criterion asks:
 
 1. a line holding a phrase the reviewer quoted in the comment ("…", “…”, '…', «…») comes first;
-2. then lines sharing words with the comment, the criterion's behaviour and its guidance (words of
-   four letters or more, compared by their first five letters so "verify" meets "verified"; common
-   words such as "customer" do not count), most shared words first;
-3. lines with nothing in common are not shown: a line that does not show the behaviour would
-   mislead more than no line (the agenda links the reviews, whose transcripts are a click away).
+2. then lines sharing at least two words with the comment, the criterion's behaviour and its
+   guidance (words of four letters or more, compared by their first five letters once a plain
+   ending such as "-s", "-ed" or "-ing" is taken off, so "verify" meets "verified" and "hear"
+   meets "hears"; common words such as "customer" do not count), most shared words first;
+3. other lines are not shown: a line that does not show the behaviour would mislead more than no
+   line (the agenda links the reviews, whose transcripts are a click away).
 
 Only the agent's lines are candidates when the transcript names them ("Agent: …", "Rep: …",
 "[00:01:12] Chen: …"); otherwise (an e-mail, no speakers) every line but the customer's.
@@ -44,11 +45,21 @@ COMMON = frozenset(
 )  # fmt: skip
 
 
+MIN_SHARED = 2  # one shared word ("check" in "checklist") says too little
+
+
 @dataclass(frozen=True)
 class Line:
     number: int  # 1-based, in the transcript
     text: str
     speaker: str  # "" when the transcript names no speaker
+    quoted: bool = False  # holds a phrase the reviewer quoted
+    shared: int = 0  # words shared with the comment and the criterion
+
+    @property
+    def strength(self) -> tuple:
+        """Sorts the strongest evidence first (then by position)."""
+        return (not self.quoted, -self.shared)
 
 
 def transcript_lines(transcript: str) -> list[Line]:
@@ -73,8 +84,21 @@ def agent_lines(transcript: str, names: Iterable[str] = ()) -> list[Line]:
     return own or [line for line in lines if line.speaker not in CUSTOMER_LABELS]
 
 
+SUFFIXES = ("ing", "ies", "ed", "es", "ly", "s")
+
+
+def _stem(word: str) -> str:
+    """A word's first five letters once a plain English ending is taken off: "hears" and "hear",
+    "verifies" and "verify", "checked" and "checks" meet."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return word[:STEM]
+
+
 def _stems(text: str) -> set[str]:
-    return {w[:STEM] for w in (m.lower() for m in WORD.findall(text or "")) if w not in COMMON}
+    return {_stem(w) for w in (m.lower() for m in WORD.findall(text or "")) if w not in COMMON}
 
 
 def quoted_phrases(comment: str) -> list[str]:
@@ -95,14 +119,8 @@ def evidence_lines(
         lowered = line.text.lower()
         quoted = any(q in lowered for q in quotes)
         shared = len(_stems(line.text) & wanted)
-        if quoted or shared:
-            scored.append(((not quoted, -shared, line.number), line))
-    chosen = [line for _key, line in sorted(scored, key=lambda pair: pair[0])[:limit]]
-    return [
-        Line(
-            line.number,
-            line.text if len(line.text) <= MAX_CHARS else line.text[: MAX_CHARS - 1] + "…",
-            line.speaker,
-        )
-        for line in sorted(chosen, key=lambda line: line.number)
-    ]
+        if quoted or shared >= MIN_SHARED:
+            text = line.text if len(line.text) <= MAX_CHARS else line.text[: MAX_CHARS - 1] + "…"
+            scored.append(Line(line.number, text, line.speaker, quoted, shared))
+    chosen = sorted(scored, key=lambda line: (line.strength, line.number))[:limit]
+    return sorted(chosen, key=lambda line: line.number)

@@ -166,7 +166,7 @@ def demo_comment(rng: random.Random, transcript: str) -> str:
     weak = next((line for line in transcript.splitlines() if line in CLOSINGS_WEAK), None)
     if weak is None:
         return comment
-    return f"Closed with “{weak.removeprefix('Agent: ')}”: no solution or next step. {comment}"
+    return f"Closed with ‘{weak.removeprefix('Agent: ')}’: no solution or next step. {comment}"
 
 
 def load_demo_reviews(month) -> int:

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import AgentLevel, Level, PerformanceRecord, RecordLevel, SkillLevel
 from ..services.records import month_start
@@ -27,7 +28,7 @@ def requirement_rows(level: SkillLevel, *, agent, records: dict, today: dt.date)
         total = sum((r.qa_mean * r.reviews_n for r in recent if r and r.qa_mean is not None), Decimal(0))
         mean = (total / reviews).quantize(Decimal("0.01")) if reviews else None
         rows.append({
-            "label": _("QA mean over the last %(n)s months") % {"n": level.months},
+            "label": ngettext("QA mean over the last month", "QA mean over the last %(n)s months", level.months) % {"n": level.months},
             "required": f"≥ {level.qa_mean_min}", "actual": "—" if mean is None else f"{mean} (n = {reviews})",
             "met": mean is not None and mean >= level.qa_mean_min,
         })  # fmt: skip
@@ -35,14 +36,16 @@ def requirement_rows(level: SkillLevel, *, agent, records: dict, today: dt.date)
         window = [records.get(m) for m in months_back(month_start(today), level.no_critical_months + 1)[:-1]]
         failures = sum(r.critical_n for r in window if r)
         rows.append({
-            "label": _("No critical failure for %(n)s months") % {"n": level.no_critical_months},
+            "label": ngettext(
+                "No critical failure for a month", "No critical failure for %(n)s months", level.no_critical_months
+            ) % {"n": level.no_critical_months},
             "required": "0", "actual": str(failures), "met": failures == 0 and any(window),
         })  # fmt: skip
     if level.tenure_months:
         tenure = _months_between(agent.hired_on, today) if agent.hired_on else None
         rows.append({
-            "label": _("Tenure"), "required": _("≥ %(n)s months") % {"n": level.tenure_months},
-            "actual": "—" if tenure is None else _("%(n)s months") % {"n": tenure},
+            "label": _("Tenure"), "required": ngettext("≥ %(n)s month", "≥ %(n)s months", level.tenure_months) % {"n": level.tenure_months},
+            "actual": "—" if tenure is None else ngettext("%(n)s month", "%(n)s months", tenure) % {"n": tenure},
             "met": tenure is not None and tenure >= level.tenure_months,
         })  # fmt: skip
     last = next((r for r in reversed(recent) if r), None)

@@ -26,6 +26,7 @@ from .records import month_to_show, weakest_criteria
 LOOKBACK_DAYS = 30  # the first 1-on-1 looks back this far
 PROBLEMS = 3  # weakest criteria on the agenda
 REVIEW_LINKS = 10  # the latest reviews linked from the agenda
+EVIDENCE_LINES = 3  # transcript lines under a weak criterion
 
 
 def agenda_minutes(minutes: int) -> list[int]:
@@ -111,15 +112,21 @@ def _criterion_text(review: Review, identity: str) -> tuple[list[str], list[str]
 
 def _evidence(agent, reviews: list[Review], identity: str) -> tuple[list[str], list[dict]]:
     """Reviewer comments and transcript lines (coaching/evidence.py) that show a missed criterion,
-    from up to three reviews that missed it; at most three lines, each with its review."""
+    from up to three reviews that missed it: the three strongest lines of them all (a line the
+    reviewer quoted first), each once, with its review."""
     names = [agent.first_name, agent.get_full_name(), agent.username]
-    comments, lines = [], []
+    comments, found = [], []
     for review in reviews:
         said, about = _criterion_text(review, identity)
         comments += said
-        for line in evidence_lines(review.interaction.transcript, comments=said, about=about, names=names):
-            lines.append({"review": review.pk, "number": line.number, "text": line.text})
-    return comments[:3], lines[:3]
+        found += [(line, review.pk) for line in evidence_lines(
+            review.interaction.transcript, comments=said, about=about, names=names)]  # fmt: skip
+    lines, seen = [], set()
+    for line, pk in sorted(found, key=lambda pair: pair[0].strength):  # stable: review order next
+        if line.text not in seen and len(lines) < EVIDENCE_LINES:
+            seen.add(line.text)
+            lines.append({"review": pk, "number": line.number, "text": line.text})
+    return comments[:3], lines
 
 
 def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
@@ -165,10 +172,15 @@ def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
     if scored:
         mean = rounded(sum(Fraction(t) for t in scored) / len(scored))
         target = record.qa_target if record is not None else None
+        label = (
+            _("QA since the last 1-on-1 (%(since)s)")
+            if before
+            else _("QA of the last %(days)s days (no 1-on-1 yet)")
+        ) % {"since": since.isoformat(), "days": LOOKBACK_DAYS}
         review_items.append({"kind": "since", "text": (
-            _("QA since the last 1-on-1: %(mean)s, n = %(n)s, against a target of %(target)s.")
-            if target is not None else _("QA since the last 1-on-1: %(mean)s, n = %(n)s.")
-        ) % {"mean": mean, "n": len(scored), "target": target}})  # fmt: skip
+            _("%(label)s: %(mean)s, n = %(n)s, against a target of %(target)s.")
+            if target is not None else _("%(label)s: %(mean)s, n = %(n)s.")
+        ) % {"label": label, "mean": mean, "n": len(scored), "target": target}})  # fmt: skip
     acknowledged = sum(1 for r in released if r.acknowledged_at)
     review_items.append({
         "kind": "reviews",

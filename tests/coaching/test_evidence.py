@@ -29,21 +29,16 @@ def test_lines_sharing_words_with_the_criterion_are_found_by_stem():
     lines = evidence_lines(
         CALL, about=["Verifies the customer's identity before discussing the account", "Ask two questions."]
     )
-    # "verify" meets "Verifies", "identity" and "account" are shared; "customer" does not count.
-    assert texts(lines) == [
-        "Agent: I'm sorry to hear that. Let me check your account.",
-        "Agent: Can you confirm your date of birth so I can verify your identity?",
-    ]
-    best = evidence_lines(
-        CALL, about=["Verifies the customer's identity before discussing the account"], limit=1
-    )
-    assert [line.number for line in best] == [4]
+    # "verify" meets "Verifies" and "identity" is shared; "customer" does not count. The line with
+    # "account" alone shares one word: too little to show.
+    assert texts(lines) == ["Agent: Can you confirm your date of birth so I can verify your identity?"]
+    assert lines[0].number == 4 and lines[0].shared == 2
 
 
 def test_the_customers_lines_are_never_evidence_of_the_agent():
-    lines = evidence_lines(CALL, about=["Customer annoyed: acknowledges feelings, says sorry"], limit=5)
-    assert all(line.text.startswith("Agent:") for line in lines)
-    assert "Customer: Why do you need that? I'm annoyed." not in texts(lines)
+    # The customer's "need … annoyed" shares two words as the agent's "sorry to hear" does.
+    lines = evidence_lines(CALL, about=["Hears that the customer is annoyed, says sorry for the need"], limit=5)
+    assert texts(lines) == ["Agent: I'm sorry to hear that. Let me check your account."]
 
 
 def test_nothing_in_common_shows_no_line_rather_than_a_misleading_one():
@@ -69,7 +64,7 @@ def test_an_email_without_speakers_offers_every_line_but_the_customers():
 def test_long_lines_are_cut_and_quotes_of_every_kind_are_read():
     said = "He said \"no can do, bye\", «pas possible», “There's nothing”, 'can't help you' and didn't."
     assert quoted_phrases(said) == ["no can do, bye", "pas possible", "there's nothing", "can't help you"]
-    (line,) = evidence_lines("Agent: verify " + "x" * 300, about=["verify"])
+    (line,) = evidence_lines("Agent: verify identity " + "x" * 300, about=["verify identity"])
     assert len(line.text) == 200 and line.text.endswith("…")
 
 

@@ -45,7 +45,7 @@ def test_plan_is_built_from_the_evidence(session, agent):
         "QA 2026-11: 90.00 (95% interval 26.47–100.00), n = 2" in texts
         and "2 reviews of interactions" in texts
     )
-    assert "QA since the last 1-on-1: 90.00, n = 2, against a target of" in texts
+    assert "QA of the last 30 days (no 1-on-1 yet): 90.00, n = 2, against a target of" in texts
     (problem,) = parts["problems"]["items"]
     assert problem["target_label"] == "Explains clearly" and problem["target_kind"] == "criterion"
     assert problem["reviews"] and problem["goal"]
@@ -220,7 +220,7 @@ def test_the_review_part_counts_from_the_last_held_1on1(lead, agent, release):
     texts = " ".join(i["text"] for i in plan["parts"][0]["items"])
     # The month's record holds all three (mean 60.00); since the last 1-on-1 only the two after it.
     assert "QA 2026-11: 60.00" in texts and "n = 3" in texts
-    assert "QA since the last 1-on-1: 90.00, n = 2" in texts
+    assert "QA since the last 1-on-1 (2026-11-09): 90.00, n = 2" in texts
     assert "2 reviews of interactions since 2026-11-09" in texts
 
 
@@ -244,3 +244,27 @@ def test_the_review_part_sets_the_kpis_beside_their_targets(lead, agent):
         "Against the targets: Average wait / speed of answer (s): 25.00 (target 20.00, n = 4) ✗; "
         "First-contact resolution: 100.00 (target 70.00, n = 4) ✓; CSAT (share of 4-5): 100.00 (target 90.00, n = 4) ✓."
     )
+
+
+def test_the_problem_part_quotes_the_strongest_transcript_lines_once_each(lead, agent, release, keys):
+    from reviews.models import Interaction, Review
+
+    said = "Agent: Let me explain the options clearly now.\nCustomer: Options? Explain clearly!\nAgent: Explain it clearly."
+    reviews = [release(agent, c2="1", when=dt.datetime(2026, 11, day, 10)) for day in (3, 4, 5)]
+    for review, transcript in zip(
+        reviews, [said, said, "Agent: Hello.\nAgent: You will get it in a week."], strict=True
+    ):
+        Interaction.objects.filter(pk=review.interaction_id).update(transcript=transcript)
+    Review.objects.filter(pk=reviews[2].pk).update(
+        comments={keys[1]: "Said ‘you will get it in a week’: unclear."}
+    )
+    records_rebuild(month=NOV)
+    (problem,) = services.session_plan(actor=lead, agent=agent, day=DAY).plan["parts"][1]["items"]
+    assert problem["target_label"] == "Explains clearly"
+    # The quoted line first; then "explain … options … clearly" (3 words shared with the criterion
+    # and the comment "Missed the second option"), then "Explain it clearly" (2); the second call's
+    # same lines are not repeated, and the customer's line is never the agent's.
+    assert [(line["review"], line["number"]) for line in problem["lines"]] == [
+        (reviews[2].pk, 2), (reviews[0].pk, 1), (reviews[0].pk, 3),
+    ]  # fmt: skip
+    assert problem["comments"][-1] == "Said ‘you will get it in a week’: unclear."
