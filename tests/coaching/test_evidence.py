@@ -37,7 +37,9 @@ def test_lines_sharing_words_with_the_criterion_are_found_by_stem():
 
 def test_the_customers_lines_are_never_evidence_of_the_agent():
     # The customer's "need … annoyed" shares two words as the agent's "sorry to hear" does.
-    lines = evidence_lines(CALL, about=["Hears that the customer is annoyed, says sorry for the need"], limit=5)
+    lines = evidence_lines(
+        CALL, about=["Hears that the customer is annoyed, says sorry for the need"], limit=5
+    )
     assert texts(lines) == ["Agent: I'm sorry to hear that. Let me check your account."]
 
 
