@@ -25,6 +25,7 @@ from ..services.records import RELEASED, Flag, previous_month
 from .records import ATTENTION, month_to_show
 
 RECENT_DAYS = 14
+DONE_SHOWN = 10
 
 
 def _trend(current, previous) -> str:
@@ -90,6 +91,14 @@ def workspace(*, lead, today: dt.date) -> dict:
         .select_related("agent")
         .order_by("due_on", "id")
     )
+    done = list(  # what agents marked done lately: the lead sees it without asking
+        ActionItem.objects.filter(
+            agent_id__in=ids, status=ItemStatus.DONE, done_at__date__gte=today - dt.timedelta(days=RECENT_DAYS)
+        )
+        .filter(Q(shared=True) | Q(session__lead=lead))
+        .select_related("agent", "done_by")
+        .order_by("-done_at", "-id")[:DONE_SHOWN]
+    )
     low = CoachingSettings.current().low_score
     recent = list(
         Review.objects.filter(
@@ -107,6 +116,7 @@ def workspace(*, lead, today: dt.date) -> dict:
         "due": due,
         "items": items,
         "overdue_items": sum(1 for i in items if i.due_on < today),
+        "done_items": done,
         "recent": recent,
         "low_score": low,
         "today": today,

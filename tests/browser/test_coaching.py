@@ -101,6 +101,8 @@ def test_a_1on1_from_plan_to_the_agents_phone_and_back(
 
     page.set_viewport_size({"width": 1280, "height": 900})
     login(lead.username)
+    done = page.locator("section", has_text="Done in the last two weeks")
+    expect(done.locator("li", has_text="Summarise at the end of each call")).to_contain_text("✓ done")
     held = CoachingSession.objects.filter(agent=agent).order_by("-id").first()
     page.goto(f"{live_server.url}/coaching/sessions/{held.pk}/")
     expect(page.get_by_text(re.compile("Summarise at the end of each call .*Done"))).to_be_visible()

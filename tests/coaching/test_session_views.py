@@ -1,6 +1,7 @@
 """The lead's workspace and planner pages: the flow through HTTP, who may see what, flat queries."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -74,7 +75,15 @@ def test_a_lead_lands_on_the_workspace_and_plans_holds_and_closes_a_1on1(client,
     session.refresh_from_db()
     assert session.status == SessionStatus.CLOSED
     assert GrowNote.objects.filter(session=session, shared=False).count() == 1
-    assert ActionItem.objects.filter(session=session).count() == 1
+    (item,) = ActionItem.objects.filter(session=session)
+    workspace = client.get(reverse("coaching:workspace")).content.decode()
+    assert "Use the checklist" in workspace and "Done in the last two weeks" not in workspace
+    client.force_login(agent)
+    assert client.post(reverse("coaching:item_done", args=[item.pk])).status_code == 302
+    client.force_login(lead)
+    workspace = client.get(reverse("coaching:workspace")).content.decode()
+    done = workspace.split("Done in the last two weeks", 1)[1].split("</ul>", 1)[0]
+    assert "Use the checklist" in done and re.search(rf"marked done \d{{4}}-\d\d-\d\d by {agent}", done)
 
 
 def test_follow_up_from_the_planner(client, lead, agent, planned):
