@@ -97,7 +97,12 @@ def workspace(request):
     rows = loop_selectors.coached_targets(
         sessions=CoachingSession.objects.filter(agent__team__lead=request.user)
     )
-    context |= {"loop_rows": rows, "loop_improved": sum(1 for r in rows if r["verdict"].verdict == IMPROVED)}
+    context |= {
+        "loop_rows": rows,
+        "loop_improved": sum(1 for r in rows if r["verdict"].verdict == IMPROVED),
+        "loop_by_lead": loop_selectors.loop_summary(rows, "lead"),  # an agent's earlier lead too
+        "loop_by_team": loop_selectors.loop_summary(rows, "team"),
+    }
     return render(request, "coaching/workspace.html", context)
 
 

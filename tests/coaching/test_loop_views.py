@@ -58,6 +58,11 @@ def test_the_verdict_is_shown_to_the_lead_and_the_manager(client, coached, lead,
     for url in (reverse("coaching:workspace"), reverse("coaching:session_detail", args=[session.pk])):
         body = client.get(url).content.decode()
         assert "Did coaching work?" in body and "✓ improved" in body and "25.00" in body
+    workspace = client.get(reverse("coaching:workspace")).context
+    assert workspace["loop_by_team"] == [
+        {"name": str(agent.team), "total": 1, "improved": 1, "not_improved": 0, "too_early": 0}
+    ]
+    assert [row["name"] for row in workspace["loop_by_lead"]] == [str(lead)]
     client.force_login(manager)
     body = client.get(reverse("coaching:coaching_results")).content.decode()
     assert "Per lead" in body and str(lead) in body and "✓ improved" in body
