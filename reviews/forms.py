@@ -305,6 +305,21 @@ class ReviewFilterForm(forms.Form):
             scope = user.pk
             self.fields["agent"].queryset = self.fields["agent"].queryset.filter(team__lead=user)
             self.fields["team"].queryset = self.fields["team"].queryset.filter(lead=user)
+        elif user is not None and scope_of(user) == Scope.ASSIGNED:
+            # A reviewer sees the reviews they wrote: they pick among those agents and their teams,
+            # and the reviewer filter (themself) is not offered. A new review changes the lists, so
+            # they are read each time (one indexed query each), not kept.
+            from .models import Review
+
+            agents = Review.objects.filter(reviewer=user).values("agent_id")
+            self.fields["agent"].queryset = self.fields["agent"].queryset.filter(pk__in=agents)
+            self.fields["team"].queryset = self.fields["team"].queryset.filter(
+                pk__in=User.objects.filter(pk__in=agents).values("team_id")
+            )
+            del self.fields["reviewer"]
+            for name in ("agent", "team"):
+                self.fields[name].widget.choices = self.fields[name].choices
+            return
         for name in ("agent", "team", "reviewer"):
             field = self.fields[name]
             field.widget.choices = cached_choices(f"reviews-{name}", key=(scope,), choices=field.choices)

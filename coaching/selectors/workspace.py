@@ -93,7 +93,9 @@ def workspace(*, lead, today: dt.date) -> dict:
     )
     done = list(  # what agents marked done lately: the lead sees it without asking
         ActionItem.objects.filter(
-            agent_id__in=ids, status=ItemStatus.DONE, done_at__date__gte=today - dt.timedelta(days=RECENT_DAYS)
+            agent_id__in=ids,
+            status=ItemStatus.DONE,
+            done_at__date__gte=today - dt.timedelta(days=RECENT_DAYS),
         )
         .filter(Q(shared=True) | Q(session__lead=lead))
         .select_related("agent", "done_by")

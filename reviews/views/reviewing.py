@@ -388,7 +388,7 @@ def review_list(request):
         {
             "form": form,
             "page": page,
-            "rows": review_rows(page.object_list, show_agent=True, show_reviewer=True),
+            "rows": review_rows(page.object_list, show_agent=True, show_reviewer="reviewer" in form.fields),
             "query": query.urlencode(),
         },
     )

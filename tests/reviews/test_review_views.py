@@ -496,3 +496,18 @@ def test_the_filter_bar_lists_whom_the_person_may_pick_and_follows_renames(clien
     as_user("manager")
     body = client.get(reverse("reviews:review_list")).content.decode()
     assert str(outsider) in body and "Newname" in body
+
+
+def test_a_reviewer_filters_among_the_agents_they_reviewed(client, released, reviewer, agent, outsider):
+    client.force_login(reviewer)
+    body = client.get(reverse("reviews:review_list")).content.decode()
+    options = body[body.index('name="agent"') : body.index("</select>", body.index('name="agent"'))]
+    assert str(agent) in options and str(outsider) not in options
+    teams = body[body.index('name="team"') : body.index("</select>", body.index('name="team"'))]
+    assert agent.team.name in teams and outsider.team.name not in teams
+    # The reviewer filter and column would only ever name themself.
+    assert 'name="reviewer"' not in body and ">Reviewer</th>" not in body and str(agent) in body
+    # Reviewing another agent puts them on the list at once (the list is not kept).
+    other = make_assignment(outsider, reviewer)
+    services.review_start(actor=reviewer, assignment=other)
+    assert str(outsider) in client.get(reverse("reviews:review_list")).content.decode()
