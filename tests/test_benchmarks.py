@@ -96,3 +96,10 @@ def test_pages_http_benchmark_serves_every_page_and_prints_ratios(tmp_path):
     )
     for label in ("queue (reviewer)", "team dashboard (lead)", "programme (manager)"):
         assert ratio(out, f"ratio {label}:") > 0
+
+
+def test_reviews_list_benchmark_pages_every_order_and_prints_ratios(tmp_path):
+    out = run_bench("reviews_list.py", bench_env(tmp_path), "--agents", "20", "--reviews", "3", "--runs", "1")
+    assert "60 reviews" in out, out
+    for label in ("default (unread first)", "date, oldest first", "score, highest first"):
+        assert ratio(out, f"ratio {label} / primary-key order:") > 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from core.display import person
@@ -127,18 +127,14 @@ def review_list_for(*, user, filters: dict | None = None) -> QuerySet[Review]:
             qs = qs.filter(**{lookup: filters[name]})
     if filters.get("month"):
         qs = qs.filter(interaction__local_month=filters["month"].replace(day=1))
-    unread = Case(
-        When(Q(status=ReviewStatus.DRAFT), then=Value(0)),
-        When(Q(agent_seen_at__isnull=True) | Q(agent_seen_at__lt=F("released_at")), then=Value(1)),
-        default=Value(0),
-    )
-    qs = qs.annotate(is_unread=unread)
     order = REVIEW_ORDER.get(filters.get("sort") or "")
-    if order is None:
-        return qs.order_by("-is_unread", F("released_at").desc(nulls_first=True), "-id")
+    if order is None:  # unread first, then drafts, then the rest; newest first (one index serves it)
+        return qs.order_by("-list_rank", "-released_at", "-id")
+    # Drafts after the released reviews in both directions (`is_released` first); within each,
+    # plain ASC/DESC, which the indexes on Review serve on SQLite and PostgreSQL alike.
     if filters.get("desc"):
-        return qs.order_by(*[F(f).desc(nulls_last=True) for f in order])
-    return qs.order_by(*[F(f).asc(nulls_last=True) for f in order])
+        return qs.order_by("-is_released", *[f"-{f}" for f in order])
+    return qs.order_by("-is_released", *order)
 
 
 def assignment_get_for(*, user, pk: int) -> Assignment:

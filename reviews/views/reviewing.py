@@ -26,6 +26,7 @@ from scoring.selectors import rubric_data_pinned, rubric_spec_pinned
 from .. import selectors, services
 from ..forms import ReviewFilterForm
 from ..models import AssignmentStatus, ReviewStatus
+from ..models.reviews import RANK_UNREAD
 from ..services.reviewing import (
     FEEDBACK_PARTS,
     MAX_COMMENT,
@@ -368,7 +369,7 @@ def my_feedback(request):
         {
             "page": page,
             "rows": review_rows(page.object_list, show_agent=False, show_reviewer=False),
-            "unread": reviews.filter(is_unread=1).count(),
+            "unread": reviews.filter(list_rank=RANK_UNREAD).count(),
         },
     )
 

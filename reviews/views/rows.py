@@ -15,6 +15,7 @@ from core.models import Channel
 from scoring.selectors import section_names_of
 
 from ..models import AssignmentStatus, ReviewStatus
+from ..models.reviews import RANK_UNREAD
 
 QUEUE_COLUMNS = (
     "pk", "status", "skip_reason", "review__id", "item__reason",
@@ -91,7 +92,7 @@ def progress_items(agents: list[dict]) -> SafeString:
 
 
 REVIEW_COLUMNS = (
-    "pk", "status", "total", "critical_failed", "sections", "rubric_id", "rubric__status", "is_unread",
+    "pk", "status", "total", "critical_failed", "sections", "rubric_id", "rubric__status", "list_rank",
     "interaction__local_date", "interaction__channel",
     "agent__first_name", "agent__last_name", "agent__username",
     "reviewer__first_name", "reviewer__last_name", "reviewer__username",
@@ -138,9 +139,9 @@ def review_rows(reviews, *, show_agent: bool, show_reviewer: bool) -> SafeString
         bad = BAD if r["critical_failed"] else ""
         total = f"<strong{bad}>{r['total']}</strong>" if r["total"] is not None else "—"
         rows.append(
-            f"<tr{UNREAD if r['is_unread'] else ''}>"
+            f"<tr{UNREAD if r['list_rank'] == RANK_UNREAD else ''}>"
             f'<td><a href="{detail_url(r["pk"])}">{r["interaction__local_date"].isoformat()}</a>'
-            f"{unread if r['is_unread'] else ''}"
+            f"{unread if r['list_rank'] == RANK_UNREAD else ''}"
             f'<div class="hint">{channels[r["interaction__channel"]]}{agent}</div>'
             f'<div class="chips">{chips}</div></td>{reviewer}'
             f'<td class="num">{total}</td>'

@@ -511,3 +511,43 @@ def test_a_reviewer_filters_among_the_agents_they_reviewed(client, released, rev
     other = make_assignment(outsider, reviewer)
     services.review_start(actor=reviewer, assignment=other)
     assert str(outsider) in client.get(reverse("reviews:review_list")).content.decode()
+
+
+def test_the_default_order_is_unread_then_drafts_then_read_each_newest_first(manager, agent, reviewer, keys):
+    from reviews.models.reviews import RANK_DRAFT, RANK_READ, RANK_UNREAD
+    from reviews.selectors import review_list_for
+
+    def submit():
+        review = services.review_start(actor=reviewer, assignment=make_assignment(agent, reviewer))
+        return services.review_submit(
+            actor=reviewer, review=review, data=full(keys), expected_revision=review.revision
+        )
+
+    a, b, c = submit(), submit(), submit()
+    d = services.review_start(actor=reviewer, assignment=make_assignment(agent, reviewer))
+    for review in (a, b):
+        services.review_mark_seen(actor=agent, review=review)
+    b.refresh_from_db()
+    b = services.review_change(
+        actor=reviewer, review=b, data=full(keys, c2="1"), expected_revision=b.revision
+    )
+    ranks = dict(Review.objects.values_list("pk", "list_rank"))  # kept by the database
+    assert ranks == {a.pk: RANK_READ, b.pk: RANK_UNREAD, c.pk: RANK_UNREAD, d.pk: RANK_DRAFT}
+    # b was changed after the agent read it: unread again, and the newest release.
+    assert [r.pk for r in review_list_for(user=manager)] == [b.pk, c.pk, d.pk, a.pk]
+    assert [r.pk for r in review_list_for(user=agent)] == [b.pk, c.pk, a.pk]  # no drafts for the agent
+
+    # The other orders keep drafts last in both directions, on SQLite and PostgreSQL alike.
+    def order(**filters):
+        return [r.pk for r in review_list_for(user=manager, filters=filters)]
+
+    assert order(sort="date") == [a.pk, c.pk, b.pk, d.pk] and order(sort="date", desc=True) == [
+        b.pk,
+        c.pk,
+        a.pk,
+        d.pk,
+    ]
+    assert order(sort="score") == [b.pk, a.pk, c.pk, d.pk]  # 85, 95, 95 (by id), then the draft
+    assert order(sort="score", desc=True) == [c.pk, a.pk, b.pk, d.pk]
+    services.review_acknowledge(actor=agent, review=c)
+    assert Review.objects.get(pk=c.pk).list_rank == RANK_READ
