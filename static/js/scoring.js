@@ -152,6 +152,34 @@
     });
   });
 
+  // Clicking a transcript line quotes it (without its speaker and time stamp) in the comment of
+  // the criterion last worked on: the 1-on-1 planner finds quoted lines (coaching/evidence.py).
+  let lastCriterion = null;
+  form.addEventListener("focusin", (event) => {
+    const el = event.target.closest(".criterion");
+    if (el) lastCriterion = el;
+  });
+  const SPEAKER = /^\s*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?[^:]{1,40}:\s+/;
+  document.querySelectorAll(".transcript .quote-line").forEach((button) => {
+    button.addEventListener("click", () => {
+      const el = lastCriterion || criteria.find((c) => c.classList.contains("failed")) || criteria[0];
+      if (!el) return;
+      const speech = button.textContent.trim().replace(SPEAKER, "") || button.textContent.trim();
+      const quote = "\u201c" + speech + "\u201d";
+      const details = el.querySelector("details.comment");
+      const area = details.querySelector("textarea");
+      details.open = true;
+      if (!area.value.includes(quote)) {
+        area.value = (area.value.trim() ? area.value.trim() + " " : "") + quote + " ";
+        area.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      button.classList.add("quoted");
+      area.focus();
+      area.setSelectionRange(area.value.length, area.value.length);
+      lastCriterion = el;
+    });
+  });
+
   // After a refused submission, show what is missing; otherwise start at the first criterion
   // still to answer.
   const problems = document.getElementById("submit-problems");

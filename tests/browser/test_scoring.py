@@ -118,3 +118,32 @@ def test_score_with_the_keyboard_release_read_and_acknowledge(
     login("outsider")
     response = page.goto(f"{live_server.url}/reviews/{review.pk}/")
     assert response.status == 404
+
+
+def test_a_reviewer_quotes_a_transcript_line_in_a_comment(page, live_server, login, shot, assignment):
+    interaction = assignment.item.interaction
+    interaction.transcript = (
+        "[10:02] Agent: Thank you for calling, how can I help?\n"
+        "[10:02] Customer: My parcel has not arrived.\n\n"
+        "[10:04] Agent: I'll pass it on to the team, they will get back to you."
+    )
+    interaction.save()
+    login("reviewer")
+    page.get_by_role("button", name="Score").first.click()
+    expect(page.locator("#review-form[data-keyboard=ready]")).to_be_attached()
+    lines = page.locator(".transcript li")
+    expect(lines).to_have_count(3)
+    assert lines.nth(2).get_attribute("value") == "4"  # the blank line keeps its number
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")  # on to criterion 5
+    page.locator(".quote-line", has_text="pass it on").click()
+    comment = page.get_by_label("Comment 5")
+    expect(comment).to_be_focused()
+    expect(comment).to_have_value("“I'll pass it on to the team, they will get back to you.” ")
+    page.keyboard.type("No next step offered.")
+    expect(page.locator("#score-panel .save-state")).to_contain_text("Saved")
+    shot("scoring_quote_line", full_page=False)
+    review = Review.objects.get(assignment=assignment)
+    assert "“I'll pass it on to the team, they will get back to you.” No next step" in "".join(
+        review.comments.values()
+    )

@@ -551,3 +551,14 @@ def test_the_default_order_is_unread_then_drafts_then_read_each_newest_first(man
     assert order(sort="score", desc=True) == [c.pk, a.pk, b.pk, d.pk]
     services.review_acknowledge(actor=agent, review=c)
     assert Review.objects.get(pk=c.pk).list_rank == RANK_READ
+
+
+def test_the_transcript_is_shown_line_by_line_with_anchors_and_escaped(client, released, agent):
+    interaction = released.interaction
+    interaction.transcript = "Agent: Hello <b>there</b>\n\nCustomer: <script>alert(1)</script>"
+    interaction.save()
+    client.force_login(agent)
+    body = client.get(reverse("reviews:review_detail", args=[released.pk])).content.decode()
+    assert '<li value="1" id="line-1">Agent: Hello &lt;b&gt;there&lt;/b&gt;</li>' in body
+    assert '<li value="3" id="line-3">' in body and "<script>alert" not in body  # the blank line 2 is skipped
+    assert "quote-line" not in body  # quoting is for the scoring page
