@@ -2,6 +2,7 @@
 confirmation with its history, and what the agent sees."""
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -87,6 +88,11 @@ def test_a_lead_confirms_a_level_and_the_agent_sees_it(client, lead, agent, outs
         "Three good months",
     )
     assert Notification.objects.filter(recipient=agent, message__contains="Intermediate").exists()
+    from coaching.services.sessions import session_plan
+
+    planner = client.get(reverse("coaching:session_detail", args=[session_plan(actor=lead, agent=agent).pk]))
+    history = re.search(r"History: Intermediate \(\d{4}-\d\d-\d\d, (.+?)\)", planner.content.decode())
+    assert history and history.group(1) == f"{lead}: “Three good months”"
     assert (
         client.post(reverse("coaching:level_confirm", args=[outsider.pk]), {"level": "expert"}).status_code
         == 404
