@@ -57,7 +57,7 @@ def miss_rate(number: int, index: int, last: int) -> float:
         return max(0.04, 0.32 - 0.05 * index)
     if number == FALLING:
         return 0.45 if index == last else 0.06
-    return 0.12
+    return 0.05  # most agents meet the QA target; the ones above stand out
 
 
 def _answers(
