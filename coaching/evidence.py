@@ -22,10 +22,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from reviews.transcripts import TranscriptLine, transcript_lines
+
 AGENT_LABELS = frozenset({"agent", "rep", "representative", "advisor", "adviser", "associate", "operator"})
 CUSTOMER_LABELS = frozenset({"customer", "caller", "client", "member", "visitor", "user"})
-# An optional time stamp, then a speaker of up to four words, then a colon.
-SPEAKER = re.compile(r"^\s*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?([^\W\d][\w .'-]{0,40}?)\s*:\s+(.*)$")
 # Double quotes of any kind may hold apostrophes ("There's"); a single quote opens and closes
 # only beside a non-letter, so the apostrophe in "can't" is not a quote.
 QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{6,}?)[\"”“»]|(?<!\w)[‘']((?:[^‘’']|\b'\b){6,}?)[’'](?!\w)")
@@ -50,6 +50,8 @@ MIN_SHARED = 2  # one shared word ("check" in "checklist") says too little
 
 @dataclass(frozen=True)
 class Line:
+    """A line found as evidence (reviews.transcripts reads the transcript)."""
+
     number: int  # 1-based, in the transcript
     text: str
     speaker: str  # "" when the transcript names no speaker
@@ -62,19 +64,7 @@ class Line:
         return (not self.quoted, -self.shared)
 
 
-def transcript_lines(transcript: str) -> list[Line]:
-    lines = []
-    for number, raw in enumerate((transcript or "").splitlines(), start=1):
-        text = raw.strip()
-        if not text:
-            continue
-        match = SPEAKER.match(text)
-        speaker = match.group(1).strip().lower() if match and len(match.group(1).split()) <= 4 else ""
-        lines.append(Line(number, text, speaker))
-    return lines
-
-
-def agent_lines(transcript: str, names: Iterable[str] = ()) -> list[Line]:
+def agent_lines(transcript: str, names: Iterable[str] = ()) -> list[TranscriptLine]:
     """The agent's lines: those spoken by an agent label or one of `names` (the agent's first
     name, full name, username). When no line is the agent's by name (no speakers at all, or
     speakers this function does not know, or an e-mail's "Re:"), every line but the customer's."""

@@ -10,6 +10,7 @@ from .imports.fields import FIELDS
 from .imports.files import ENCODINGS
 from .imports.pipeline import AgentDirectory
 from .models import ColumnMapping
+from .selectors import review_queryset_for
 
 
 class ImportUploadForm(forms.Form):
@@ -309,9 +310,7 @@ class ReviewFilterForm(forms.Form):
             # A reviewer sees the reviews they wrote: they pick among those agents and their teams,
             # and the reviewer filter (themself) is not offered. A new review changes the lists, so
             # they are read each time (one indexed query each), not kept.
-            from .models import Review
-
-            agents = Review.objects.filter(reviewer=user).values("agent_id")
+            agents = review_queryset_for(user).values("agent_id")
             self.fields["agent"].queryset = self.fields["agent"].queryset.filter(pk__in=agents)
             self.fields["team"].queryset = self.fields["team"].queryset.filter(
                 pk__in=User.objects.filter(pk__in=agents).values("team_id")

@@ -23,6 +23,7 @@ from ..models import (
 from ..models.sessions import DEFAULT_EVERY_DAYS
 from ..services.records import RELEASED, Flag, previous_month
 from .records import ATTENTION, month_to_show
+from .sessions import items_visible
 
 RECENT_DAYS = 14
 DONE_SHOWN = 10
@@ -86,18 +87,15 @@ def workspace(*, lead, today: dt.date) -> dict:
             due.append(row)
     due.sort(key=lambda r: (r["next"], str(r["agent"])))
     items = list(
-        ActionItem.objects.filter(agent_id__in=ids, status=ItemStatus.OPEN)
-        .filter(Q(shared=True) | Q(session__lead=lead))
+        items_visible(lead, ActionItem.objects.filter(agent_id__in=ids, status=ItemStatus.OPEN))
         .select_related("agent")
         .order_by("due_on", "id")
     )
+    recently_done = ActionItem.objects.filter(
+        agent_id__in=ids, status=ItemStatus.DONE, done_at__date__gte=today - dt.timedelta(days=RECENT_DAYS)
+    )
     done = list(  # what agents marked done lately: the lead sees it without asking
-        ActionItem.objects.filter(
-            agent_id__in=ids,
-            status=ItemStatus.DONE,
-            done_at__date__gte=today - dt.timedelta(days=RECENT_DAYS),
-        )
-        .filter(Q(shared=True) | Q(session__lead=lead))
+        items_visible(lead, recently_done)
         .select_related("agent", "done_by")
         .order_by("-done_at", "-id")[:DONE_SHOWN]
     )

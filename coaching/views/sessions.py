@@ -138,7 +138,7 @@ def session_plan(request, agent_pk: int):
     try:
         session = services.session_plan(actor=request.user, agent=agent, day=day)
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
         return redirect("coaching:workspace")
     return redirect("coaching:session_detail", pk=session.pk)
 

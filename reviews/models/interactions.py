@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Channel
 
+from ..transcripts import TranscriptLine, transcript_lines
+
 
 class Interaction(models.Model):
     """One customer contact (call, chat, e-mail…) as the contact centre's systems recorded it."""
@@ -127,6 +129,10 @@ class Interaction(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS}
         super().save(*args, **kwargs)
+
+    @property
+    def transcript_lines(self) -> list[TranscriptLine]:
+        return transcript_lines(self.transcript)
 
     def fill_derived(self) -> None:
         """Set the columns computed from others (local date parts, handle time, sample key)."""

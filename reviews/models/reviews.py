@@ -173,8 +173,8 @@ class Review(models.Model):
 
     @property
     def unread(self) -> bool:
-        """The agent has not opened it since it was released or last changed."""
-        return self.released and (self.agent_seen_at is None or self.agent_seen_at < self.released_at)
+        """The agent has not opened it since it was released or last changed (`list_rank`)."""
+        return self.list_rank == RANK_UNREAD
 
 
 class ReviewChange(models.Model):

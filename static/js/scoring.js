@@ -152,20 +152,19 @@
     });
   });
 
-  // Clicking a transcript line quotes it (without its speaker and time stamp) in the comment of
-  // the criterion last worked on: the 1-on-1 planner finds quoted lines (coaching/evidence.py).
+  // Clicking a transcript line quotes what was said (data-quote: without speaker and time stamp,
+  // reviews/transcripts.py) in the comment of the criterion last worked on: the 1-on-1 planner
+  // finds quoted lines (coaching/evidence.py).
   let lastCriterion = null;
   form.addEventListener("focusin", (event) => {
     const el = event.target.closest(".criterion");
     if (el) lastCriterion = el;
   });
-  const SPEAKER = /^\s*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?[^:]{1,40}:\s+/;
   document.querySelectorAll(".transcript .quote-line").forEach((button) => {
     button.addEventListener("click", () => {
       const el = lastCriterion || criteria.find((c) => c.classList.contains("failed")) || criteria[0];
       if (!el) return;
-      const speech = button.textContent.trim().replace(SPEAKER, "") || button.textContent.trim();
-      const quote = "\u201c" + speech + "\u201d";
+      const quote = "\u201c" + (button.dataset.quote || button.textContent.trim()) + "\u201d";
       const details = el.querySelector("details.comment");
       const area = details.querySelector("textarea");
       details.open = true;
