@@ -147,9 +147,11 @@ class AgendaForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )  # fmt: skip
 
-    def new_plan(self) -> dict:
+    def new_plan(self, stored: dict) -> dict:
+        """The stored agenda with this form's minutes and own points: the evidence, including
+        copies of items this person may not see, is kept as stored."""
         parts = []
-        for part in self.plan["parts"]:
+        for part in stored["parts"]:
             key = part["key"]
             evidence = [i for i in part["items"] if i.get("kind") != "own"]
             own = [
@@ -158,7 +160,7 @@ class AgendaForm(forms.Form):
                 if line.strip()
             ]
             parts.append(part | {"minutes": self.cleaned_data[f"{key}_minutes"], "items": evidence + own})
-        return self.plan | {"parts": parts}
+        return stored | {"parts": parts}
 
 
 class SkillLevelForm(forms.ModelForm):

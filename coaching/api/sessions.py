@@ -5,7 +5,8 @@ team's lead gets 404)."""
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,10 +40,18 @@ class ItemOutputSerializer(serializers.ModelSerializer):
 
 
 class SessionOutputSerializer(serializers.ModelSerializer):
+    """A session as the caller (context["user"]) may see it: the agenda's copies of private items
+    filtered like the items themselves."""
+
     agent = serializers.CharField(source="agent.username")
     lead = serializers.CharField(source="lead.username")
+    plan = serializers.SerializerMethodField()
     notes = NoteOutputSerializer(many=True, source="visible_notes")
     items = ItemOutputSerializer(many=True, source="visible_items")
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_plan(self, session) -> dict:
+        return selectors.plan_visible(self.context["user"], session, shown=self.context.get("shown_items"))
 
     class Meta:
         model = CoachingSession
@@ -79,7 +88,10 @@ class SessionListApi(APIView):
             qs = qs.filter(agent_id=int(request.query_params["agent"]))
         paginator = Pagination()
         page = paginator.paginate_queryset(_with_visible(request.user, qs), request, view=self)
-        return paginator.get_paginated_response(SessionOutputSerializer(page, many=True).data)
+        context = {"user": request.user, "shown_items": selectors.items_shown_in_plans(request.user, page)}
+        return paginator.get_paginated_response(
+            SessionOutputSerializer(page, many=True, context=context).data
+        )
 
     @extend_schema(request=SessionInputSerializer, responses={201: SessionOutputSerializer})
     def post(self, request):
@@ -88,7 +100,8 @@ class SessionListApi(APIView):
         agent = record_selectors.agent_get_for(user=request.user, pk=data.validated_data["agent"])
         session = services.session_plan(actor=request.user, agent=agent, day=data.validated_data.get("day"))
         session = _with_visible(request.user, CoachingSession.objects.filter(pk=session.pk)).get()
-        return Response(SessionOutputSerializer(session).data, status=status.HTTP_201_CREATED)
+        data = SessionOutputSerializer(session, context={"user": request.user}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 def _session(request, pk: int) -> CoachingSession:
@@ -103,7 +116,7 @@ class SessionDetailApi(APIView):
 
     @extend_schema(responses=SessionOutputSerializer)
     def get(self, request, pk: int):
-        return Response(SessionOutputSerializer(_session(request, pk)).data)
+        return Response(SessionOutputSerializer(_session(request, pk), context={"user": request.user}).data)
 
 
 class NoteInputSerializer(serializers.Serializer):
@@ -168,7 +181,7 @@ class SessionCloseApi(APIView):
             session=_session(request, pk),
             expected_revision=data.validated_data["revision"],
         )
-        return Response(SessionOutputSerializer(_session(request, pk)).data)
+        return Response(SessionOutputSerializer(_session(request, pk), context={"user": request.user}).data)
 
 
 class SessionAcknowledgeApi(APIView):
@@ -179,7 +192,7 @@ class SessionAcknowledgeApi(APIView):
     @extend_schema(request=None, responses=SessionOutputSerializer)
     def post(self, request, pk: int):
         services.session_acknowledge(actor=request.user, session=_session(request, pk))
-        return Response(SessionOutputSerializer(_session(request, pk)).data)
+        return Response(SessionOutputSerializer(_session(request, pk), context={"user": request.user}).data)
 
 
 def _items_for(user):

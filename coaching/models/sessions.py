@@ -153,6 +153,9 @@ class ActionItem(Targeted):
 
     session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE, related_name="items")
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_items")
+    # Who wrote it: a private item is theirs and the QA managers' only (a carried-over copy keeps
+    # the writer of the text it copies).
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.CharField(_("what"), max_length=300)
     owner = models.CharField(_("whose"), max_length=10, choices=ItemOwner.choices, default=ItemOwner.AGENT)
     due_on = models.DateField(_("due"))

@@ -58,6 +58,12 @@ def session_get_for(*, user, pk: int) -> CoachingSession:
     return get_object_or_404(session_queryset_for(user), pk=pk)
 
 
+def _private_q(user, author: str) -> Q:
+    """The rule for private coaching text (a GROW note, an action item, and every copy of their
+    text): its writer and QA managers only. Shared text: whoever sees the session."""
+    return Q(shared=True) | Q(**{author: user})
+
+
 def notes_visible(user, notes: QuerySet) -> QuerySet:
     """GROW notes as `user` may see them: a private one only to the lead who wrote it and to QA
     managers; the agent sees the shared ones."""
@@ -65,23 +71,77 @@ def notes_visible(user, notes: QuerySet) -> QuerySet:
         case Scope.ALL:
             return notes
         case Scope.TEAMS:
-            return notes.filter(Q(shared=True) | Q(author=user))
+            return notes.filter(_private_q(user, "author"))
         case Scope.OWN:
             return notes.filter(shared=True, session__agent=user)
     return notes.none()
 
 
 def items_visible(user, items: QuerySet) -> QuerySet:
-    """Action items as `user` may see them: a private one only to the lead of its session and to
-    QA managers; the agent sees their shared ones."""
+    """Action items as `user` may see them: a private one only to the lead who wrote it (not the
+    team's next lead) and to QA managers; the agent sees their shared ones."""
     match scope_of(user):
         case Scope.ALL:
             return items
         case Scope.TEAMS:
-            return items.filter(Q(shared=True) | Q(session__lead=user))
+            return items.filter(_private_q(user, "author"))
         case Scope.OWN:
             return items.filter(shared=True, agent=user)
     return items.none()
+
+
+def item_may_change(user, item: ActionItem) -> bool:
+    """A private item is changed (followed up, marked done, edited) only by its writer and QA
+    managers, as only they see it."""
+    return item.shared or scope_of(user) == Scope.ALL or item.author_id == user.pk
+
+
+def _plan_parts(session: CoachingSession) -> list[dict]:
+    plan = session.plan if isinstance(session.plan, dict) else {}
+    return [p for p in plan.get("parts", []) if isinstance(p, dict)]
+
+
+def _item_refs(session: CoachingSession) -> set[int]:
+    return {
+        entry["item"]
+        for part in _plan_parts(session)
+        for entry in part.get("items", [])
+        if isinstance(entry, dict) and isinstance(entry.get("item"), int)
+    }
+
+
+def items_shown_in_plans(user, sessions) -> set[int]:
+    """Of the action items the sessions' agendas copy, those `user` may see (one query)."""
+    pairs = [(session.agent_id, pk) for session in sessions for pk in _item_refs(session)]
+    if not pairs:
+        return set()
+    items = ActionItem.objects.filter(pk__in={pk for _agent, pk in pairs})
+    visible = dict(items_visible(user, items).values_list("pk", "agent_id"))
+    return {pk for agent, pk in pairs if visible.get(pk) == agent}
+
+
+def plan_visible(user, session: CoachingSession, shown: set[int] | None = None) -> dict:
+    """The session's agenda as `user` may see it. The agenda copies earlier action items
+    ("Follow up: …"); each copy keeps a reference to its item and is shown only to those who may
+    see the item itself, whoever reads the agenda (page, API) and whenever. `shown`: the
+    visible items, when the caller reads many agendas (items_shown_in_plans)."""
+    if shown is None:
+        shown = items_shown_in_plans(user, [session])
+
+    def visible(entry) -> bool:
+        if not isinstance(entry, dict):
+            return False
+        if "item" in entry or entry.get("kind") == "item":  # a copy of an item: as the item
+            return entry.get("item") in shown
+        return True
+
+    plan = session.plan if isinstance(session.plan, dict) else {}
+    return plan | {
+        "parts": [
+            part | {"items": [e for e in part.get("items", []) if visible(e)]}
+            for part in _plan_parts(session)
+        ]
+    }
 
 
 def last_closed(agent, before: dt.date | None = None) -> CoachingSession | None:
@@ -189,8 +249,10 @@ def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
         "reviews": [r.pk for r in released][-REVIEW_LINKS:],
     })  # fmt: skip
     for item in due:
+        # a reference to the item: plan_visible shows the copy only to those who see the item
         review_items.append({"kind": "item", "text": _("Follow up: %(text)s (due %(due)s)") % {
-            "text": item.text, "due": item.due_on.isoformat()}, "item": item.pk})  # fmt: skip
+            "text": item.text, "due": item.due_on.isoformat()}, "item": item.pk,
+            "private": not item.shared})  # fmt: skip
     month_reviews = []
     if record is not None:
         month_reviews = list(

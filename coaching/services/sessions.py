@@ -26,7 +26,7 @@ from ..models import (
     SessionStatus,
     TargetKind,
 )
-from ..selectors.sessions import plan_build
+from ..selectors.sessions import item_may_change, plan_build
 
 MSG_NOT_YOUR_AGENT = gettext_lazy("Only the agent's team lead or a QA manager holds their 1-on-1s.")
 MSG_CLOSED = gettext_lazy("This 1-on-1 is closed: its notes and items are kept as they were.")
@@ -48,6 +48,9 @@ MSG_SESSION_CLOSED = gettext_lazy("1-on-1 recorded; the agent has been told.")
 MSG_CADENCE_SAVED = gettext_lazy("Cadence saved: the 1-on-1s due follow it.")
 MSG_CADENCE_RANGE = gettext_lazy("Every 1 to 62 days, for 10 to 120 minutes.")
 MSG_MARKED_DONE = gettext_lazy("Marked done: your lead sees it.")
+MSG_ITEM_PRIVATE = gettext_lazy(
+    "This item is private: only the lead who wrote it, or a QA manager, changes it."
+)
 
 
 def cadence_of(team) -> Cadence:
@@ -194,16 +197,25 @@ def item_save(*, actor, session: CoachingSession, data: dict, item: ActionItem |
     owner = data.get("owner") if data.get("owner") in ItemOwner.values else ItemOwner.AGENT
     values = {"text": text, "due_on": due, "owner": owner, "shared": bool(data.get("shared", True))}
     if item is None:
-        item = ActionItem(session=session, agent=session.agent)
+        item = ActionItem(session=session, agent=session.agent, author=actor)
+    elif not item_may_change(actor, item):
+        raise NotAllowed(MSG_ITEM_PRIVATE)
     for name, value in (values | _target(data)).items():
         setattr(item, name, value)
     item.full_clean()
     item.save()
     audit_record(
         actor=actor, action=AuditAction.ITEM_SAVED, target=item, group_key=f"session:{session.pk}",
-        summary=f"{item.text} ({item.due_on.isoformat()})",
+        summary=_item_summary(item),
     )  # fmt: skip
     return item
+
+
+def _item_summary(item: ActionItem) -> str:
+    """The audit line of an item: a private item's text is not copied into the audit log."""
+    if item.shared:
+        return f"{item.text} ({item.due_on.isoformat()})"
+    return _("Private item (due %(due)s)") % {"due": item.due_on.isoformat()}
 
 
 @transaction.atomic
@@ -213,6 +225,8 @@ def item_follow_up(*, actor, session: CoachingSession, item: ActionItem, outcome
     _check_open(actor, session)
     if item.agent_id != session.agent_id:
         raise NotAllowed(MSG_NOT_YOUR_AGENT)
+    if not item_may_change(actor, item):
+        raise NotAllowed(MSG_ITEM_PRIVATE)
     if outcome not in (ItemStatus.DONE, ItemStatus.NOT_DONE, ItemStatus.CARRIED):
         raise DomainError(MSG_FOLLOW_UP)
     now = timezone.now()
@@ -226,7 +240,7 @@ def item_follow_up(*, actor, session: CoachingSession, item: ActionItem, outcome
     if outcome == ItemStatus.CARRIED:
         every = cadence_of(session.agent.team).every_days
         result = ActionItem.objects.create(
-            session=session, agent=item.agent, text=item.text, owner=item.owner,
+            session=session, agent=item.agent, author=item.author, text=item.text, owner=item.owner,
             due_on=session.scheduled_for + dt.timedelta(days=every), shared=item.shared,
             target_kind=item.target_kind, target_identity=item.target_identity,
             target_label=item.target_label, carried_from=item,
@@ -283,6 +297,8 @@ def item_mark_done(*, actor, item: ActionItem) -> ActionItem:
     own = is_subject(actor, item.agent_id) and item.shared and item.owner == ItemOwner.AGENT
     if not (own or may_coach(actor, item.agent)):
         raise NotAllowed(MSG_ITEM_NOT_YOURS)
+    if not item_may_change(actor, item):
+        raise NotAllowed(MSG_ITEM_PRIVATE)
     now = timezone.now()
     if not ActionItem.objects.filter(pk=item.pk, status=ItemStatus.OPEN).update(
         status=ItemStatus.DONE, done_at=now, done_by=actor, updated_at=now

@@ -144,13 +144,14 @@ def session_plan(request, agent_pk: int):
 
 
 def _session_context(request, session, **forms_given) -> dict:
-    plan = session.plan
+    plan = selectors.plan_visible(request.user, session)
     earlier = ActionItem.objects.none()
     if not session.is_closed:
-        earlier = (
+        earlier = selectors.items_visible(
+            request.user,
             ActionItem.objects.filter(agent=session.agent, status=ItemStatus.OPEN)
             .exclude(session=session)
-            .order_by("due_on", "id")
+            .order_by("due_on", "id"),
         )
     return {
         "session": session,
@@ -180,7 +181,7 @@ def session_detail(request, pk: int):
 
 def _session_post(request, pk: int, form_class, name: str, save):
     session = selectors.session_get_for(user=request.user, pk=pk)
-    form = form_class(request.POST, plan=session.plan)
+    form = form_class(request.POST, plan=selectors.plan_visible(request.user, session))
     error = None
     if form.is_valid():
         try:
@@ -200,7 +201,7 @@ def session_agenda(request, pk: int):
     return _session_post(
         request, pk, AgendaForm, "agenda",
         lambda session, form: services.session_plan_save(
-            actor=request.user, session=session, plan=form.new_plan(), expected_revision=form.cleaned_data["revision"]
+            actor=request.user, session=session, plan=form.new_plan(session.plan), expected_revision=form.cleaned_data["revision"]
         ),
     )  # fmt: skip
 
@@ -227,7 +228,9 @@ def session_item(request, pk: int):
 @capability_required(Capability.COACH)
 def session_follow_up(request, pk: int, item_pk: int):
     session = selectors.session_get_for(user=request.user, pk=pk)
-    item = get_object_or_404(ActionItem, pk=item_pk, agent=session.agent)
+    item = get_object_or_404(
+        selectors.items_visible(request.user, ActionItem.objects.filter(agent=session.agent)), pk=item_pk
+    )
     try:
         services.item_follow_up(
             actor=request.user, session=session, item=item, outcome=request.POST.get("outcome", "")
