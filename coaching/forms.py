@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import MonthField
 from core.models import Team, User
 
-from .models import Cadence, CoachingSettings, ItemOwner, Level, RecordLevel, SkillLevel
+from .models import Cadence, CoachingSettings, ItemOwner, ItemStatus, Level, RecordLevel, SkillLevel
 from .selectors.records import SORTS
 from .services.records import Flag
 
@@ -18,7 +19,7 @@ FLAG_LABELS = {
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+    month = MonthField(required=False)
 
 
 class TeamDashboardForm(MonthForm):
@@ -32,7 +33,7 @@ class TeamDashboardForm(MonthForm):
 
 
 class ReportForm(forms.Form):
-    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m", "%Y-%m-%d"])
+    month = MonthField(day=True)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
 
 
@@ -80,7 +81,7 @@ class ServiceLevelForm(forms.Form):
 
 
 class RecordFilterForm(forms.Form):
-    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+    month = MonthField(required=False)
     level = forms.ChoiceField(label=_("Level"), choices=[("", ""), *RecordLevel.choices], required=False)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
     agent = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.all(), required=False)
@@ -190,3 +191,15 @@ class CoachingSettingsForm(forms.ModelForm):
     class Meta:
         model = CoachingSettings
         fields = ["low_score", "loop_window"]
+
+
+class SessionFilterForm(forms.Form):
+    """?agent of the API's session list."""
+
+    agent = forms.IntegerField(label=_("Agent"), min_value=1, max_value=2**31 - 1, required=False)
+
+
+class ItemFilterForm(forms.Form):
+    """?status of the API's action item list (empty: every status)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=[("", ""), *ItemStatus.choices], required=False)

@@ -70,3 +70,15 @@ class Pagination(LimitOffsetPagination):
 
     def get_offset(self, request):
         return self._number(request, self.offset_query_param, 0, 0, None)
+
+
+def page_parameters():
+    """The query parameters of every paginated API list, for its schema."""
+    from drf_spectacular.utils import OpenApiParameter
+
+    return [
+        OpenApiParameter(
+            "limit", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, description="Rows per page."
+        ),
+        OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Rows to skip."),
+    ]

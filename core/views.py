@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notification, Role
@@ -64,3 +65,42 @@ def locked_out(request, credentials=None, *args, **kwargs):
 
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "core/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+# -- error answers: pages get the site's error pages, the API its JSON error shape (core.api) --------
+
+
+def _api_error(request, status: int, message) -> HttpResponse | None:
+    if not request.path.startswith("/api/"):
+        return None
+    from django.http import JsonResponse
+
+    return JsonResponse({"message": str(message), "errors": []}, status=status)
+
+
+def bad_request(request, exception):
+    from django.views import defaults
+
+    return _api_error(request, 400, _("Bad request.")) or defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    from django.views import defaults
+
+    return _api_error(request, 403, _("You do not have permission to perform this action.")) or (
+        defaults.permission_denied(request, exception)
+    )
+
+
+def page_not_found(request, exception):
+    from django.views import defaults
+
+    return _api_error(request, 404, _("Not found.")) or defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    from django.views import defaults
+
+    return _api_error(
+        request, 500, _("Something went wrong on the server; it was logged. Nothing was changed.")
+    ) or defaults.server_error(request)

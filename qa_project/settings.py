@@ -239,6 +239,10 @@ if env.str("CELERY_BROKER_URL", default="").startswith("redis"):
 CACHES = {"default": env.cache_url("CACHE_URL", default=_default_cache)}
 
 # Imports: limits on what one upload may hold.
+# The years the app's data may fall in: months on pages and in the API, dates in imported files
+# (archives and public data sets go back decades). Outside them a value is refused by name.
+DATA_FIRST_YEAR = env.int("DATA_FIRST_YEAR", default=1900)
+DATA_LAST_YEAR = env.int("DATA_LAST_YEAR", default=2199)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 # Files are parsed by a separate process under these limits (reviews/imports/reader.py), so a
@@ -306,7 +310,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",  # refuses text that cannot be stored and absurd nesting: 400
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "core.filters.Pagination",
     "PAGE_SIZE": 100,

@@ -24,3 +24,10 @@ urlpatterns = [
     path("api/docs/", docs, name="api_docs"),
     path("admin/", admin.site.urls),
 ]
+
+# The API answers errors in its JSON shape even where no API view ran (an address that matches
+# no route, a server error); pages keep the site's error pages.
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -1,15 +1,21 @@
 """REST API for interactions (import; read by visibility) and reviews (read by visibility;
 start, save, submit, change, acknowledge through the same services as the HTML pages)."""
 
+import re
+
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.filters import Pagination, api_filters
+from core.fields import MONTH_PATTERN_OR_EMPTY
+from core.filters import Pagination, api_filters, page_parameters
 from core.models import Channel
+from core.parsers import UnstorableJSON
 from core.permissions import Capability, HasCapability
+from core.schema import page_of
 
 from . import services
 from .forms import InteractionApiFilterForm, ReviewFilterForm
@@ -83,12 +89,17 @@ class InteractionListApi(APIView):
     permission_classes = [HasCapability(Capability.INTERACTION_VIEW)]
 
     @extend_schema(
-        responses=InteractionOutputSerializer(many=True),
+        responses=page_of(InteractionOutputSerializer),
         parameters=[
             OpenApiParameter("agent", str, description="The agent's username."),
-            OpenApiParameter("channel", str, enum=Channel.values),
-            OpenApiParameter("month", str, description="YYYY-MM, in the contact centre's time zone."),
+            OpenApiParameter("channel", str, enum=["", *Channel.values], description="Empty: every channel."),
+            OpenApiParameter(
+                "month",
+                {"type": "string", "pattern": MONTH_PATTERN_OR_EMPTY},
+                description="YYYY-MM, in the contact centre's time zone.",
+            ),
             OpenApiParameter("source", str, description="Source system name."),
+            *page_parameters(),
         ],
     )
     def get(self, request):
@@ -108,6 +119,9 @@ class InteractionDetailApi(APIView):
         return Response(InteractionOutputSerializer(interaction_get_for(user=request.user, pk=pk)).data)
 
 
+ITEM_PATH = re.compile(r"^interactions\[(\d+)\]\.?(.*)$")
+
+
 class InteractionImportApi(APIView):
     """POST a list of interactions: every item checked, all written or none (400 with every
     problem by item and field). Items whose source id exists are updated."""
@@ -116,7 +130,18 @@ class InteractionImportApi(APIView):
 
     @extend_schema(request=InteractionImportSchemaSerializer, responses={200: ImportSummarySerializer})
     def post(self, request):
-        serializer = InteractionImportInputSerializer(data=request.data)
+        try:
+            body = request.data
+        except UnstorableJSON as exc:  # in the import's own error shape: item, field, message
+            errors = []
+            for path, why in exc.problems.items():
+                found = ITEM_PATH.match(path)
+                item, field = (int(found[1]), found[2].rsplit(".", 1)[-1]) if found else (None, path)
+                errors.append({"item": item, "field": field, "value": "", "message": " ".join(why)})
+            return Response(
+                {"message": _("The data is not valid."), "errors": errors}, status=status.HTTP_400_BAD_REQUEST
+            )
+        serializer = InteractionImportInputSerializer(data=body)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
@@ -198,8 +223,13 @@ class ReviewListApi(APIView):
     permission_classes = [HasCapability(Capability.REVIEW_VIEW)]
 
     @extend_schema(
-        responses=ReviewOutputSerializer(many=True),
-        parameters=[OpenApiParameter("status", str, enum=ReviewStatus.values)],
+        responses=page_of(ReviewOutputSerializer),
+        parameters=[
+            OpenApiParameter(
+                "status", str, enum=["", *ReviewStatus.values], description="Empty: every status."
+            ),
+            *page_parameters(),
+        ],
     )
     def get(self, request):
         filters = api_filters(ReviewFilterForm(request.query_params, user=request.user))
@@ -239,6 +269,7 @@ class ReviewDetailApi(APIView):
 
 
 class _ReviewContentApi(APIView):
+    may_conflict = True  # a stale revision: 409 (core.schema)
     permission_classes = [HasCapability(Capability.REVIEW_VIEW)]
     service = None  # the service function
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.cache import cached_choices
+from core.fields import MonthField
 from core.models import Channel, Role, Team, User
 from core.permissions import Scope, scope_of
 from core.widgets import QuickSelect
@@ -190,11 +191,7 @@ class ImportEncodingForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    month = forms.DateField(
-        label=_("Month"),
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
+    month = MonthField(widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
 
 
 class SkipForm(forms.Form):
@@ -209,7 +206,7 @@ def _optional_choices(choices) -> list:
 
 
 class QueueFilterForm(forms.Form):
-    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+    month = MonthField(required=False)
     team = forms.ModelChoiceField(
         label=_("Team"),
         queryset=Team.objects.order_by("name"),
@@ -247,7 +244,7 @@ class QueueFilterForm(forms.Form):
 
 
 class MonthFilterForm(forms.Form):
-    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+    month = MonthField(required=False)
 
 
 REVIEW_SORTS = [
@@ -286,7 +283,7 @@ class ReviewFilterForm(forms.Form):
         empty_label=_("All"),
         widget=QuickSelect,
     )
-    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+    month = MonthField(required=False)
     score_min = forms.DecimalField(
         label=_("Score from"), min_value=0, max_value=100, decimal_places=2, required=False
     )
@@ -336,5 +333,5 @@ class InteractionApiFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=_optional_choices(Channel.choices), required=False
     )
-    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)
+    month = MonthField(required=False)
     source = forms.CharField(label=_("Source system"), max_length=50, required=False)

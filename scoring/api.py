@@ -3,15 +3,17 @@
 from dataclasses import asdict
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.filters import api_filters
 from core.models import Channel
 from core.permissions import Capability, HasCapability, require
 
 from . import services
+from .forms import RubricFilterForm
 from .models import AnswerType, RubricStatus
 from .selectors import rubric_data, rubric_get, rubric_get_for, rubric_list
 from .structure import CriterionData, RubricData, SectionData
@@ -79,7 +81,7 @@ class RubricSummarySerializer(serializers.Serializer):
     revision = serializers.IntegerField()
     channels = serializers.SerializerMethodField()
     updated_at = serializers.DateTimeField()
-    published_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True)
 
     def get_channels(self, rubric) -> list[str]:
         return sorted(link.channel for link in rubric.channel_links.all())
@@ -100,9 +102,15 @@ def _detail(rubric, code=status.HTTP_200_OK) -> Response:
 class RubricListApi(APIView):
     permission_classes = [HasCapability(Capability.RUBRIC_VIEW)]
 
-    @extend_schema(responses=RubricSummarySerializer(many=True))
+    @extend_schema(
+        responses=RubricSummarySerializer(many=True),
+        parameters=[
+            OpenApiParameter("status", str, enum=["", *RubricStatus.values], description="Empty: all.")
+        ],
+    )
     def get(self, request):
-        rubrics = rubric_list(user=request.user, status=request.query_params.get("status") or None)
+        status_wanted = api_filters(RubricFilterForm(request.query_params))["status"]
+        rubrics = rubric_list(user=request.user, status=status_wanted or None)
         return Response(RubricSummarySerializer(rubrics, many=True).data)
 
     @extend_schema(request=RubricInputSerializer, responses={201: RubricOutputSerializer})
@@ -115,6 +123,7 @@ class RubricListApi(APIView):
 
 
 class RubricDetailApi(APIView):
+    may_conflict = True  # PUT with a stale revision: 409 (core.schema)
     permission_classes = [HasCapability(Capability.RUBRIC_VIEW)]
 
     @extend_schema(responses=RubricOutputSerializer)
@@ -152,6 +161,8 @@ class _RubricActionApi(APIView):
 
 
 class RubricPublishApi(_RubricActionApi):
+    may_conflict = True
+
     def act(self, *, actor, rubric):
         # The API publishes the draft as stored (it names no revision it was looking at).
         return services.rubric_publish(actor=actor, rubric=rubric, expected_revision=rubric.revision)
@@ -164,6 +175,10 @@ class RubricRetireApi(_RubricActionApi):
 
 class RubricNewVersionApi(_RubricActionApi):
     created = True
+
+    @extend_schema(request=None, responses={201: RubricOutputSerializer})
+    def post(self, request, pk: int):
+        return super().post(request, pk)
 
     def act(self, *, actor, rubric):
         return services.rubric_new_version(actor=actor, rubric=rubric)

@@ -3,14 +3,19 @@ under the same visibility (a lead their teams and agents, an agent their own, a 
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.filters import Pagination, api_filters
+from core.fields import MONTH_PATTERN_OR_EMPTY, MonthInputField, MonthOutputField
+from core.filters import Pagination, api_filters, page_parameters
 from core.models import Team
 from core.permissions import Capability, HasCapability
+from core.schema import page_of
 
 from ..forms import RecordFilterForm
 from ..models import PerformanceRecord, RecordLevel, ReportJob, ReportStatus
@@ -21,7 +26,7 @@ from ..services import reports
 class RecordOutputSerializer(serializers.ModelSerializer):
     """A record's figures: each with its n; null where there is no data (never 0)."""
 
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthOutputField()
     agent = serializers.CharField(source="agent.username", allow_null=True, default=None)
     team = serializers.CharField(source="team.name", allow_null=True, default=None)
     qa = serializers.JSONField(source="figures.qa")
@@ -50,12 +55,15 @@ class RecordListApi(APIView):
     permission_classes = [HasCapability(Capability.RECORD_VIEW)]
 
     @extend_schema(
-        responses=RecordOutputSerializer(many=True),
+        responses=page_of(RecordOutputSerializer),
         parameters=[
-            OpenApiParameter("month", str, description="YYYY-MM"),
-            OpenApiParameter("level", str, enum=RecordLevel.values),
+            OpenApiParameter(
+                "month", {"type": "string", "pattern": MONTH_PATTERN_OR_EMPTY}, description="YYYY-MM"
+            ),
+            OpenApiParameter("level", str, enum=["", *RecordLevel.values], description="Empty: every level."),
             OpenApiParameter("team", int),
             OpenApiParameter("agent", int),
+            *page_parameters(),
         ],
     )
     def get(self, request):
@@ -66,12 +74,12 @@ class RecordListApi(APIView):
 
 
 class ReportInputSerializer(serializers.Serializer):
-    month = serializers.DateField(input_formats=["%Y-%m", "%Y-%m-%d"])
+    month = MonthInputField()
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
 
 
 class ReportOutputSerializer(serializers.ModelSerializer):
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthOutputField()
     team = serializers.CharField(source="team.name", allow_null=True, default=None)
     progress = serializers.SerializerMethodField()
     download = serializers.SerializerMethodField()
@@ -101,7 +109,7 @@ class ReportOutputSerializer(serializers.ModelSerializer):
 
     def get_download_csv(self, job) -> str | None:
         url = self.get_download(job)
-        return f"{url}?format=csv" if url else None
+        return f"{url}?file=csv" if url else None
 
 
 class ReportRequestApi(APIView):
@@ -136,11 +144,25 @@ class ReportDetailApi(APIView):
 
 
 class ReportDownloadApi(APIView):
-    """The finished workbook (?format=csv: the Reviews sheet as CSV); 404 until it is ready."""
+    """The finished workbook (?file=csv: the Reviews sheet as CSV); 404 until it is ready. (Not
+    ?format=, which DRF reads as the answer's format: it answered 404.)"""
 
     permission_classes = [HasCapability(Capability.TEAM_VIEW)]
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("file", str, enum=["", "xlsx", "csv"], description="csv: the Reviews sheet.")
+        ],
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.BINARY,
+        },
+    )
     def get(self, request, pk: int):
         job = reports.report_job_get_for(user=request.user, pk=pk)
-        return reports.report_file_response(job, as_csv=request.query_params.get("format") == "csv")
+        kind = request.query_params.get("file", "")
+        if kind not in ("", "xlsx", "csv"):
+            raise ValidationError(
+                {"file": [_("Ask for file=xlsx (the workbook) or file=csv (the reviews).")]}
+            )
+        return reports.report_file_response(job, as_csv=kind == "csv")

@@ -11,9 +11,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.filters import Pagination
+from core.filters import Pagination, api_filters, page_parameters
 from core.permissions import Capability, HasCapability
+from core.schema import page_of
 
+from ..forms import ItemFilterForm, SessionFilterForm
 from ..models import ActionItem, CoachingSession, GrowNote, ItemOwner, ItemStatus, TargetKind
 from ..selectors import records as record_selectors
 from ..selectors import sessions as selectors
@@ -81,11 +83,15 @@ class SessionListApi(APIView):
 
     permission_classes = [HasCapability(Capability.RECORD_VIEW)]
 
-    @extend_schema(responses=SessionOutputSerializer(many=True), parameters=[OpenApiParameter("agent", int)])
+    @extend_schema(
+        responses=page_of(SessionOutputSerializer),
+        parameters=[OpenApiParameter("agent", int, description="The agent's id."), *page_parameters()],
+    )
     def get(self, request):
         qs = selectors.session_queryset_for(request.user)
-        if request.query_params.get("agent", "").isdigit():
-            qs = qs.filter(agent_id=int(request.query_params["agent"]))
+        agent = api_filters(SessionFilterForm(request.query_params))["agent"]
+        if agent is not None:
+            qs = qs.filter(agent_id=agent)
         paginator = Pagination()
         page = paginator.paginate_queryset(_with_visible(request.user, qs), request, view=self)
         context = {"user": request.user, "shown_items": selectors.items_shown_in_plans(request.user, page)}
@@ -168,6 +174,7 @@ class RevisionSerializer(serializers.Serializer):
 
 
 class SessionCloseApi(APIView):
+    may_conflict = True  # the agenda changed meanwhile: 409 (core.schema)
     """Record the 1-on-1 as held; the agent is told. 409 when the agenda changed meanwhile."""
 
     permission_classes = [HasCapability(Capability.COACH)]
@@ -208,13 +215,19 @@ class ItemListApi(APIView):
     permission_classes = [HasCapability(Capability.RECORD_VIEW)]
 
     @extend_schema(
-        responses=ItemOutputSerializer(many=True),
-        parameters=[OpenApiParameter("status", str, enum=ItemStatus.values)],
+        responses=page_of(ItemOutputSerializer),
+        parameters=[
+            OpenApiParameter(
+                "status", str, enum=["", *ItemStatus.values], description="Empty: every status."
+            ),
+            *page_parameters(),
+        ],
     )
     def get(self, request):
         qs = _items_for(request.user).order_by("due_on", "id")
-        if request.query_params.get("status") in ItemStatus.values:
-            qs = qs.filter(status=request.query_params["status"])
+        wanted = api_filters(ItemFilterForm(request.query_params))["status"]
+        if wanted:
+            qs = qs.filter(status=wanted)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ItemOutputSerializer(page, many=True).data)

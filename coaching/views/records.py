@@ -195,7 +195,9 @@ def report_progress(request, pk: int):
 @capability_required(Capability.TEAM_VIEW)
 def report_download(request, pk: int):
     job = reports.report_job_get_for(user=request.user, pk=pk)
-    return reports.report_file_response(job, as_csv=request.GET.get("format") == "csv")
+    return reports.report_file_response(
+        job, as_csv="csv" in (request.GET.get("file"), request.GET.get("format"))
+    )
 
 
 def _report_context(job) -> dict:

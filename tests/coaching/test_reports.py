@@ -117,7 +117,7 @@ def test_the_button_queues_a_job_with_a_progress_page_and_a_download(
     assert download["Content-Disposition"].startswith('attachment; filename="qa-report-2026-11-team-a.xlsx"')
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.sheetnames == SHEETS
-    as_csv = client.get(reverse("coaching:report_download", args=[job.pk]), {"format": "csv"})
+    as_csv = client.get(reverse("coaching:report_download", args=[job.pk]), {"file": "csv"})
     assert b"Review" in b"".join(as_csv.streaming_content)
     # Another team: 404; somebody else's job: 404; a bad month: a message, no job.
     assert (

@@ -1,11 +1,11 @@
 """Write the monthly Excel report to a file: every team, one team, or what one user may see."""
 
-import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from coaching.services.reports import report_scope, report_write
+from core.fields import month_argument
 from core.models import Role, Team, User
 
 
@@ -24,12 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, month, team=None, as_user=None, output, csv=False, **options):
-        try:
-            day = dt.datetime.strptime(month, "%Y-%m").date()
-        except ValueError:
-            raise CommandError(
-                f"--month {month!r} is not a month: write it as YYYY-MM, e.g. 2026-11."
-            ) from None
+        day = month_argument(month)
         if as_user:
             user = User.objects.filter(username=as_user).first()
             if user is None:

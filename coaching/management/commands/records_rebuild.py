@@ -1,10 +1,9 @@
 """Rebuild performance records on demand: one month, or every month that has data."""
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 
 from coaching.services.records import record_months, records_rebuild
+from core.fields import month_argument
 
 
 class Command(BaseCommand):
@@ -21,12 +20,7 @@ class Command(BaseCommand):
         if bool(month) == bool(all):
             raise CommandError("Say which months: --month YYYY-MM, or --all.")
         if month:
-            try:
-                months = [dt.datetime.strptime(month, "%Y-%m").date()]
-            except ValueError:
-                raise CommandError(
-                    f"--month {month!r} is not a month: write it as YYYY-MM, e.g. 2026-11."
-                ) from None
+            months = [month_argument(month)]
         else:
             months = record_months()
             if not months:

@@ -1,9 +1,8 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.exceptions import DomainError
+from core.fields import month_argument
 from reviews.models import SamplingQuota
 from reviews.services import sample_draw
 
@@ -15,10 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--month", help="YYYY-MM (default: this month)")
 
     def handle(self, *args, month: str | None = None, **options):
-        try:
-            day = dt.datetime.strptime(month, "%Y-%m").date() if month else timezone.localdate()
-        except ValueError:
-            raise CommandError(f"--month takes YYYY-MM, not {month!r}") from None
+        day = month_argument(month) if month else timezone.localdate()
         try:
             draw = sample_draw(month=day)
         except DomainError as exc:
