@@ -19,4 +19,5 @@ urlpatterns = [
     path("reports/", api.ReportRequestApi.as_view(), name="api_report_request"),
     path("reports/<int:pk>/", api.ReportDetailApi.as_view(), name="api_report_detail"),
     path("reports/<int:pk>/download/", api.ReportDownloadApi.as_view(), name="api_report_download"),
+    path("reports/<int:pk>/restart/", api.ReportRestartApi.as_view(), name="api_report_restart"),
 ]

@@ -38,5 +38,6 @@ urlpatterns = [
     path("reports/", views.report_request, name="report_request"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/progress/", views.report_progress, name="report_progress"),
+    path("reports/<int:pk>/restart/", views.report_restart, name="report_restart"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
 ]

@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("People and teams")
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the system checks)
         from .models import Team, User
 
         for model in (User, Team):

@@ -113,6 +113,7 @@ class AuditAction(models.TextChoices):
     RUBRIC_DISCARDED = "rubric.discarded", _("Rubric draft discarded")
     RUBRIC_CHANNEL_CHOSEN = "rubric.channel_chosen", _("Rubric chosen for a channel")
     REPORT_REQUESTED = "report.requested", _("Report requested")
+    REPORT_RESTARTED = "report.restarted", _("Report restarted")
     KPI_SCHEME_SAVED = "kpi.scheme_saved", _("KPI scheme saved")
     SERVICE_LEVELS_SAVED = "kpi.service_levels_saved", _("Service level thresholds saved")
     SESSION_PLANNED = "coaching.session_planned", _("1-on-1 planned")

@@ -47,8 +47,15 @@ def notification_read_all(request):
 
 @require_GET
 def healthz(request):
-    """For load balancers and monitoring: the process answers (no database, no session)."""
-    return HttpResponse("ok", content_type="text/plain")
+    """For load balancers and monitoring: the process answers (no database, no session), and
+    whether background jobs can be queued. 200 while the web process serves pages, also when the
+    job queue is down ("broker: unreachable"; ?strict=1 makes that a 503 for monitoring)."""
+    from .jobs import broker_state
+
+    broker = broker_state()
+    body = f"ok\nbroker: {broker}\n" if broker != "unreachable" else f"degraded\nbroker: {broker}\n"
+    status = 503 if broker == "unreachable" and request.GET.get("strict") == "1" else 200
+    return HttpResponse(body, content_type="text/plain", status=status)
 
 
 def api_docs_csp(view):

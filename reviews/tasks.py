@@ -1,8 +1,12 @@
 """Celery tasks: thin, idempotent (each claims its job first), by primary key."""
 
+import logging
+
 from celery import shared_task
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, time_limit=15 * 60, soft_time_limit=14 * 60)
@@ -41,5 +45,6 @@ def sample_draw_task(month: str | None = None, actor_id: int | None = None) -> i
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     try:
         return services.sample_draw(month=day, actor=actor).pk
-    except DomainError:
+    except DomainError as exc:  # a draw of the month is running: this one is not needed
+        logger.info("Draw of %s not run: %s", day, exc.message)
         return None

@@ -134,6 +134,20 @@ class ReportRequestApi(APIView):
         return Response(data, status=status.HTTP_202_ACCEPTED)
 
 
+class ReportRestartApi(APIView):
+    """Queue a report again whose worker died (400 while it still shows progress)."""
+
+    permission_classes = [HasCapability(Capability.TEAM_VIEW)]
+
+    @extend_schema(request=None, responses={202: ReportOutputSerializer})
+    def post(self, request, pk: int):
+        job = reports.report_job_restart(
+            actor=request.user, job=reports.report_job_get_for(user=request.user, pk=pk)
+        )
+        data = ReportOutputSerializer(job, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+
 class ReportDetailApi(APIView):
     permission_classes = [HasCapability(Capability.TEAM_VIEW)]
 

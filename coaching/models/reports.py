@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,7 +34,15 @@ class ReportJob(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=ReportStatus.values), name="report_status_valid"
-            )
+            ),
+            # The same request from the same person while one is queued or building: that job.
+            models.UniqueConstraint(
+                F("created_by"),
+                F("month"),
+                Coalesce(F("team"), Value(0)),
+                condition=models.Q(status__in=["queued", "running"]),
+                name="report_one_active_per_request",
+            ),
         ]
 
     def __str__(self) -> str:

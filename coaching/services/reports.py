@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +29,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from core.display import person
+from core.exceptions import DomainError
+from core.jobs import MSG_SEND_FAILED
 from core.models import AuditAction, Channel, Team
 from core.permissions import Scope, scope_of
 from reviews.models import Review, ReviewStatus
@@ -154,7 +156,7 @@ def report_write(
     )
     _kpis(workbook, agents, teams)
     progress(5, REPORT_STEPS)
-    written = _reviews(workbook, reviews, csv_path)
+    written = _reviews(workbook, reviews, csv_path, beat=lambda: progress(5, REPORT_STEPS))
     progress(6, REPORT_STEPS)
     _how_computed(workbook)
     workbook.save(path)
@@ -325,7 +327,7 @@ REVIEW_FIELDS = (
 )  # fmt: skip
 
 
-def _reviews(workbook: Workbook, reviews, csv_path) -> int:
+def _reviews(workbook: Workbook, reviews, csv_path, beat: Callable[[], None] = lambda: None) -> int:
     """Every released review of the month with its section scores (one column per section
     name). Streamed: rows are read in chunks and written as they come, never all held at once."""
     from scoring.selectors import section_names
@@ -378,6 +380,8 @@ def _reviews(workbook: Workbook, reviews, csv_path) -> int:
             ])  # fmt: skip
             sheet.rows += 1
             count += 1
+            if count % 2000 == 0:
+                beat()  # the job's heartbeat through a long month
             if writer:
                 writer.writerow([
                     pk, day, *text, version, total, raw, yes if critical else no, statuses.get(status, status),
@@ -457,33 +461,95 @@ MSG_REPORT_FAILED = gettext_lazy(
 )
 
 
+MSG_REPORT_STUCK = gettext_lazy(
+    "This report is still being built: it can be restarted only if it stops showing progress."
+)
+REPORT_ACTIVE = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+
 def report_job_create(*, actor, month: dt.date, team: Team | None = None) -> ReportJob:
-    """Queue a report of what `actor` may see (a team they may not see: Team.DoesNotExist, 404)."""
-    from core.jobs import enqueue
+    """Queue a report of what `actor` may see (a team they may not see: Team.DoesNotExist, 404).
+    The same request from the same person while one is queued or being built returns that job
+    (the database holds one such job per person, month and team)."""
+    from core.jobs import broker_check, enqueue
     from core.services import audit_record
 
     from ..tasks import report_build
 
     report_scope(user=actor, month=month, team=team)  # refuses a team they may not see
+    same = ReportJob.objects.filter(
+        created_by=actor, month=month_start(month), team=team, status__in=REPORT_ACTIVE
+    )
+    if (running := same.first()) is not None and not report_job_is_stuck(running):
+        return running
+    broker_check()
+    try:
+        with transaction.atomic():
+            for stuck in same:  # its worker died: the new request replaces it
+                _report_fail(stuck, None, MSG_REPORT_STOPPED)
+            job = ReportJob.objects.create(created_by=actor, month=month_start(month), team=team)
+            audit_record(actor=actor, action=AuditAction.REPORT_REQUESTED, target=job, summary=str(job))
+            enqueue(report_build, job.pk, on_send_failed=lambda exc: _report_fail(job, None, MSG_SEND_FAILED))
+    except IntegrityError:  # the same request at the same moment: theirs is the job
+        return same.get()
+    return job
+
+
+MSG_REPORT_STOPPED = gettext_lazy(
+    "Stopped: its worker showed no sign of life. Nothing was lost: request it again."
+)
+
+
+def _report_fail(job: ReportJob, exc: BaseException | None, message) -> None:
+    from core.jobs import job_fail
+
+    job_fail(
+        ReportJob, "report", job, exc, status=ReportStatus.FAILED, message=message,
+        finished_at=timezone.now(), claimed_at=None,
+    )  # fmt: skip
+
+
+def report_job_is_stuck(job: ReportJob) -> bool:
+    """Queued or building, and silent for JOB_STALE_SECONDS (its worker was killed)."""
+    from core.jobs import job_is_stuck
+
+    return job_is_stuck(job, "report", running=REPORT_ACTIVE, since=job.claimed_at or job.created_at)
+
+
+def report_job_restart(*, actor, job: ReportJob) -> ReportJob:
+    """Queue a report again after its worker died (the claim is taken over)."""
+    from core.jobs import broker_check, enqueue
+    from core.services import audit_record
+
+    from ..tasks import report_build
+
+    job.refresh_from_db()
+    if not report_job_is_stuck(job):
+        raise DomainError(MSG_REPORT_STUCK)
+    broker_check()
     with transaction.atomic():
-        job = ReportJob.objects.create(created_by=actor, month=month_start(month), team=team)
-        audit_record(actor=actor, action=AuditAction.REPORT_REQUESTED, target=job, summary=str(job))
-        enqueue(report_build, job.pk)
+        ReportJob.objects.filter(pk=job.pk).update(status=ReportStatus.QUEUED, claimed_at=None, message="")
+        audit_record(actor=actor, action=AuditAction.REPORT_RESTARTED, target=job, summary=str(job))
+        enqueue(report_build, job.pk, on_send_failed=lambda exc: _report_fail(job, None, MSG_SEND_FAILED))
+    job.refresh_from_db()
     return job
 
 
 def report_job_run(job_id: int) -> None:
-    """Build a queued report (claimed first: running it twice builds it once)."""
+    """Build a queued report (claimed first: running it twice builds it once; a claim whose
+    worker went silent is taken over, as a redelivered task does after a worker was killed)."""
     from django.core.files import File
 
-    from core.jobs import progress_clear, progress_set
+    from core.jobs import job_claim, progress_clear, progress_set
 
-    now = timezone.now()
-    if not ReportJob.objects.filter(pk=job_id, status=ReportStatus.QUEUED).update(
-        status=ReportStatus.RUNNING, claimed_at=now
-    ):
+    job = job_claim(ReportJob, "report", job_id, status=ReportStatus.QUEUED) or job_claim(
+        ReportJob, "report", job_id, status=ReportStatus.RUNNING
+    )
+    if job is None:
         return
+    ReportJob.objects.filter(pk=job_id).update(status=ReportStatus.RUNNING)
     job = ReportJob.objects.select_related("created_by", "team").get(pk=job_id)
+    progress_set("report", job_id, done=0, total=REPORT_STEPS)
     try:
         scope = report_scope(user=job.created_by, month=job.month, team=job.team)
         with tempfile.TemporaryDirectory() as folder:
@@ -497,12 +563,8 @@ def report_job_run(job_id: int) -> None:
                 job.csv_file.save(f"{job.filename}-reviews.csv", File(f2), save=False)
         job.summary, job.status, job.finished_at = summary, ReportStatus.DONE, timezone.now()
         job.save(update_fields=["file", "csv_file", "summary", "status", "finished_at"])
-    except Exception as exc:
-        ReportJob.objects.filter(pk=job_id).update(
-            status=ReportStatus.FAILED,
-            finished_at=timezone.now(),
-            message=str(MSG_REPORT_FAILED % {"error": exc})[:1000],
-        )
+    except Exception as exc:  # logged with its traceback; the person is told to ask again
+        _report_fail(job, exc, MSG_REPORT_FAILED % {"error": exc})
     finally:
         progress_clear("report", job_id)
 

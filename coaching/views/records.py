@@ -173,6 +173,21 @@ def report_request(request):
         )
     except Team.DoesNotExist:
         raise Http404 from None
+    except DomainError as exc:  # no worker to build it: nothing was queued
+        messages.error(request, exc.message)
+        return redirect(request.META.get("HTTP_REFERER") or "coaching:team_home")
+    return redirect("coaching:report_detail", pk=job.pk)
+
+
+@require_POST
+@capability_required(Capability.TEAM_VIEW)
+def report_restart(request, pk: int):
+    """Build a report again whose worker died (offered on its page once it is silent)."""
+    job = reports.report_job_get_for(user=request.user, pk=pk)
+    try:
+        reports.report_job_restart(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("coaching:report_detail", pk=job.pk)
 
 
@@ -201,7 +216,7 @@ def report_download(request, pk: int):
 
 
 def _report_context(job) -> dict:
-    return {"job": job, "percent": reports.report_progress(job)}
+    return {"job": job, "percent": reports.report_progress(job), "stuck": reports.report_job_is_stuck(job)}
 
 
 @require_GET

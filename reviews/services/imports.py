@@ -21,7 +21,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError
-from core.jobs import enqueue, heartbeat, is_stale, progress_clear, progress_set
+from core.jobs import (
+    MSG_SEND_FAILED,
+    broker_check,
+    enqueue,
+    heartbeat,
+    job_claim,
+    job_fail,
+    job_is_stuck,
+    progress_clear,
+    progress_set,
+)
 from core.models import AuditAction, Channel, Role, Team, User
 from core.services import audit_record
 
@@ -96,6 +106,7 @@ def _min_handle() -> int:
 def import_job_create(*, actor, upload: UploadedFile, mapping_name: str = "") -> ImportJob:
     """Store an uploaded file after the checks that cost nothing (empty, too big, not a
     spreadsheet); reading it happens in the background (`import_job_read`)."""
+    broker_check()  # nothing is stored when no worker could read it
     name = Path(upload.name or "upload").name[:255]
     saved = ColumnMapping.objects.filter(name=mapping_name).first() if mapping_name else None
     job = ImportJob(created_by=actor, original_name=name, status=ImportStatus.READING)
@@ -118,8 +129,26 @@ def import_job_create(*, actor, upload: UploadedFile, mapping_name: str = "") ->
         )
         from ..tasks import import_read
 
-        enqueue(import_read, job.pk)
+        enqueue(import_read, job.pk, on_send_failed=_send_failed(job.pk))
     return job
+
+
+def _send_failed(job_id: int):
+    """The job could not be queued after all: it says so instead of waiting for good."""
+
+    def mark(exc: Exception) -> None:
+        job = ImportJob.objects.get(pk=job_id)
+        job_fail(
+            ImportJob,
+            "import",
+            job,
+            None,
+            status=ImportStatus.FAILED,
+            message=MSG_SEND_FAILED,
+            claimed_at=None,
+        )
+
+    return mark
 
 
 def import_job_read(job_id: int) -> ImportJob | None:
@@ -160,6 +189,7 @@ def import_job_reread(*, actor, job: ImportJob, encoding: str) -> ImportJob:
     """Read a text file again in the encoding the person chose."""
     if encoding not in {code for code, _label in ENCODINGS}:
         raise DomainError(_("“%(value)s” is not an encoding this import knows.") % {"value": encoding})
+    broker_check()
     options = {**(job.options or {}), "encoding": encoding}
     if not ImportJob.objects.filter(pk=job.pk, status__in=EDITABLE).update(
         status=ImportStatus.READING, options=options, claimed_at=None, message="", updated_at=timezone.now()
@@ -167,7 +197,7 @@ def import_job_reread(*, actor, job: ImportJob, encoding: str) -> ImportJob:
         raise DomainError(MSG_ALREADY_RUNNING)
     from ..tasks import import_read
 
-    enqueue(import_read, job.pk)
+    enqueue(import_read, job.pk, on_send_failed=_send_failed(job.pk))
     job.refresh_from_db()
     return job
 
@@ -226,6 +256,7 @@ def import_job_check_start(
         **options,
     }
     _validate_mapping(job, mapping, options)
+    broker_check()
     claimed = ImportJob.objects.filter(pk=job.pk, status__in=EDITABLE).update(
         status=ImportStatus.CHECKING,
         mapping=mapping,
@@ -250,29 +281,14 @@ def import_job_check_start(
         )
     from ..tasks import import_check
 
-    enqueue(import_check, job.pk)
+    enqueue(import_check, job.pk, on_send_failed=_send_failed(job.pk))
     job.refresh_from_db()
     return job
 
 
 def _claim(job_id: int, status: str) -> ImportJob | None:
-    """Take the job for this worker; None if another delivery of the task has it and is alive.
-
-    A claim whose worker has shown no progress for JOB_STALE_SECONDS (killed, out of memory, a
-    deploy) is taken over, by the redelivered task or by a manager's restart."""
-    job = ImportJob.objects.filter(pk=job_id, status=status).first()
-    if job is None:
-        return None
-    if job.claimed_at is not None and not is_stale("import", job.pk, since=job.claimed_at):
-        return None
-    now = timezone.now()
-    if not ImportJob.objects.filter(pk=job_id, status=status, claimed_at=job.claimed_at).update(
-        claimed_at=now, updated_at=now
-    ):
-        return None
-    progress_clear("import", job.pk)
-    job.claimed_at = now
-    return job
+    """Take the job for this worker (core.jobs.job_claim: a silent claim is taken over)."""
+    return job_claim(ImportJob, "import", job_id, status=status, updated_at=timezone.now())
 
 
 def _sheet_progress(job: ImportJob, phase: str):
@@ -334,9 +350,12 @@ def _finish(job: ImportJob, status: str, *, message: str = "") -> ImportJob:
 
 
 def _fail(job: ImportJob, exc: Exception) -> ImportJob:
-    """An error nobody foresaw: the job says so instead of hanging on "checking"."""
-    logger.exception("import %s failed", job.pk)
-    return _finish(job, ImportStatus.FAILED, message=MSG_FAILED % {"error": exc.__class__.__name__})
+    """An error nobody foresaw: logged with its traceback, and the job says so instead of hanging
+    on "checking"."""
+    message = MSG_FAILED % {"error": exc.__class__.__name__}
+    job_fail(ImportJob, "import", job, exc, status=ImportStatus.FAILED, message=message, claimed_at=None)
+    job.refresh_from_db()
+    return job
 
 
 # -- the import itself --------------------------------------------------------------------------------
@@ -349,6 +368,7 @@ def import_job_confirm(*, actor, job: ImportJob, confirm_updates: bool = False) 
     updates = (job.preview or {}).get("update", 0)
     if job.status == ImportStatus.CHECKED and updates and not confirm_updates:
         raise DomainError(MSG_CONFIRM_UPDATES % {"count": updates})
+    broker_check()
     if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
         status=ImportStatus.IMPORTING, processed_rows=0, claimed_at=None, updated_at=timezone.now()
     ):
@@ -362,7 +382,7 @@ def import_job_confirm(*, actor, job: ImportJob, confirm_updates: bool = False) 
     )
     from ..tasks import import_run
 
-    enqueue(import_run, job.pk)
+    enqueue(import_run, job.pk, on_send_failed=_send_failed(job.pk))
     job.refresh_from_db()
     return job
 
@@ -439,7 +459,9 @@ def import_job_cancel(*, actor, job: ImportJob) -> ImportJob:
 
 def import_job_is_stuck(job: ImportJob) -> bool:
     """Running, claimed (or never picked up), and silent for JOB_STALE_SECONDS."""
-    return job.is_running and is_stale("import", job.pk, since=job.claimed_at or job.updated_at)
+    return job.is_running and job_is_stuck(
+        job, "import", running=(job.status,), since=job.claimed_at or job.updated_at
+    )
 
 
 @transaction.atomic
@@ -448,6 +470,7 @@ def import_job_restart(*, actor, job: ImportJob) -> ImportJob:
     job.refresh_from_db()
     if not import_job_is_stuck(job):
         raise DomainError(MSG_NOT_STALE)
+    broker_check()
     from ..tasks import import_check, import_read, import_run
 
     task = {
@@ -462,7 +485,7 @@ def import_job_restart(*, actor, job: ImportJob) -> ImportJob:
         summary=_("Restarted “%(name)s” (%(status)s) after its worker stopped.")
         % {"name": job.original_name, "status": job.get_status_display()},
     )
-    enqueue(task, job.pk)
+    enqueue(task, job.pk, on_send_failed=_send_failed(job.pk))
     return job
 
 

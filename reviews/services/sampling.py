@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, NotAllowed
-from core.jobs import enqueue, heartbeat, is_stale
+from core.jobs import broker_check, enqueue, heartbeat, is_stale, job_fail
 from core.models import AuditAction, Role, User
 from core.permissions import may_score
 from core.services import audit_record
@@ -31,6 +31,15 @@ from ..sampling.draw import draw_items
 
 MSG_DRAW_RUNNING = gettext_lazy(
     "A draw for %(month)s is already running (started %(when)s). Wait for it to finish."
+)
+MSG_DRAW_STOPPED = gettext_lazy("Stopped: its worker showed no sign of life for %(n)s seconds.")
+MSG_DRAW_REPLACED = gettext_lazy(
+    "The draw for %(month)s started at %(when)s had stopped (its worker showed no sign of life); "
+    "a new draw has started and tops the sample up."
+)
+MSG_DRAW_STARTED = gettext_lazy("The draw for %(month)s has started.")
+MSG_DRAW_FAILED = gettext_lazy(
+    "The draw stopped on an unexpected error (%(error)s); nothing was drawn. Start it again."
 )
 MSG_SKIP_REASON = gettext_lazy("Say why you skip this interaction.")
 MSG_NOT_YOURS = gettext_lazy("Only the assigned reviewer or a QA manager can skip this.")
@@ -77,11 +86,30 @@ def first_of_month(value: dt.date) -> dt.date:
     return value.replace(day=1)
 
 
-def sample_draw_start(*, actor, month: dt.date) -> None:
-    """Queue the draw for `month` (a manager's button, the beat schedule)."""
+def sample_draw_start(*, actor, month: dt.date) -> str:
+    """Queue the draw for `month` (a manager's button); returns what to tell the person. A draw
+    of the month still running is refused by name; one whose worker died is marked failed here
+    (as the worker would) and the person is told the new draw replaces it."""
     from ..tasks import sample_draw_task
 
-    enqueue(sample_draw_task, first_of_month(month).isoformat(), actor.pk if actor else None)
+    month = first_of_month(month)
+    told = MSG_DRAW_STARTED % {"month": f"{month:%Y-%m}"}
+    for running in SampleDraw.objects.filter(month=month, status=DrawStatus.RUNNING):
+        when = timezone.localtime(running.started_at).strftime("%Y-%m-%d %H:%M")
+        if not is_stale("draw", running.pk, since=running.started_at):
+            raise DomainError(MSG_DRAW_RUNNING % {"month": f"{month:%Y-%m}", "when": when})
+        _stop_dead(running)
+        told = MSG_DRAW_REPLACED % {"month": f"{month:%Y-%m}", "when": when}
+    broker_check()
+    enqueue(sample_draw_task, month.isoformat(), actor.pk if actor else None)
+    return str(told)
+
+
+def _stop_dead(draw: SampleDraw) -> None:
+    job_fail(
+        SampleDraw, "draw", draw, None, status=DrawStatus.FAILED, finished_at=timezone.now(),
+        message=MSG_DRAW_STOPPED % {"n": settings.JOB_STALE_SECONDS},
+    )  # fmt: skip
 
 
 def _lock(month: dt.date, actor) -> SampleDraw:
@@ -92,12 +120,7 @@ def _lock(month: dt.date, actor) -> SampleDraw:
     draw takes its place."""
     for running in SampleDraw.objects.filter(month=month, status=DrawStatus.RUNNING):
         if is_stale("draw", running.pk, since=running.started_at):
-            SampleDraw.objects.filter(pk=running.pk, status=DrawStatus.RUNNING).update(
-                status=DrawStatus.FAILED,
-                finished_at=timezone.now(),
-                message=_("Stopped: its worker showed no sign of life for %(n)s seconds.")
-                % {"n": settings.JOB_STALE_SECONDS},
-            )
+            _stop_dead(running)
     policy = sampling_policy_get()
     try:
         with transaction.atomic():
@@ -148,8 +171,19 @@ def sample_draw(*, month: dt.date, actor=None) -> SampleDraw:
                 },
             )
     except Exception as exc:
-        SampleDraw.objects.filter(pk=draw.pk).update(
-            status=DrawStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:1000]
+        message = (
+            exc.message
+            if isinstance(exc, DomainError)
+            else MSG_DRAW_FAILED % {"error": exc.__class__.__name__}
+        )
+        job_fail(
+            SampleDraw,
+            "draw",
+            draw,
+            exc,
+            status=DrawStatus.FAILED,
+            finished_at=timezone.now(),
+            message=message,
         )
         raise
     return draw

@@ -113,8 +113,10 @@ def sampling_home(request):
                 return redirect(f"{request.path}?month={month:%Y-%m}")
         elif "draw" in request.POST and draw_form.is_valid():
             chosen = draw_form.cleaned_data["month"].replace(day=1)
-            services.sample_draw_start(actor=request.user, month=chosen)
-            messages.success(request, _("The draw for %(month)s has started.") % {"month": f"{chosen:%Y-%m}"})
+            try:
+                messages.success(request, services.sample_draw_start(actor=request.user, month=chosen))
+            except DomainError as exc:  # a draw still running, or no worker to run one
+                messages.error(request, exc.message)
             return redirect(f"{request.path}?month={chosen:%Y-%m}")
         status = 400
     return render(

@@ -55,6 +55,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-value-0123456789",
     "DJANGO_ALLOWED_HOSTS": "qa.example.com",
     "DATABASE_URL": "sqlite:////tmp/qa-deploy-check.sqlite3",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",  # a server runs a worker (core.W001 otherwise)
 }
 
 

@@ -2,14 +2,15 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from coaching.services.reports import report_scope, report_write
+from core.commands import QACommand
 from core.fields import month_argument
 from core.models import Role, Team, User
 
 
-class Command(BaseCommand):
+class Command(QACommand):
     help = "Write the QA report of a month (.xlsx; its Reviews sheet also as .csv beside it)."
 
     def add_arguments(self, parser):

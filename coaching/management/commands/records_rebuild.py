@@ -1,12 +1,13 @@
 """Rebuild performance records on demand: one month, or every month that has data."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from coaching.services.records import record_months, records_rebuild
+from core.commands import QACommand
 from core.fields import month_argument
 
 
-class Command(BaseCommand):
+class Command(QACommand):
     help = (
         "Rebuild the performance records (agents, teams, programme) of --month YYYY-MM, or of every "
         "month with interactions or reviews (--all). Idempotent: an unchanged record is not rewritten."

@@ -5,9 +5,10 @@ exports."""
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from core.commands import QACommand
 from core.models import Channel, Team
 from reviews.imports import preview as import_preview
 from reviews.imports.fields import FIELDS
@@ -28,7 +29,7 @@ def pairs(values: list[str], flag: str) -> dict[str, str]:
     return result
 
 
-class Command(BaseCommand):
+class Command(QACommand):
     help = (
         "Import interactions from an .xlsx, .xls, .ods or .csv file: every row is checked, then all "
         "are written or none. Re-importing updates changed rows (and asks first)."

@@ -1,13 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from core.commands import QACommand
 from core.exceptions import DomainError
 from core.fields import month_argument
 from reviews.models import SamplingQuota
 from reviews.services import sample_draw
 
 
-class Command(BaseCommand):
+class Command(QACommand):
     help = "Draw (or top up) the monthly sample and assign it to reviewers."
 
     def add_arguments(self, parser):

@@ -1,14 +1,15 @@
 """Check every review: the stored scores must equal what the scoring engine computes from the
 stored answers and the pinned rubric version. Exits non-zero on any mismatch."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from core.commands import QACommand
 from reviews.models import Review
 from reviews.services.reviewing import review_result, score_fields
 from scoring import engine
 
 
-class Command(BaseCommand):
+class Command(QACommand):
     help = __doc__
 
     def handle(self, *args, **options):
