@@ -181,7 +181,7 @@ def falling(current: Summary, previous: Summary | None) -> bool:
 KPI_PARTS = (
     "offered", "handled", "handle", "hold", "wait", "wait_n", "fcr", "fcr_n", "resolved", "resolved_n",
     "csat_top", "csat_sum", "csat_n", "promoters", "detractors", "nps_n", "effort_sum", "effort_n",
-    "escalated", "repeat", "sl_within", "sl_n",
+    "escalated", "repeat", "sl_within", "sl_n", "escalated_n", "repeat_n", "answered_n", "abandoned",
 )  # fmt: skip
 
 
@@ -308,7 +308,8 @@ def qa_figures(qa: dict) -> dict:
 
 def kpi_figures(k: dict, channels: dict | None = None) -> dict:
     """Every KPI with its value and n (see docs/metrics.md for each formula); `channels` adds
-    the handled volume per channel."""
+    the handled volume per channel. A KPI whose column no file had is None with n = 0."""
+    k = empty_kpi() | k  # parts stored before a part existed: 0, so its KPI shows "—"
     nps = None
     if k["nps_n"]:
         nps = rounded(Fraction(k["promoters"] - k["detractors"], k["nps_n"]) * 100)
@@ -323,9 +324,9 @@ def kpi_figures(k: dict, channels: dict | None = None) -> dict:
         "csat_mean": (ratio(k["csat_sum"], k["csat_n"]), k["csat_n"]),
         "nps": (nps, k["nps_n"]),
         "ces": (ratio(k["effort_sum"], k["effort_n"]), k["effort_n"]),
-        "escalation": (ratio(k["escalated"], k["handled"], 100), k["handled"]),
-        "repeat": (ratio(k["repeat"], k["handled"], 100), k["handled"]),
-        "abandonment": (ratio(k["offered"] - k["handled"], k["offered"], 100), k["offered"]),
+        "escalation": (ratio(k["escalated"], k["escalated_n"], 100), k["escalated_n"]),
+        "repeat": (ratio(k["repeat"], k["repeat_n"], 100), k["repeat_n"]),
+        "abandonment": (ratio(k["abandoned"], k["answered_n"], 100), k["answered_n"]),
         "service_level": (ratio(k["sl_within"], k["sl_n"], 100), k["sl_n"]),
         "utilisation": (None, 0),  # needs schedule data, which no import carries yet
     }

@@ -258,10 +258,12 @@ def _kpi_parts(month: dt.date, agent_ids, settings: KpiSettings) -> dict[int, di
             k_hold=Sum("hold_seconds", filter=answered),
             k_wait=Sum("wait_seconds", filter=answered),
             k_wait_n=Count("wait_seconds", filter=answered),
-            k_fcr=Count("id", filter=Q(first_contact_resolved=True)),
-            k_fcr_n=Count("first_contact_resolved"),
-            k_resolved=Count("id", filter=Q(resolved=True)),
-            k_resolved_n=Count("resolved"),
+            # Resolution and FCR count handled contacts only: an abandoned call is not an
+            # unresolved one (docs/metrics.md).
+            k_fcr=Count("id", filter=answered & Q(first_contact_resolved=True)),
+            k_fcr_n=Count("first_contact_resolved", filter=answered),
+            k_resolved=Count("id", filter=answered & Q(resolved=True)),
+            k_resolved_n=Count("resolved", filter=answered),
             k_csat_top=Count("id", filter=Q(csat__gte=4)),
             k_csat_sum=Sum("csat"),
             k_csat_n=Count("csat"),
@@ -270,8 +272,13 @@ def _kpi_parts(month: dt.date, agent_ids, settings: KpiSettings) -> dict[int, di
             k_nps_n=Count("nps"),
             k_effort_sum=Sum("effort"),
             k_effort_n=Count("effort"),
+            # Unknown is not "no": each rate over the handled contacts whose file said.
             k_escalated=Count("id", filter=answered & Q(escalated=True)),
+            k_escalated_n=Count("escalated", filter=answered),
             k_repeat=Count("id", filter=answered & Q(repeat_contact=True)),
+            k_repeat_n=Count("repeat_contact", filter=answered),
+            k_answered_n=Count("id", filter=Q(answered_known=True)),
+            k_abandoned=Count("id", filter=Q(answered_known=True, answered=False)),
             k_sl_within=Count("id", filter=answered & within) if within else Count("id", filter=Q(pk__in=[])),
             k_sl_n=Count("id", filter=Q(answered=False) | Q(wait_seconds__isnull=False)),
         )

@@ -42,7 +42,7 @@ MAX_EXTRA_CHARS = 2000
 # Interaction fields an import writes (and compares to tell "updated" from "unchanged").
 DATA_FIELDS = (
     "agent_id", "channel", "queue", "started_at", "local_date", "local_hour", "local_month",
-    "local_week", "answered", "wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds",
+    "local_week", "answered", "answered_known", "wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds",
     "handle_seconds", "resolved",
     "first_contact_resolved", "escalated", "repeat_contact", "csat", "nps", "effort",
     "customer_ref", "transcript", "recording_url", "tags", "extra", "sample_key",
@@ -304,7 +304,7 @@ TEXTS = ("queue", "customer_ref", "transcript", "recording_url")
 # What a field holds when the row leaves it empty (or the file has no column for it).
 DEFAULTS = {
     "wait_seconds": None, "talk_seconds": 0, "hold_seconds": 0, "acw_seconds": 0, "handle_total": 0,
-    "resolved": None, "first_contact_resolved": None, "escalated": False, "repeat_contact": False,
+    "resolved": None, "first_contact_resolved": None, "escalated": None, "repeat_contact": None,
     "csat": None, "nps": None, "effort": None, "queue": "", "customer_ref": "", "transcript": "",
     "recording_url": "", "tags": [],
 }  # fmt: skip
@@ -445,6 +445,7 @@ class RowChecker:
             abandoned = self.parse("abandoned", fields.parse_bool)
             answered = None if abandoned is None else not abandoned
         record["answered"] = True if answered is None else answered
+        record["answered_known"] = answered is not None
 
         record.update(DEFAULTS)
         for name, parser, args, prof, fast in self.steps:
@@ -460,6 +461,9 @@ class RowChecker:
                 prof.add(value if value is None or type(value) in NUMBERS else (PRESENT if value else None))
             if value is not None:
                 record[name] = value
+        for name in ("escalated", "repeat_contact"):  # the file has the column: an empty cell is "no"
+            if name in raw and record[name] is None:
+                record[name] = False
         handle = record.pop("handle_total")
         if handle and "talk_seconds" not in raw:
             # Only the total is known: what is not hold or wrap-up counts as talk.

@@ -37,14 +37,18 @@ class Interaction(models.Model):
     local_month = models.DateField(editable=False)  # the first day of local_date's month
     local_week = models.PositiveSmallIntegerField(editable=False)  # 1-5: days 1-7, 8-14, … 29-31
     answered = models.BooleanField(_("answered"), default=True)
+    # False when the source did not say (no answered or abandoned column, or an empty cell): the
+    # contact is then sampled and timed as handled, but abandonment counts only known contacts.
+    answered_known = models.BooleanField(_("answered is known"), default=True)
     wait_seconds = models.PositiveIntegerField(_("wait before answer (s)"), null=True, blank=True)
     talk_seconds = models.PositiveIntegerField(_("talk (s)"), default=0)
     hold_seconds = models.PositiveIntegerField(_("hold (s)"), default=0)
     acw_seconds = models.PositiveIntegerField(_("after-contact work (s)"), default=0)
     resolved = models.BooleanField(_("resolved"), null=True, blank=True)
     first_contact_resolved = models.BooleanField(_("resolved on first contact"), null=True, blank=True)
-    escalated = models.BooleanField(_("escalated"), default=False)
-    repeat_contact = models.BooleanField(_("repeat contact"), default=False)
+    # None: the source had no such column (unknown, not "no"; the rates are then "—", n = 0).
+    escalated = models.BooleanField(_("escalated"), null=True, blank=True, default=None)
+    repeat_contact = models.BooleanField(_("repeat contact"), null=True, blank=True, default=None)
     csat = models.PositiveSmallIntegerField(_("CSAT (1-5)"), null=True, blank=True)
     nps = models.PositiveSmallIntegerField(_("NPS (0-10)"), null=True, blank=True)
     effort = models.PositiveSmallIntegerField(_("customer effort (1-7)"), null=True, blank=True)
