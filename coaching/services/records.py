@@ -246,6 +246,7 @@ def _kpi_parts(month: dt.date, agent_ids, settings: KpiSettings) -> dict[int, di
     if agent_ids is not None:
         rows = rows.filter(agent_id__in=agent_ids)
     answered = Q(answered=True)
+    known = Q(answered_known=True)
     within = Q()
     for channel in {c for c in rows.values_list("channel", flat=True).distinct().order_by()}:
         within |= Q(channel=channel, wait_seconds__lte=settings.threshold(channel))
@@ -279,8 +280,11 @@ def _kpi_parts(month: dt.date, agent_ids, settings: KpiSettings) -> dict[int, di
             k_repeat_n=Count("repeat_contact", filter=answered),
             k_answered_n=Count("id", filter=Q(answered_known=True)),
             k_abandoned=Count("id", filter=Q(answered_known=True, answered=False)),
-            k_sl_within=Count("id", filter=answered & within) if within else Count("id", filter=Q(pk__in=[])),
-            k_sl_n=Count("id", filter=Q(answered=False) | Q(wait_seconds__isnull=False)),
+            # Service level needs the abandoned contacts: only where the file said.
+            k_sl_within=Count("id", filter=known & answered & within)
+            if within
+            else Count("id", filter=Q(pk__in=[])),
+            k_sl_n=Count("id", filter=known & (Q(answered=False) | Q(wait_seconds__isnull=False))),
         )
         .order_by()
     )

@@ -33,6 +33,23 @@ def _consequence(name: str) -> str:
     }.get(name, "")
 
 
+def _missing_consequences() -> dict[str, str]:
+    """What a file without the column causes: the KPIs that will be "—" (unknown is not "no")."""
+    return {
+        "talk_seconds": _("average handle time will be wrong"),
+        "csat": _("CSAT will be “—” and the low-CSAT sampling rule picks nothing"),
+        "answered": _(
+            "abandonment and service level will be “—” (every interaction is sampled and timed as answered)"
+        ),
+        "resolved": _("the resolution rate will be “—”"),
+        "first_contact_resolved": _("first-contact resolution (FCR) will be “—”"),
+        "escalated": _("the escalation rate will be “—” and the escalation sampling rule picks nothing"),
+        "repeat_contact": _(
+            "the repeat-contact rate will be “—” and the repeat-contact sampling rule picks nothing"
+        ),
+    }
+
+
 def build(
     checked: Checked,
     *,
@@ -104,15 +121,15 @@ def build(
                 % {"n": checked.valid_rows - checked.handle_under},
             },
         )
-    for name in ("talk_seconds", "csat", "first_contact_resolved"):
-        if name not in mapping and not (name == "talk_seconds" and "handle_total" in mapping):
-            warnings.append(
-                _("No column is chosen for %(field)s: %(consequence)s.")
-                % {
-                    "field": fields.FIELDS_BY_NAME[name].label,
-                    "consequence": _consequence(name),
-                }
-            )
+    for name, consequence in _missing_consequences().items():
+        if name in mapping or (name == "talk_seconds" and "handle_total" in mapping):
+            continue
+        if name == "answered" and "abandoned" in mapping:
+            continue
+        warnings.append(
+            _("No column is chosen for %(field)s: %(consequence)s.")
+            % {"field": fields.FIELDS_BY_NAME[name].label, "consequence": consequence}
+        )
     mapped = set(mapping.values())
     changes = []
     for spec_name, entry in checked.changes.items():

@@ -48,6 +48,7 @@ def test_columns_a_file_did_not_have_are_unknown_not_no(tmp_path, ana, manager, 
     for level in (RecordLevel.AGENT, RecordLevel.TEAM, RecordLevel.PROGRAMME):
         kpis = _kpis(level)
         assert kpis["escalation"] == kpis["repeat"] == kpis["abandonment"] == (None, 0), level
+        assert kpis["service_level"] == (None, 0), level
         assert kpis["aht"] == ("300.00", 4)  # what the file had is computed
     api = APIClient()
     api.force_authenticate(manager)
@@ -87,3 +88,19 @@ def test_resolution_and_fcr_count_handled_contacts_only(tmp_path, ana):
     assert kpis["resolution"] == ("66.67", 3)  # 2 of the 3 handled; 2 of 5 would be 40.00
     assert kpis["fcr"] == ("33.33", 3)
     assert kpis["abandonment"] == ("40.00", 5)
+
+
+def test_the_dry_run_names_the_missing_columns_and_the_kpis_they_cost(tmp_path, ana):
+    path = write_csv(tmp_path / "calls.csv", [HEAD, ["K-1", "ana", "2026-11-03 10:00", "phone", 300]])
+    out = StringIO()
+    call_command("import_interactions", str(path), "--dry-run", stdout=out, stderr=StringIO())
+    text = out.getvalue()
+    for field, kpi in [
+        ("Answered", "abandonment and service level will be “—”"),
+        ("Resolved", "the resolution rate will be “—”"),
+        ("Escalated", "the escalation rate will be “—”"),
+        ("Repeat contact", "the repeat-contact rate will be “—”"),
+        ("Resolved on first contact", "(FCR) will be “—”"),
+    ]:
+        assert f"No column is chosen for {field}" in text and kpi in text, field
+    assert Interaction.objects.count() == 0
