@@ -42,11 +42,27 @@ class KpiSchemeForm(forms.ModelForm):
         from .models import KpiScheme
 
         model = KpiScheme
-        fields = ["name", "channel", "team"]
+        fields = ["name", "channel", "team", "min_n", "qa_min_n", "min_weight"]
         help_texts = {
+            "min_n": _("Fewer interactions or survey answers than this: the KPI is shown, not counted."),
+            "min_weight": _("Below this share of the weight with data, the composite is “—”."),
             "channel": _("Agents whose main channel this is use the scheme (unless their team has one)."),
             "team": _("Every agent of this team uses the scheme, whatever their channel."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("min_n", "qa_min_n", "min_weight"):  # left empty: the default
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        model = self._meta.model
+        for name in ("min_n", "qa_min_n", "min_weight"):
+            if data.get(name) in (None, ""):
+                data[name] = model._meta.get_field(name).default
+                self.instance.__dict__[name] = data[name]
+        return data
 
 
 class KpiWeightForm(forms.ModelForm):

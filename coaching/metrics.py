@@ -377,14 +377,29 @@ class Weight:
     cap: Decimal = Decimal(100)  # % of target at most counted
 
 
-def composite(values: dict[str, tuple[Decimal | None, int]], weights: list[Weight]) -> dict:
-    """Σ weight × min(attainment, cap) ÷ Σ weight, over the KPIs that have a value; KPIs without
-    data are listed and left out (their weight is shared among the rest)."""
+@dataclass(frozen=True)
+class Minimums:
+    """When a composite has data enough (docs/metrics.md): n per KPI, reviews for QA and
+    sections, the share of the scheme's weight (%) that must count."""
+
+    n: int = 10
+    qa_n: int = 3
+    weight: Decimal = Decimal(60)
+
+
+def composite(
+    values: dict[str, tuple[Decimal | None, int]], weights: list[Weight], minimums: Minimums = Minimums()
+) -> dict:
+    """Σ weight × min(attainment, cap) ÷ Σ weight, over the KPIs that have a value from enough
+    data (n at least the minimum); the others are listed and left out (their weight shared among
+    the rest). "—" (None) when those that count carry less than `minimums.weight` % of the weight."""
     rows, numerator, used = [], Fraction(0), Fraction(0)
     for w in weights:
         actual, n = values.get(w.kpi, (None, 0))
+        least = minimums.qa_n if w.kpi == "qa" or w.kpi.startswith("section:") else minimums.n
         reach = attainment(actual, w.target, w.direction) if actual is not None else None
-        counted = None if reach is None else min(reach, Fraction(w.cap) / 100)
+        # shown with its attainment, but counted only from enough data
+        counted = None if reach is None or n < least else min(reach, Fraction(w.cap) / 100)
         if counted is not None:
             numerator += Fraction(w.weight) * counted
             used += Fraction(w.weight)
@@ -393,9 +408,15 @@ def composite(values: dict[str, tuple[Decimal | None, int]], weights: list[Weigh
             "direction": w.direction, "cap": _text(w.cap), "actual": _text(actual), "n": n,
             "attainment": _text(rounded(reach * 100) if reach is not None else None),
             "counted": _text(rounded(counted * 100) if counted is not None else None),
+            "min_n": least, "too_few": 0 < n < least,
         })  # fmt: skip
-    value = rounded(numerator / used * 100) if used else None
-    return {"value": _text(value), "weights_used": _text(rounded(used)), "rows": rows}
+    total = sum((Fraction(w.weight) for w in weights), Fraction(0))
+    enough = used and total and used * 100 >= Fraction(minimums.weight) * total
+    value = rounded(numerator / used * 100) if enough else None
+    return {
+        "value": _text(value), "weights_used": _text(rounded(used)), "weights_total": _text(rounded(total)),
+        "min_weight": _text(minimums.weight), "rows": rows,
+    }  # fmt: skip
 
 
 def _text(value) -> str | None:

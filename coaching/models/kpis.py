@@ -4,6 +4,7 @@ direction; and the service-level thresholds per channel."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,19 @@ class KpiScheme(models.Model):
     team = models.OneToOneField(
         "core.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="kpi_scheme"
     )
+    # A composite needs data (docs/metrics.md): a KPI counts from `min_n` interactions or answers
+    # (QA and sections from `qa_min_n` reviews), and the composite is shown only when KPIs that
+    # count carry at least `min_weight` % of the scheme's weight; otherwise it is "—".
+    min_n = models.PositiveSmallIntegerField(
+        _("a KPI counts from n ="), default=10, validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
+    qa_min_n = models.PositiveSmallIntegerField(
+        _("QA counts from reviews ="), default=3, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    min_weight = models.DecimalField(
+        _("composite shown from weight with data (%)"), max_digits=5, decimal_places=2, default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )  # fmt: skip
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -356,7 +356,8 @@ def figures_for(
     composite = None
     if scheme is not None:
         weights = _weights(scheme)
-        composite = metrics.composite(values, weights) | {"scheme": scheme.name}
+        least = metrics.Minimums(scheme.min_n, scheme.qa_min_n, scheme.min_weight)
+        composite = metrics.composite(values, weights, least) | {"scheme": scheme.name}
     flags = []
     if qa["n"] < minimum:
         flags.append(Flag.SHORT_SAMPLE)
@@ -408,7 +409,8 @@ def _scheme_key(scheme: KpiScheme | None):
     weights = [
         [w.kpi, str(w.label), str(w.weight), str(w.target), w.direction, str(w.cap)] for w in _weights(scheme)
     ]
-    return [scheme.pk, scheme.name, scheme.team_id, scheme.channel, weights]
+    minimums = [scheme.min_n, scheme.qa_min_n, str(scheme.min_weight)]
+    return [scheme.pk, scheme.name, scheme.team_id, scheme.channel, weights, minimums]
 
 
 def _columns(

@@ -13,9 +13,9 @@ from tests.factories import make_interaction
 pytestmark = pytest.mark.django_db
 
 
-def post_scheme(client, url, *, name, team=None, rows):
+def post_scheme(client, url, *, name, team=None, rows, **minimums):
     data = {"name": name, "channel": "", "team": team.pk if team else "", "w-TOTAL_FORMS": len(rows),
-            "w-INITIAL_FORMS": 0, "w-MIN_NUM_FORMS": 0, "w-MAX_NUM_FORMS": 20}  # fmt: skip
+            "w-INITIAL_FORMS": 0, "w-MIN_NUM_FORMS": 0, "w-MAX_NUM_FORMS": 20, **minimums}  # fmt: skip
     for i, row in enumerate(rows):
         for key, value in row.items():
             data[f"w-{i}-{key}"] = value
@@ -50,9 +50,19 @@ def test_a_manager_gives_a_team_its_own_scheme_and_the_records_follow(
     assert AuditEvent.objects.filter(action=AuditAction.KPI_SCHEME_SAVED, target_id=scheme.pk).exists()
     record = PerformanceRecord.objects.get(level=RecordLevel.AGENT, agent=agent, month=NOV)
     assert record.figures["composite"]["scheme"] == "Team A's"
+    # One call: FCR's n = 1 is under the scheme's default minimum of 10, Knowledge has no reviews:
+    # no weight counts, so the composite is "—", not 100.00 from a single call.
+    fcr = record.figures["composite"]["rows"][0]
+    assert record.figures["composite"]["value"] is None and fcr["too_few"] and fcr["attainment"] == "142.86"
+    with django_capture_on_commit_callbacks(execute=True):
+        post_scheme(
+            client, reverse("coaching:kpi_scheme_edit", args=[scheme.pk]), name="Team A's", team=team,
+            rows=[ROW, qa], min_n=1, min_weight=60,
+        )  # fmt: skip
+    record.refresh_from_db()
     assert (
         record.figures["composite"]["value"] == "100.00"
-    )  # FCR 100 % capped; Knowledge has no reviews: left out
+    )  # FCR 100 % capped (60 % of the weight: enough); Knowledge has no reviews: left out
     page = client.get(reverse("coaching:kpi_scheme_list")).content.decode()
     assert "Team A&#x27;s" in page and "Knowledge 40% → 95" in page
 

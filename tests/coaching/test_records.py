@@ -216,6 +216,7 @@ def test_falling_compares_with_last_month(agent, release):
 
 
 def test_a_composite_uses_the_agents_main_channel_scheme(agent):
+    KpiScheme.objects.filter(name="Phone").update(min_n=4)  # four calls count here
     for day in range(1, 5):
         make_interaction(
             agent,
@@ -326,3 +327,27 @@ def test_reviews_stored_before_criterion_scores_were_kept_are_scored_on_the_fly(
     PerformanceRecord.objects.all().delete()
     records_rebuild(month=NOV)
     assert record(agent).figures["qa"]["criteria"] == kept
+
+
+def test_a_composite_needs_data_enough(agent):
+    """Default minimums: a KPI counts from n = 10; the composite needs 60 % of the weight."""
+    for day in range(1, 5):
+        make_interaction(
+            agent,
+            dt.datetime(2026, 11, day, 10),
+            "phone",
+            wait_seconds=25,
+            first_contact_resolved=True,
+            csat=5,
+        )
+    records_rebuild(month=NOV)
+    composite = record(agent).figures["composite"]
+    assert composite["value"] is None and record(agent).composite is None
+    rows = {r["kpi"]: r for r in composite["rows"]}
+    assert rows["asa"]["too_few"] and rows["asa"]["counted"] is None and rows["asa"]["attainment"] == "80.00"
+    KpiScheme.objects.filter(name="Phone").update(min_n=4, min_weight=90)  # ASA, FCR, CSAT: 80 of 100
+    records_rebuild(month=NOV)
+    assert record(agent).figures["composite"]["value"] is None
+    KpiScheme.objects.filter(name="Phone").update(min_weight=80)
+    records_rebuild(month=NOV)
+    assert record(agent).figures["composite"]["value"] == "93.75"
