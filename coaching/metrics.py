@@ -282,7 +282,8 @@ def qa_figures(qa: dict) -> dict:
         target_mean = ratio(Decimal(s["target"]), s["n"])
         sections.append({
             "identity": identity, "name": s["name"], "rubric": s.get("rubric", ""), "n": s["n"], "mean": _text(mean),
-            "target": _text(target_mean), "attainment": _text(ratio(mean, target_mean, 100) if mean is not None else None),
+            "target": _text(target_mean), # Σ score ÷ Σ target (the n cancels): from the exact sums, rounded once
+            "attainment": _text(ratio(Decimal(s["score"]), Decimal(s["target"]), 100) if mean is not None else None),
             "met": None if mean is None else mean >= target_mean,
         })  # fmt: skip
     criteria = []
@@ -306,31 +307,44 @@ def qa_figures(qa: dict) -> dict:
     }  # fmt: skip
 
 
-def kpi_figures(k: dict, channels: dict | None = None) -> dict:
-    """Every KPI with its value and n (see docs/metrics.md for each formula); `channels` adds
-    the handled volume per channel. A KPI whose column no file had is None with n = 0."""
+def _exact(numerator, denominator, scale: int = 1) -> Fraction | None:
+    return Fraction(Decimal(numerator)) * scale / Fraction(Decimal(denominator)) if denominator else None
+
+
+def kpi_exact(k: dict) -> dict[str, tuple[Fraction | None, int]]:
+    """Every KPI's exact value (a Fraction, None without data) and its n, from the parts: what
+    the composite weighs, so that figures are rounded once, at the end (docs/metrics.md)."""
     k = empty_kpi() | k  # parts stored before a part existed: 0, so its KPI shows "—"
-    nps = None
-    if k["nps_n"]:
-        nps = rounded(Fraction(k["promoters"] - k["detractors"], k["nps_n"]) * 100)
-    figures = {
-        "volume": (Decimal(k["handled"]) if k["offered"] else None, k["offered"]),
-        "aht": (ratio(k["handle"], k["handled"]), k["handled"]),
-        "hold_share": (ratio(k["hold"], k["handle"], 100), k["handled"]),
-        "asa": (ratio(k["wait"], k["wait_n"]), k["wait_n"]),
-        "fcr": (ratio(k["fcr"], k["fcr_n"], 100), k["fcr_n"]),
-        "resolution": (ratio(k["resolved"], k["resolved_n"], 100), k["resolved_n"]),
-        "csat": (ratio(k["csat_top"], k["csat_n"], 100), k["csat_n"]),
-        "csat_mean": (ratio(k["csat_sum"], k["csat_n"]), k["csat_n"]),
-        "nps": (nps, k["nps_n"]),
-        "ces": (ratio(k["effort_sum"], k["effort_n"]), k["effort_n"]),
-        "escalation": (ratio(k["escalated"], k["escalated_n"], 100), k["escalated_n"]),
-        "repeat": (ratio(k["repeat"], k["repeat_n"], 100), k["repeat_n"]),
-        "abandonment": (ratio(k["abandoned"], k["answered_n"], 100), k["answered_n"]),
-        "service_level": (ratio(k["sl_within"], k["sl_n"], 100), k["sl_n"]),
+    return {
+        "volume": (Fraction(k["handled"]) if k["offered"] else None, k["offered"]),
+        "aht": (_exact(k["handle"], k["handled"]), k["handled"]),
+        "hold_share": (_exact(k["hold"], k["handle"], 100), k["handled"]),
+        "asa": (_exact(k["wait"], k["wait_n"]), k["wait_n"]),
+        "fcr": (_exact(k["fcr"], k["fcr_n"], 100), k["fcr_n"]),
+        "resolution": (_exact(k["resolved"], k["resolved_n"], 100), k["resolved_n"]),
+        "csat": (_exact(k["csat_top"], k["csat_n"], 100), k["csat_n"]),
+        "csat_mean": (_exact(k["csat_sum"], k["csat_n"]), k["csat_n"]),
+        "nps": (_exact(k["promoters"] - k["detractors"], k["nps_n"], 100), k["nps_n"]),
+        "ces": (_exact(k["effort_sum"], k["effort_n"]), k["effort_n"]),
+        "escalation": (_exact(k["escalated"], k["escalated_n"], 100), k["escalated_n"]),
+        "repeat": (_exact(k["repeat"], k["repeat_n"], 100), k["repeat_n"]),
+        "abandonment": (_exact(k["abandoned"], k["answered_n"], 100), k["answered_n"]),
+        "service_level": (_exact(k["sl_within"], k["sl_n"], 100), k["sl_n"]),
         "utilisation": (None, 0),  # needs schedule data, which no import carries yet
     }
-    out = {code: {"value": _text(value), "n": n} for code, (value, n) in figures.items()}
+
+
+def kpi_figures(k: dict, channels: dict | None = None) -> dict:
+    """Every KPI with its value and n (see docs/metrics.md for each formula), rounded once; the
+    volume is a count. `channels` adds the handled volume per channel. A KPI whose column no
+    file had is None with n = 0."""
+    out = {
+        code: {
+            "value": _text(int(value) if code == "volume" and value is not None else rounded(value)),
+            "n": n,
+        }
+        for code, (value, n) in kpi_exact(k).items()
+    }
     if channels is not None:
         out["volume"]["channels"] = {c: p["handled"] for c, p in sorted(channels.items()) if p["handled"]}
     return out
@@ -405,7 +419,7 @@ def composite(
             used += Fraction(w.weight)
         rows.append({
             "kpi": w.kpi, "label": w.label, "weight": _text(w.weight), "target": _text(w.target),
-            "direction": w.direction, "cap": _text(w.cap), "actual": _text(actual), "n": n,
+            "direction": w.direction, "cap": _text(w.cap), "actual": _text(rounded(actual)), "n": n,
             "attainment": _text(rounded(reach * 100) if reach is not None else None),
             "counted": _text(rounded(counted * 100) if counted is not None else None),
             "min_n": least, "too_few": 0 < n < least,

@@ -7,7 +7,7 @@ helpers do that work once per page and leave the rows plain strings (bench/pages
 """
 
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,16 @@ def local_minute(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+def half_up(value, places: int = 2) -> str:
+    """The one display rule for every number the app shows (pages, report, API, messages):
+    `places` decimals, halves away from zero (31.25 -> 31.3 at one place, -0.125 -> -0.13).
+    Python's own format rounds halves to even (f"{Decimal('31.25'):.1f}" is "31.2")."""
+    number = Decimal(str(value))
+    exponent = Decimal(1).scaleb(-int(places))
+    return str(number.quantize(exponent, rounding=ROUND_HALF_UP))
+
+
 def plain(value) -> str:
     """A decimal as ``|floatformat:"-2"`` shows it: "90" for 90.00, "87.50" for 87.5."""
     number = Decimal(str(value))
-    return f"{number:.0f}" if number == number.to_integral_value() else f"{number:.2f}"
+    return half_up(number, 0) if number == number.to_integral_value() else half_up(number, 2)

@@ -344,15 +344,19 @@ def figures_for(
     kpis = metrics.kpi_figures(parts["kpi"], parts["channels"])
     # A channel's scheme weighs that channel's KPIs (an e-mail's wait is not a call's); a team's
     # scheme weighs all of them.
-    scoped = kpis
+    # The composite weighs exact values: every figure is rounded once, at the end.
+    scoped = parts["kpi"]
     if scheme is not None and scheme.channel and not scheme.team_id:
-        scoped = metrics.kpi_figures(parts["channels"].get(scheme.channel, metrics.empty_kpi()))
-    values = {
-        code: (Decimal(f["value"]) if f["value"] is not None else None, f["n"]) for code, f in scoped.items()
-    }
-    values["qa"] = (Decimal(qa["mean"]) if qa["mean"] else None, qa["n"])
-    for s in qa["sections"]:
-        values[f"section:{s['name'].strip().lower()}"] = (Decimal(s["mean"]) if s["mean"] else None, s["n"])
+        scoped = parts["channels"].get(scheme.channel, metrics.empty_kpi())
+    values = metrics.kpi_exact(scoped)
+    totals = [Fraction(Decimal(t)) for t in parts["qa"]["totals"]]
+    values["qa"] = (sum(totals) / len(totals) if totals else None, len(totals))
+    for acc in parts["qa"]["sections"].values():
+        n = acc["n"]
+        values[f"section:{acc['name'].strip().lower()}"] = (
+            Fraction(Decimal(acc["score"])) / n if n else None,
+            n,
+        )
     composite = None
     if scheme is not None:
         weights = _weights(scheme)

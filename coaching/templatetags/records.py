@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from coaching.forms import FLAG_LABELS
 from coaching.models import Kpi
 from coaching.services.records import Flag
+from core.display import half_up
 
 register = template.Library()
 
@@ -23,8 +24,7 @@ def fig(value, places: int = 2):
     """A figure, or "—" when there is none (never 0 for "no data")."""
     if value is None or value == "":
         return DASH
-    value = Decimal(str(value))
-    return f"{value:.{int(places)}f}" if places else f"{value:.0f}"
+    return half_up(value, int(places))
 
 
 @register.filter

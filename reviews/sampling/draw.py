@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -37,6 +38,7 @@ from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.display import half_up
 from core.jobs import heartbeat
 from core.models import Channel, Role, User
 
@@ -245,7 +247,7 @@ class RiskWording:
             reasons.append(self.nps % {"n": row["nps"]})
         threshold = self.long_handle.get(row["channel"])
         if threshold is not None and row["handle"] > threshold:
-            reasons.append(self.long % {"m": round(row["handle"] / 60, 1)})
+            reasons.append(self.long % {"m": half_up(Decimal(row["handle"]) / 60, 1)})
         return self.risk % {"reasons": ", ".join(reasons)}
 
 

@@ -14,7 +14,8 @@
     var v = parseFloat(String(input.value || "").replace(",", "."));
     return isFinite(v) ? v : 0;
   }
-  function fmt(v) { return (Math.round(v * 100) / 100).toString(); }
+  // Two decimals, halves away from zero (the app's one display rule), without float noise.
+  function fmt(v) { var r = Number(Math.round(Math.abs(v) + 'e2') + 'e-2'); return (v < 0 ? -r : r).toString(); }
 
   function renumber() {
     var sections = sectionsList.querySelectorAll(":scope > [data-section]");

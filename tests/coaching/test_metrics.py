@@ -1,5 +1,6 @@
 """The worked examples of docs/metrics.md, to the cent (pure functions, no database)."""
 
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
@@ -131,3 +132,42 @@ def test_the_interval_holds_the_mean_and_stays_within_0_to_100(values):
     s = summarise(values)
     assert D(0) <= s.low <= s.mean <= s.high <= D(100)
     assert s.min <= s.median <= s.max
+
+
+# -- one display rule: halves away from zero, rounded once (issue 17 §4) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [("31.25", 1, "31.3"), ("31.35", 1, "31.4"), ("0.125", 2, "0.13"), ("-0.125", 2, "-0.13"),
+     ("2.5", 0, "3"), ("3.5", 0, "4"), ("74.075", 2, "74.08"), ("None", 1, "—")],
+)  # fmt: skip
+def test_every_figure_is_shown_with_halves_away_from_zero(value, places, shown):
+    from coaching.templatetags.records import fig, kpi_value
+    from core.display import half_up
+
+    assert fig(None if value == "None" else Decimal(value), places) == shown
+    if value != "None":
+        assert half_up(Decimal(value), places) == shown
+    assert kpi_value({"value": "31.25"}, "csat") == "31.3 %"  # f"{Decimal('31.25'):.1f}" gives 31.2
+
+
+def test_section_attainment_is_rounded_once_from_the_exact_sums():
+    """Scores 70, 70, 70.01 against 94.5: the mean rounds to 70.00, and 70.00 ÷ 94.5 = 74.07; the
+    exact 210.01 ÷ 283.5 = 74.0776… = 74.08."""
+    qa = metrics.empty_parts()["qa"] | {
+        "totals": ["70", "70", "70.01"],
+        "sections": {"k": {"name": "Knowledge", "n": 3, "score": "210.01", "target": "283.5"}},
+    }
+    section = metrics.qa_figures(qa)["sections"][0]
+    assert (section["mean"], section["target"], section["attainment"]) == ("70.00", "94.50", "74.08")
+
+
+def test_the_composite_weighs_exact_values():
+    """CSAT 2 of 3 = 66.666…%: against a target of 66.68 the exact attainment is 99.980…% = 99.98,
+    where the rounded 66.67 would give 66.67 ÷ 66.68 = 99.985… = 99.99."""
+    k = metrics.empty_kpi() | {"csat_top": 2, "csat_n": 3}
+    weights = [metrics.Weight("csat", "CSAT", Decimal(100), Decimal("66.68"), metrics.HIGHER)]
+    result = metrics.composite(metrics.kpi_exact(k), weights, metrics.Minimums(n=1))
+    assert result["rows"][0]["actual"] == "66.67"
+    assert result["value"] == "99.98" and result["rows"][0]["attainment"] == "99.98"
