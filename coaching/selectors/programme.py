@@ -93,6 +93,8 @@ def programme_records(*, month: dt.date) -> dict:
         "record": programme.get(month),
         "trend": [(m, programme.get(m)) for m in trend_months],
         "teams": teams,
+        "kpi_rows": [(t.team.name, t) for t in teams]
+        + ([(_("The programme"), programme[month])] if month in programme else []),
         "distributions": distributions,
         "everyone": everyone,
         "team_chart": {

@@ -199,6 +199,7 @@ def team_dashboard(
         "team": team,
         "month": month,
         "record": team_records.get(month),
+        "kpi_rows": [(team.name, team_records[month])] if month in team_records else [],
         "trend": [(m, team_records.get(m)) for m in trend_months],
         "columns": columns,
         "other_rubrics": other_rubrics,

@@ -243,14 +243,24 @@ def _summary(workbook: Workbook, scope: ReportScope, team_ids: list[int]) -> Non
     sheet.finish({1: 34, 2: 14, 3: 8})
 
 
-AGENT_KPIS = ("volume", "aht", "fcr", "csat", "nps")
+AGENT_KPIS = ("volume", "aht", "asa", "fcr", "csat", "nps")
+
+
+def kpi_name(code: str) -> str:
+    """A KPI in words, as the pages name it ("Average handle time (s)", not "aht")."""
+    from ..models import Kpi
+
+    try:
+        return str(Kpi(code).label)
+    except ValueError:
+        return code
 
 
 def _agents(workbook: Workbook, agents: list[PerformanceRecord]) -> None:
     header = [
         _("Agent"), _("Team"), "n", _("QA mean"), _("95% low"), _("95% high"), _("Median"), _("Min"), _("Max"),
         _("Target"), _("Critical failures"), _("Composite"), _("Flags"),
-        *[k.upper() for k in AGENT_KPIS], _("Interactions"),
+        *[kpi_name(k) for k in AGENT_KPIS], _("Interactions"),
     ]  # fmt: skip
     sheet = _Sheet(workbook, _("Agents"), header)
     for r in agents:
@@ -303,19 +313,23 @@ def _criteria(workbook: Workbook, agents: list[PerformanceRecord]) -> None:
 
 
 def _kpis(workbook: Workbook, agents: list[PerformanceRecord], teams: list[PerformanceRecord]) -> None:
-    """Every agent's KPIs, then each team's queues (abandonment and service level are queue
-    figures: docs/metrics.md, "Queues")."""
-    sheet = _Sheet(workbook, _("KPIs"), [_("Agent, or team · queue"), _("KPI"), _("Value"), "n"])
+    """Every agent's KPIs, each team's (as the team page shows them), then each team's queues
+    (docs/metrics.md, "Queues"). KPIs by name; "—" figures are empty cells with n = 0."""
+    sheet = _Sheet(workbook, _("KPIs"), [_("Agent, team, or team · queue"), _("KPI"), _("Value"), "n"])
+    names = {code: kpi_name(code) for code in metrics.kpi_exact({})}
     for r in agents:
         for code, k in r.figures["kpis"].items():
-            sheet.append([str(r.agent), code, _dec(k["value"]), k["n"]])
-    no_queue = str(_("no queue"))
+            sheet.append([str(r.agent), names.get(code, code), _dec(k["value"]), k["n"]])
+    for r in teams:
+        for code, k in r.figures["kpis"].items():
+            sheet.append([r.team.name, names.get(code, code), _dec(k["value"]), k["n"]])
+    no_queue, offered = str(_("no queue")), str(_("Offered"))
     for r in teams:
         for q in r.figures.get("queues", []):
             who = f"{r.team.name} · {q['queue'] or no_queue}"
-            sheet.append([who, "offered", q["offered"], q["offered"]])
+            sheet.append([who, offered, q["offered"], q["offered"]])
             for code in metrics.QUEUE_KPIS:
-                sheet.append([who, code, _dec(q[code]["value"]), q[code]["n"]])
+                sheet.append([who, names[code], _dec(q[code]["value"]), q[code]["n"]])
     sheet.finish({1: 30, 2: 16})
 
 

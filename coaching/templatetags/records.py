@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coaching.forms import FLAG_LABELS
 from coaching.models import Kpi
@@ -187,3 +188,27 @@ def radar_data(record) -> dict:
         "target": [float(s["target"]) if s["target"] else None for s in sections],
         "names": {"mean": _("Section mean"), "target": _("Target")},
     }
+
+
+# The team-level KPIs the team and programme pages set side by side (partials/team_kpis.html).
+TEAM_KPIS = (
+    ("aht", gettext_lazy("AHT")),
+    ("asa", gettext_lazy("ASA")),
+    ("csat", gettext_lazy("CSAT")),
+    ("fcr", gettext_lazy("FCR")),
+    ("abandonment", gettext_lazy("Abandonment")),
+    ("service_level", gettext_lazy("Service level")),
+)
+
+
+@register.simple_tag
+def team_kpi_columns():
+    return TEAM_KPIS
+
+
+@register.filter
+def kpi_of(record, code: str) -> dict | None:
+    """The record's figure for KPI `code` ({value, n}), None without a record."""
+    if record is None:
+        return None
+    return (record.figures.get("kpis") or {}).get(code)

@@ -44,7 +44,7 @@ def test_the_workbook_has_every_sheet_typed_formatted_and_charted(built, manager
     assert book.sheetnames == SHEETS and summary == {"agents": 2, "reviews": 3}
     assert len(book["Summary"]._charts) == 2  # the 12-month line and the teams' bars
     agents = book["Agents"]
-    assert agents.freeze_panes == "A2" and agents.auto_filter.ref == "A1:S3"
+    assert agents.freeze_panes == "A2" and agents.auto_filter.ref == "A1:T3"
     assert len(agents.conditional_formatting) >= 1
     header = [c.value for c in agents[1]]
     row = {h: c for h, c in zip(header, agents[2], strict=False)}
@@ -200,10 +200,17 @@ def test_the_kpis_sheet_and_the_pages_show_each_teams_queues(manager, agent, tea
     book, _summary = write(manager, tmp_path)
     rows = [[c.value for c in row] for row in book["KPIs"].iter_rows(min_row=2)]
     queue = {r[1]: (r[2], r[3]) for r in rows if r[0] == f"{team.name} · =Billing"}
-    assert queue["offered"] == (3, 3)
-    assert queue["abandonment"] == (33.33, 3) and queue["service_level"] == (33.33, 3)
+    assert queue["Offered"] == (3, 3)
+    assert queue["Abandonment rate"] == (33.33, 3) and queue["Service level"] == (33.33, 3)
+    # The team's own KPIs, by name (not "aht"), as the team page shows them
+    whole = {r[1]: (r[2], r[3]) for r in rows if r[0] == team.name}
+    assert whole["Average wait / speed of answer (s)"] == (25, 2) and whole["Abandonment rate"] == (33.33, 3)
+    assert whole["Escalation rate"] == (None, 0)  # no escalated column: unknown, empty cell
+    assert "Average wait / speed of answer (s)" in [c.value for c in book["Agents"][1]]
     client.force_login(manager)
     for url in (reverse("coaching:team_dashboard", args=[team.pk]), reverse("coaching:programme")):
         body = client.get(url, {"month": "2026-11"}).content.decode()
         table = body[body.index('id="queues-h"') :]
         assert "=Billing" in table and "33.3%" in table
+        kpis = body[body.index('id="team-kpis-h"') : body.index('id="queues-h"')]
+        assert "25 s" in kpis and "33.3 %" in kpis and "n&nbsp;=&nbsp;3" in kpis
