@@ -10,9 +10,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .exceptions import MSG_REVISION_REQUIRED, ConflictError, DomainError
-from .models import AuditAction, AuditEvent, Notification, Role, User
+from .models import AuditAction, AuditEvent, Notification, Role, Team, User
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,21 @@ def conflict(current, message) -> ConflictError:
     who = str(current.updated_by) if current.updated_by else _("Someone")
     when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
     return ConflictError(message % {"who": who, "when": when})
+
+
+MSG_TEAM_NAME = gettext_lazy("A team needs a name of 1 to 100 characters.")
+
+
+def team_create(*, actor, name: str) -> Team:
+    """A new team (no lead yet: an administrator names one). Audited."""
+    name = " ".join((name or "").split())
+    if not name or len(name) > 100:
+        raise DomainError(MSG_TEAM_NAME)
+    team = Team(name=name)
+    team.full_clean()
+    team.save()
+    audit_record(actor=actor, action=AuditAction.TEAM_CREATED, target=team, summary=name)
+    return team
 
 
 def agent_create(

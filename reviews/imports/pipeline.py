@@ -179,6 +179,7 @@ class Checked:
     valid_rows: int = 0
     # Names no agent has and no choice covers: name as first written -> rows.
     unknown_agents: dict[str, list] = field(default_factory=dict)
+    unknown_agent_rows: Counter = field(default_factory=Counter)  # name -> every row, not only 20
     new_agents: dict[str, str] = field(default_factory=dict)  # key -> name as first written
     # Names no agent has that a choice covers (an existing agent, or a new one): name -> rows.
     chosen_agents: dict[str, list] = field(default_factory=dict)
@@ -522,9 +523,11 @@ class RowChecker:
                 record["agent_new"] = self.checked.new_agents.setdefault(key, name)
             else:
                 # One entry per person, however the rows vary the case and spacing of the name.
-                rows = self.checked.unknown_agents.setdefault(self.unknown_names.setdefault(key, name), [])
+                first_written = self.unknown_names.setdefault(key, name)
+                rows = self.checked.unknown_agents.setdefault(first_written, [])
                 if len(rows) < 20:
                     rows.append(self.ref)
+                self.checked.unknown_agent_rows[first_written] += 1
                 self.problem(
                     "agent",
                     name,

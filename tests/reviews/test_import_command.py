@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from core.models import AuditAction, AuditEvent, User
+from core.models import AuditAction, AuditEvent, Team, User
 from reviews.models import ColumnMapping, Interaction
 from tests.factories import AgentFactory
 from tests.reviews.spreadsheets import write_csv, write_ods, write_xls, write_xlsx
@@ -163,3 +163,54 @@ def test_missing_file_and_unknown_team(tmp_path, ana):
         command(tmp_path / "nothing.csv")
     with pytest.raises(CommandError, match="No team named “Nowhere”"):
         command(write_csv(tmp_path / "a.csv", ROWS), "--create-agents-in-team", "Nowhere")
+
+
+def test_a_dry_run_shows_the_preview_then_each_unknown_agent_once_with_its_flag(tmp_path, ana):
+    """Issue 17 §5: not one error per row for an unknown agent, and the preview comes first."""
+    rows = [ROWS[0]] + [[f"K-{i}", "Zoe Park" if i % 3 else "Max Li", f"2026-11-0{1 + i % 9} 10:00", "phone",
+                         300, 0, 0, 5, "North"] for i in range(1, 10)]  # fmt: skip
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="9 problems in u.csv"):
+        call_command(
+            "import_interactions",
+            str(write_csv(tmp_path / "u.csv", rows)),
+            "--dry-run",
+            stdout=out,
+            stderr=err,
+        )
+    assert "9 rows: 0 new, 0 changed, 0 unchanged." in out.getvalue()  # the preview first
+    lines = err.getvalue().splitlines()
+    assert not any(line.startswith("row ") for line in lines)  # no error per row for them
+    assert '  “Zoe Park”: 6 rows · --agent "Zoe Park=USERNAME"' in lines
+    assert '  “Max Li”: 3 rows · --agent "Max Li=USERNAME"' in lines
+    assert any("--create-team NEW_TEAM" in line for line in lines)
+
+
+def test_a_team_is_created_from_the_command_and_a_dry_run_leaves_none(tmp_path, ana):
+    rows = [r[:] for r in ROWS]
+    rows[2][1] = "Zoe Park"
+    path = write_csv(tmp_path / "n.csv", rows)
+    with pytest.raises(
+        CommandError, match=r"No team named “Night shift” \(teams: “Team A”\)\. Create it with --create-team"
+    ):
+        command(path, "--create-agents-in-team", "Night shift")
+    out, _err = command(path, "--create-team", "Night shift", "--dry-run")
+    assert "New agents: Zoe Park" in out and not Team.objects.filter(name="Night shift").exists()
+    out, _err = command(path, "--create-team", "Night shift")
+    assert "Team “Night shift” created." in out and "1 agents created" in out
+    team = Team.objects.get(name="Night shift")
+    assert User.objects.get(first_name="Zoe").team == team
+    assert AuditEvent.objects.filter(action=AuditAction.TEAM_CREATED, target_id=team.pk).exists()
+
+
+def test_verbose_progress_prints_whole_lines(tmp_path, ana):
+    err = StringIO()
+    call_command(
+        "import_interactions",
+        str(write_csv(tmp_path / "a.csv", ROWS)),
+        "-v",
+        "2",
+        stdout=StringIO(),
+        stderr=err,
+    )
+    assert "\r" not in err.getvalue() and "  2 / " in err.getvalue()

@@ -6,10 +6,14 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.commands import QACommand
+from core.exceptions import DomainError
 from core.models import Channel, Team
+from core.services import team_create
 from reviews.imports import preview as import_preview
 from reviews.imports.fields import FIELDS
 from reviews.imports.files import ENCODINGS, ImportFileError
@@ -81,6 +85,13 @@ class Command(QACommand):
             "--create-agents-in-team", default="", metavar="TEAM", help="Create unknown agents in this team."
         )
         parser.add_argument(
+            "--create-team",
+            default="",
+            metavar="TEAM",
+            help="Create this team (unless it exists) and the unknown agents in it. With --dry-run nothing "
+            "is created.",
+        )
+        parser.add_argument(
             "--yes",
             action="store_true",
             help="Write changes to interactions already imported without asking.",
@@ -89,12 +100,34 @@ class Command(QACommand):
     def handle(self, *args, file: Path, dry_run: bool, **opts):
         if not file.is_file():
             raise CommandError(_("%(file)s: no such file.") % {"file": file})
+        if opts["create_team"]:
+            if opts["create_agents_in_team"]:
+                raise CommandError(_("Give --create-team or --create-agents-in-team, not both."))
+            # A dry run creates the team in a transaction it rolls back: the preview counts the new
+            # agents as the real import will, and nothing stays.
+            with transaction.atomic():
+                team = Team.objects.filter(name__iexact=opts["create_team"].strip()).first()
+                if team is None:
+                    try:
+                        team = team_create(actor=None, name=opts["create_team"])
+                    except DomainError as exc:
+                        raise CommandError(exc.message) from None
+                    if not dry_run:
+                        self.stdout.write(_("Team “%(name)s” created.") % {"name": team.name})
+                opts["create_agents_in_team"] = team.name
+                self._handle(file, dry_run, opts)
+                if dry_run:
+                    transaction.set_rollback(True)
+            return
+        self._handle(file, dry_run, opts)
+
+    def _handle(self, file: Path, dry_run: bool, opts: dict) -> None:
         options = self.options_from(opts)
         verbosity = opts["verbosity"]
 
         def progress(done, total):
-            if verbosity > 1:
-                self.stderr.write(f"  {done:,} / {total or '?'} rows", ending="\r")
+            if verbosity > 1:  # whole lines: a log or a pipe shows each
+                self.stderr.write(f"  {done:,} / {total or '?'} rows")
 
         def confirm(preview: dict) -> bool:
             self.print_preview(preview)
@@ -125,7 +158,14 @@ class Command(QACommand):
         except ImportFileError as exc:
             raise CommandError(exc.message) from None
         if not checked.ok:
+            if dry_run:  # the preview first: what the file holds, then what is still missing
+                self.print_preview(preview)
+            unknown = set(checked.unknown_agents)
+            shown = 0
             for e in checked.errors:
+                if e.field == "agent" and e.value in unknown:
+                    continue  # one line per name below, not one per row
+                shown += 1
                 self.stderr.write(
                     _("row %(row)s, column %(column)s: %(value)s %(message)s")
                     % {
@@ -135,16 +175,27 @@ class Command(QACommand):
                         "message": e.message,
                     }
                 )
-            if checked.error_count > len(checked.errors):
-                self.stderr.write(_("… and %(n)s more") % {"n": checked.error_count - len(checked.errors)})
+            agent_rows = sum(checked.unknown_agent_rows.values())
+            if checked.error_count - agent_rows > shown:
+                self.stderr.write(_("… and %(n)s more") % {"n": checked.error_count - agent_rows - shown})
             if checked.unknown_agents:
                 self.stderr.write(
                     _(
-                        'Unknown agents: %(names)s. Map each with --agent "NAME=username", or create them with '
-                        "--create-agents-in-team TEAM."
+                        "Unknown agents (map each to an agent with --agent, or create them all with "
+                        "--create-agents-in-team TEAM or --create-team NEW_TEAM):"
                     )
-                    % {"names": ", ".join(f"“{n}”" for n in checked.unknown_agents)}
                 )
+                for name, rows in sorted(
+                    checked.unknown_agent_rows.items(), key=lambda item: (-item[1], item[0])
+                ):
+                    self.stderr.write(
+                        ngettext(
+                            '  “%(name)s”: %(n)s row · --agent "%(name)s=USERNAME"',
+                            '  “%(name)s”: %(n)s rows · --agent "%(name)s=USERNAME"',
+                            rows,
+                        )
+                        % {"name": name, "n": f"{rows:,}"}
+                    )
             raise CommandError(
                 _("%(n)s problems in %(file)s: nothing was imported.")
                 % {"n": checked.error_count, "file": file.name}
@@ -190,12 +241,12 @@ class Command(QACommand):
             saved = {"mapping": dict(found.mapping), **found.options}
         team_id = None
         if opts["create_agents_in_team"]:
-            team = Team.objects.filter(name__iexact=opts["create_agents_in_team"]).first()
+            team = Team.objects.filter(name__iexact=opts["create_agents_in_team"].strip()).first()
             if team is None:
-                names = ", ".join(Team.objects.values_list("name", flat=True))
+                names = ", ".join(f"“{n}”" for n in Team.objects.values_list("name", flat=True))
                 raise CommandError(
-                    _("No team named “%(name)s” (teams: %(names)s).")
-                    % {"name": opts["create_agents_in_team"], "names": names}
+                    _("No team named “%(name)s” (teams: %(names)s). Create it with --create-team “%(name)s”.")
+                    % {"name": opts["create_agents_in_team"], "names": names or _("none yet")}
                 )
             team_id = team.pk
         agents = {k: v for k, v in (saved.get("agents") or {}).items() if v.get("user")}
