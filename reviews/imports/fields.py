@@ -35,11 +35,12 @@ FIELDS: tuple[Field, ...] = (
         "id", "call id", "interaction id", "contact id", "ticket id", "chat id", "case id", "record id",
         "source id", "conversation id", "session id", "ticket", "case number", "ticket number", "call key",
         "contact key", "segment id", "interaction key", "email id", "message id", "工单号", "通话id", "记录id",
-    ), required=True, max_length=100),
+    ), max_length=100),  # without one, each row's id is made from agent, start and channel
     Field("agent", gettext_lazy("Agent"), "agent", (
         "agent", "agent name", "agent id", "agent username", "agent email", "agent e mail", "username",
         "user", "user name", "employee", "employee name", "staff", "handled by", "owner", "representative",
         "rep", "advisor", "adviser", "operator", "assignee", "agent login", "login id", "csr", "associate",
+        "server", "server name", "server id",  # queueing data sets call the agent the server
         "坐席", "客服", "工号", "坐席姓名", "客服姓名",
     ), required=True),
     Field("channel", gettext_lazy("Channel"), "channel", (
@@ -56,6 +57,7 @@ FIELDS: tuple[Field, ...] = (
         "call start", "contact start", "created", "created at", "time", "call time", "start timestamp",
         "date and time", "received", "call start time", "interaction start", "start date and time",
         "created date", "opened", "opened at", "开始时间", "呼入时间", "创建时间",
+        "ser start", "service start", "serv start", "service start time",  # queueing data sets
     ), required=True),
     Field("start_date", gettext_lazy("Start date (when date and time are separate)"), "date", (
         "date", "call date", "start date", "contact date", "day", "interaction date", "日期",
@@ -71,10 +73,12 @@ FIELDS: tuple[Field, ...] = (
         "wait", "wait time", "speed of answer", "asa", "queue time", "time to answer", "ring time",
         "waiting time", "time in queue", "answer time", "queue wait", "queue duration", "wait duration",
         "first response time", "time to first response", "response time", "等待时长", "排队时长", "等待时间",
+        "q time", "queue wait time", "wait in queue",
     )),
     Field("talk_seconds", gettext_lazy("Talk time"), "duration", (
         "talk", "talk time", "talk duration", "talking time", "call duration", "duration", "conversation time",
         "conversation duration", "chat duration", "speaking time", "connected time", "agent talk time",
+        "ser time", "service time", "serv time", "service duration",
         "通话时长", "通话时间", "对话时长",
     )),
     Field("hold_seconds", gettext_lazy("Hold time"), "duration", (
@@ -133,8 +137,17 @@ FIELDS: tuple[Field, ...] = (
 )  # fmt: skip
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 REQUIRED = tuple(f.name for f in FIELDS if f.required)
-# Interactions before or after these years are a misread column (or date order), not data.
-YEARS = (2000, 2099)
+def year_range() -> tuple[int, int]:
+    """Interactions before or after these years are a misread column (or date order), not data:
+    settings.DATA_FIRST_YEAR … DATA_LAST_YEAR (archives and public data sets go back decades)."""
+    from django.conf import settings
+
+    return settings.DATA_FIRST_YEAR, settings.DATA_LAST_YEAR
+
+
+def two_digit_year(year: int) -> int:
+    """A year written with two digits: 69–99 are 1969–1999, 00–68 are 2000–2068 (as strptime)."""
+    return year + (1900 if year >= 69 else 2000) if year < 100 else year
 
 # Words that say how a column was summed up or in what unit, not what it holds: "Avg Talk Time
 # (s)", "talk_time_in_seconds" and "TotalTalkTimeSecs" all mean talk time.
@@ -345,6 +358,9 @@ def parse_channel(value) -> str | None:
 _ISO = re.compile(
     r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
+# Compact dates as archives and queueing data sets write them: 20261103, 261103, 20261103 1405,
+# 20261103T140500.
+_COMPACT = re.compile(r"^(\d{4}|\d{2})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2})(?::?(\d{2}))?)?$")
 _DMY = re.compile(
     r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
@@ -374,8 +390,13 @@ def parse_datetime(value, date_order: str = "DMY") -> dt.datetime | dt.date | dt
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
         raise ValueProblem(_("“%(value)s” is not a date or time.") % {"value": value})
     if isinstance(value, int | float | Decimal):
+        if finite(value) and value == int(value) and 19000101 <= value <= 29991231:
+            return parse_datetime(str(int(value)), date_order)  # YYYYMMDD kept as a number
         if finite(value) and 1 <= value < 2958466:  # an Excel serial date
-            return EXCEL_EPOCH + dt.timedelta(days=float(value))
+            serial = EXCEL_EPOCH + dt.timedelta(days=float(value))
+            if serial.year > year_range()[1] and value == int(value) and 100000 <= value <= 991231:
+                return parse_datetime(f"{int(value):06d}", date_order)  # YYMMDD kept as a number
+            return serial
         raise ValueProblem(_("“%(value)s” is not a date or time.") % {"value": value})
     text = value.strip()[:60]
     try:
@@ -389,9 +410,15 @@ def parse_datetime(value, date_order: str = "DMY") -> dt.datetime | dt.date | dt
                     text.replace(" ", "T").replace("Z", "+00:00").replace("/", "-")
                 )
             return result
+        if m := _COMPACT.match(text):  # YYYYMMDD or YYMMDD, with a time or not
+            year = int(m[1]) if len(m[1]) == 4 else two_digit_year(int(m[1]))
+            day = dt.date(year, int(m[2]), int(m[3]))
+            if m[4] is None:
+                return day
+            return dt.datetime(day.year, day.month, day.day, int(m[4]), int(m[5]), int(m[6] or 0))
         if m := _DMY.match(text):
             first, second, year = int(m[1]), int(m[2]), int(m[3])
-            year += 2000 if year < 100 else 0
+            year = two_digit_year(year)
             day, month = (second, first) if date_order == "MDY" else (first, second)
             if m[4] is None:
                 return dt.date(year, month, day)

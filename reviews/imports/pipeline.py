@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import logging
 import math
@@ -323,6 +324,8 @@ class RowChecker:
             if choice.get("user"):
                 self.directory.by_key[key] = int(choice["user"])
         self.seen: dict[str, int | str] = {}
+        # A file without an id column: each row's id is made from its agent, start and channel.
+        self.derive_ids = "source_id" not in options.mapping
         self.profiled = [n for n in options.mapping if n in fields.FIELDS_BY_NAME]
         for name in self.profiled:
             checked.profile.setdefault(name, FieldProfile())
@@ -403,19 +406,15 @@ class RowChecker:
         options = self.options
         record: dict[str, Any] = {}
 
-        source_id = _fast_text(raw.get("source_id"), 100)
-        if source_id is MISS or not source_id:
-            source_id = self.parse("source_id", fields.clean_text, 100)
-        if not source_id and self.row_ok:
-            self.problem("source_id", "", _("The interaction id is missing."))
-        elif source_id in self.seen:
-            self.problem(
-                "source_id",
-                source_id,
-                _("The same id appears in row %(row)s.") % {"row": self.seen[source_id]},
-            )
-        elif source_id:
-            self.seen[source_id] = ref
+        source_id = None
+        if not self.derive_ids:
+            source_id = _fast_text(raw.get("source_id"), 100)
+            if source_id is MISS or not source_id:
+                source_id = self.parse("source_id", fields.clean_text, 100)
+            if not source_id and self.row_ok:
+                self.problem("source_id", "", _("The interaction id is missing."))
+            else:
+                self._once(source_id, ref)
 
         agent_value = raw.get("agent")
         known = self.agent_ids.get(agent_value) if isinstance(agent_value, str) else None
@@ -488,10 +487,29 @@ class RowChecker:
             value = raw.get(name)
             prof.add(None if value is None or (type(value) is str and not value.strip()) else PRESENT)
 
+        if self.derive_ids and record.get("started_at") is not None:
+            source_id = derived_id(raw.get("agent"), record["started_at"], record.get("channel") or "")
+            self._once(source_id, ref)
         record["source"] = options.source
         record["source_id"] = source_id
         record["sample_key"] = sample_key(options.source, source_id or "")
         return record
+
+    def _once(self, source_id, ref) -> None:
+        if source_id in self.seen:
+            self.problem(
+                "source_id",
+                source_id,
+                _("The same id appears in row %(row)s.") % {"row": self.seen[source_id]}
+                if not self.derive_ids
+                else _(
+                    "Row %(row)s has the same agent, start and channel: without an id column the two are one "
+                    "interaction. Map the file's id column."
+                )
+                % {"row": self.seen[source_id]},
+            )
+        elif source_id:
+            self.seen[source_id] = ref
 
     def _agent(self, agent_name, record: dict) -> None:
         if fields.is_blank(agent_name):
@@ -579,12 +597,18 @@ class RowChecker:
             self.problem("started_at", "", _("The start date and time are missing."))
         if when is None:
             return
-        if not fields.YEARS[0] <= when.year <= fields.YEARS[1]:
+        low, high = fields.year_range()
+        if not low <= when.year <= high:
+            # The column that holds the date: the separate date column when there is one.
+            where = "start_date" if day is not None else "started_at"
             self.problem(
-                "started_at",
-                raw.get("started_at"),
-                _("The year %(year)s is outside %(low)s–%(high)s: check the column and the date order.")
-                % {"year": when.year, "low": fields.YEARS[0], "high": fields.YEARS[1]},
+                where,
+                raw.get(where),
+                _(
+                    "The year %(year)s is outside %(low)s–%(high)s (DATA_FIRST_YEAR, DATA_LAST_YEAR): "
+                    "check the column and the date order."
+                )
+                % {"year": when.year, "low": low, "high": high},
             )
             return
         record["started_at"] = when.replace(tzinfo=self.tz) if when.tzinfo is None else when
@@ -699,6 +723,13 @@ def sheet_rows(sheet: Sheet, mapping: dict[str, str]) -> tuple[Iterator, dict[st
             yield number, raw, extra
 
     return rows(), columns
+
+
+def derived_id(agent, started_at: dt.datetime, channel: str) -> str:
+    """The id of a row in a file without one: stable for the same agent, start and channel, so
+    importing the file again updates instead of duplicating."""
+    key = f"{str(agent).strip().lower()}|{started_at.astimezone(dt.UTC).isoformat()}|{channel}"
+    return "auto-" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:20]
 
 
 def item_rows(items: list) -> Iterator:

@@ -121,6 +121,15 @@ def build(
                 % {"n": checked.valid_rows - checked.handle_under},
             },
         )
+    if "source_id" not in mapping:
+        warnings.insert(
+            0,
+            _(
+                "No id column is chosen: each row's id is made from its agent, start and channel, so importing "
+                "the file again updates it; two contacts of one agent starting the same second on one channel "
+                "would be one. Choose the file's id column if it has one."
+            ),
+        )
     for name, consequence in _missing_consequences().items():
         if name in mapping or (name == "talk_seconds" and "handle_total" in mapping):
             continue

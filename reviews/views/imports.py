@@ -99,7 +99,7 @@ def import_detail(request, pk: int):
             "progress": _progress(job),
             "problems": problems,
             "stuck": services.import_job_is_stuck(job),
-            "required": [FIELDS_BY_NAME[n].label for n in ("source_id", "agent", "started_at", "channel")],
+            "required": [FIELDS_BY_NAME[n].label for n in ("agent", "started_at", "channel")],
             "editable": job.status in EDITABLE and bool(job.headers),
             "cancellable": job.status in (*EDITABLE, ImportStatus.READING),
         },

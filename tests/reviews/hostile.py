@@ -249,12 +249,12 @@ CASES: list[Case] = [
     Case(
         "year-1.csv",
         _header_and_values(**{"Start time": "0001-01-01 00:00"}),
-        r"The year 1 is outside 2000–2099",
+        r"The year 1 is outside 1900–2199",
     ),
     Case(
         "year-9999.csv",
         _header_and_values(**{"Start time": "9999-12-31 23:59"}),
-        r"The year 9999 is outside 2000–2099",
+        r"The year 9999 is outside 1900–2199",
     ),
     Case(
         "long-text.csv",

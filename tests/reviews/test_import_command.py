@@ -214,3 +214,58 @@ def test_verbose_progress_prints_whole_lines(tmp_path, ana):
         stderr=err,
     )
     assert "\r" not in err.getvalue() and "  2 / " in err.getvalue()
+
+
+QUEUEING = [  # as a public queueing data set writes it: no id, YYMMDD dates, the time apart
+    ["date", "ser_start", "ser_time", "q_time", "server"],
+    ["990101", "7:10:29", 184, 12, "ana"],
+    ["990101", "7:15:02", 95, 0, "ana"],
+    ["991231", "23:59:59", 60, 31, "ana"],
+]
+
+
+def test_an_archive_without_ids_with_compact_dates_and_queueing_headers_imports(tmp_path, ana):
+    path = write_csv(tmp_path / "bank.csv", QUEUEING)
+    out, _err = command(path, "--default-channel", "phone", "--dry-run")
+    assert "No id column is chosen" in out
+    out, _err = command(path, "--default-channel", "phone")
+    assert "3 created" in out
+    first = Interaction.objects.order_by("started_at").first()
+    assert first.started_at == dt.datetime(1999, 1, 1, 7, 10, 29, tzinfo=dt.UTC)
+    assert (first.talk_seconds, first.wait_seconds, first.agent) == (184, 12, ana)
+    assert first.source_id.startswith("auto-")
+    out, _err = command(path, "--default-channel", "phone")  # the same ids again: nothing doubles
+    assert "0 created, 0 updated, 3 unchanged" in out and Interaction.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("20261103", dt.date(2026, 11, 3)), ("261103", dt.date(2026, 11, 3)), ("990101", dt.date(1999, 1, 1)),
+     (20261103, dt.date(2026, 11, 3)), (990101, dt.date(1999, 1, 1)),
+     ("20261103 1405", dt.datetime(2026, 11, 3, 14, 5)), ("20261103T140530", dt.datetime(2026, 11, 3, 14, 5, 30)),
+     ("03/11/98", dt.date(1998, 11, 3)), ("03/11/26", dt.date(2026, 11, 3))],
+)  # fmt: skip
+def test_compact_dates_and_two_digit_years(value, expected):
+    from reviews.imports.fields import parse_datetime
+
+    assert parse_datetime(value) == expected
+
+
+def test_a_date_error_names_the_date_column_not_the_time_column(tmp_path, ana, settings):
+    rows = [r[:] for r in QUEUEING]
+    rows[2][0] = "18500101"
+    with pytest.raises(CommandError):
+        command(write_csv(tmp_path / "old.csv", rows), "--default-channel", "phone")
+    settings.DATA_FIRST_YEAR = 1800  # archives: the accepted range is a setting
+    out, _err = command(write_csv(tmp_path / "old.csv", rows), "--default-channel", "phone")
+    assert "3 created" in out
+
+
+def test_the_error_names_the_column_holding_the_bad_date(tmp_path, ana):
+    rows = [r[:] for r in QUEUEING]
+    rows[2][0] = "18500101"
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_interactions", str(write_csv(tmp_path / "old.csv", rows)), "--default-channel", "phone",
+                     stdout=StringIO(), stderr=err)  # fmt: skip
+    assert "row 3, column A · date: “18500101” The year 1850 is outside 1900–2199" in err.getvalue()

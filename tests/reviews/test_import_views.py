@@ -57,7 +57,7 @@ def test_manager_uploads_fixes_mapping_sees_errors_then_imports_and_reimports(
     }
     response = client.post(response.url, post)
     assert response.status_code == 400
-    assert "Choose a column for: Interaction id, Start date and time, Channel." in response.content.decode()
+    assert "Choose a column for: Start date and time, Channel." in response.content.decode()
     # The file stays until the import is done.
     assert job.file and (tmp_path / "media").exists()
 

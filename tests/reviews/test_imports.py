@@ -327,7 +327,6 @@ def test_header_that_maps_to_no_required_field(tmp_path, agents):
     with pytest.raises(ImportFileError) as exc:
         run(path)
     for flag in (
-        "--column source_id=HEADER",
         "--column agent=HEADER",
         "--column started_at=HEADER",
         "--default-channel phone",
