@@ -137,6 +137,8 @@ FIELDS: tuple[Field, ...] = (
 )  # fmt: skip
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 REQUIRED = tuple(f.name for f in FIELDS if f.required)
+
+
 def year_range() -> tuple[int, int]:
     """Interactions before or after these years are a misread column (or date order), not data:
     settings.DATA_FIRST_YEAR … DATA_LAST_YEAR (archives and public data sets go back decades)."""
@@ -148,6 +150,7 @@ def year_range() -> tuple[int, int]:
 def two_digit_year(year: int) -> int:
     """A year written with two digits: 69–99 are 1969–1999, 00–68 are 2000–2068 (as strptime)."""
     return year + (1900 if year >= 69 else 2000) if year < 100 else year
+
 
 # Words that say how a column was summed up or in what unit, not what it holds: "Avg Talk Time
 # (s)", "talk_time_in_seconds" and "TotalTalkTimeSecs" all mean talk time.

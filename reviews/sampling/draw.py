@@ -314,6 +314,9 @@ class _Draw:
                 row["unanswered"],
                 row["too_short"],
             )
+        for agent_id in short:  # no work this month (another team's file, on leave): not "short"
+            if plans[agent_id].month_total == 0:
+                plans[agent_id].short = False
 
     def eligible_where(self) -> tuple[str, list]:
         return (

@@ -100,8 +100,10 @@ def test_a_short_sample_says_why_on_the_page_and_in_the_command(team, reviewers,
     call_command("sample_draw", "--month", "2026-11", stdout=out)
     text = out.getvalue()
     assert "shorty: 4 eligible: 7 interactions under the 30 s minimum, 3 unanswered (quota 15)" in text
-    assert "idle: 0 eligible: no interactions this month (quota 15)" in text
-    assert SamplingQuota.objects.get(agent=nobody, month=NOV).short_sample
+    # No work at all this month (issue 17 §5): not "short", named apart
+    assert "idle:" not in text and "(1 short)" in text
+    assert "1 agents without interactions in 2026-11 (not counted as short): idle" in text
+    assert not SamplingQuota.objects.get(agent=nobody, month=NOV).short_sample
     as_user("manager")
     page = client.get("/sampling/?month=2026-11").content.decode()
     assert "4 eligible: 7 interactions under the 30 s minimum, 3 unanswered" in page

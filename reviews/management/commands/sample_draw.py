@@ -32,3 +32,12 @@ class Command(QACommand):
             self.stdout.write(
                 self.style.WARNING(f"  {row.agent.username}: {row.why_short} (quota {row.quota})")
             )
+        # Agents with no interactions at all this month (another team's file, leave) are not short.
+        idle = SamplingQuota.objects.filter(month=draw.month, interactions=0, sampled=0, short_sample=False)
+        names = list(idle.order_by("agent__username").values_list("agent__username", flat=True))
+        if names:
+            self.stdout.write(
+                f"  {len(names)} agents without interactions in {draw.month:%Y-%m} (not counted as short): "
+                + ", ".join(names[:20])
+                + (" …" if len(names) > 20 else "")
+            )
