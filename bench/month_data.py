@@ -51,7 +51,7 @@ def reviewed_month(*, agents: int, reviews: int, interactions: int) -> Month:
 
     columns = (
         "source, source_id, agent_id, channel, queue, started_at, local_date, local_hour, local_month, local_week, "
-        "answered, wait_seconds, talk_seconds, hold_seconds, acw_seconds, handle_seconds, resolved, "
+        "answered, answered_known, wait_seconds, talk_seconds, hold_seconds, acw_seconds, handle_seconds, resolved, "
         "first_contact_resolved, escalated, repeat_contact, csat, nps, effort, customer_ref, transcript, "
         "recording_url, tags, extra, sample_key, created_at, updated_at"
     )
@@ -68,13 +68,13 @@ def reviewed_month(*, agents: int, reviews: int, interactions: int) -> Month:
         resolved = rng.random() < 0.85
         rows.append((
             "bench", f"R{i}", agent_ids[i % agents], rng.choice(channels), "", when, local["local_date"],
-            local["local_hour"], local["local_month"], local["local_week"], answered, rng.randrange(1, 90),
+            local["local_hour"], local["local_month"], local["local_week"], answered, True, rng.randrange(1, 90),
             talk, hold, acw, talk + hold + acw, resolved, resolved and rng.random() < 0.8, rng.random() < 0.03,
             rng.random() < 0.06, csat, rng.randrange(11) if csat else None, rng.randrange(1, 8) if csat else None,
             "", "", "", "[]", "{}", sample_key("bench", f"R{i}"), now, now,
         ))  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
-        sql = f"INSERT INTO reviews_interaction ({columns}) VALUES ({', '.join(['%s'] * 31)})"
+        sql = f"INSERT INTO reviews_interaction ({columns}) VALUES ({', '.join(['%s'] * 32)})"
         for chunk in range(0, len(rows), 20000):
             cursor.executemany(sql, rows[chunk : chunk + 20000])
     interactions = {}

@@ -49,12 +49,12 @@ channels = ["phone"] * 5 + ["chat"] * 3 + ["email"] * 2
 start = timezone.make_aware(dt.datetime(2026, 11, 1))
 columns = (
     "source, source_id, agent_id, channel, queue, started_at, local_date, local_hour, local_month, local_week, "
-    "answered, wait_seconds, talk_seconds, hold_seconds, acw_seconds, handle_seconds, resolved, "
+    "answered, answered_known, wait_seconds, talk_seconds, hold_seconds, acw_seconds, handle_seconds, resolved, "
     "first_contact_resolved, escalated, repeat_contact, csat, nps, effort, customer_ref, transcript, "
     "recording_url, tags, extra, sample_key, created_at, updated_at"
 )
 now = timezone.now()
-sql = f"INSERT INTO reviews_interaction ({columns}) VALUES ({', '.join(['%s'] * 31)})"
+sql = f"INSERT INTO reviews_interaction ({columns}) VALUES ({', '.join(['%s'] * 32)})"
 batch = []
 with transaction.atomic(), connection.cursor() as cursor:
     for i in range(args.rows):
@@ -65,7 +65,7 @@ with transaction.atomic(), connection.cursor() as cursor:
         batch.append((
             "default", source_id, agent_ids[i % len(agent_ids)], rng.choice(channels), "", when, local["local_date"],
             local["local_hour"], local["local_month"], local["local_week"],
-            rng.random() > 0.03, 10, talk, hold, acw, talk + hold + acw, None, None,
+            rng.random() > 0.03, True, 10, talk, hold, acw, talk + hold + acw, None, None,
             rng.random() < 0.02, rng.random() < 0.05, rng.choice([None, None, None, 1, 2, 3, 4, 5, 5]), None, None,
             "", "", "", "[]", "{}", sample_key("default", source_id), now, now,
         ))  # fmt: skip

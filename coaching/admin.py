@@ -1,22 +1,38 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import KpiScheme, KpiSettings, KpiWeight, PerformanceRecord
 
 
 class KpiWeightInline(admin.TabularInline):
     model = KpiWeight
-    extra = 1
+    extra = 0
     fields = ("position", "kpi", "section_name", "weight", "target", "direction", "cap")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(KpiScheme)
-class KpiSchemeAdmin(admin.ModelAdmin):
-    list_display = ("name", "channel", "team", "updated_at")
+class KpiSchemeAdmin(ReadOnlyAdmin):
+    """Read here; changed on the KPI schemes page (weights checked, audited, records rebuilt)."""
+
+    list_display = ("name", "channel", "team", "min_n", "min_weight", "updated_at")
     inlines = [KpiWeightInline]
 
 
 @admin.register(KpiSettings)
-class KpiSettingsAdmin(admin.ModelAdmin):
+class KpiSettingsAdmin(ReadOnlyAdmin):
+    """Read here; changed on the service levels page (audited, records rebuilt)."""
+
     list_display = ("__str__", "updated_at")
 
 

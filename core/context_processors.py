@@ -10,15 +10,16 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "unread_notifications": 0}
     items = [(_("Home"), reverse("home"))]
-    if user_can(user, Capability.REVIEW_VIEW) and not user_can(user, Capability.FEEDBACK_VIEW_OWN):
+    # Each item is one named capability (core.permissions), never a guess from a combination.
+    if user_can(user, Capability.REVIEW_LIST):
         items.append((_("Reviews"), reverse("reviews:review_list")))
-    if user_can(user, Capability.COACH) and not user_can(user, Capability.PROGRAMME_VIEW):
+    if user_can(user, Capability.COACHING_WORKSPACE):
         items.append((_("Coaching"), reverse("coaching:workspace")))
     if user_can(user, Capability.TEAM_VIEW):
         items.append((_("Teams"), reverse("coaching:team_home")))
     if user_can(user, Capability.PROGRAMME_VIEW):
         items.append((_("Programme"), reverse("coaching:programme")))
-        items.append((_("Coaching"), reverse("coaching:coaching_results")))
+        items.append((_("Coaching results"), reverse("coaching:coaching_results")))
     if user_can(user, Capability.FEEDBACK_VIEW_OWN):
         items.append((_("My performance"), reverse("coaching:my_performance")))
     if user_can(user, Capability.COACHING_VIEW_OWN):

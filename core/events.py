@@ -21,6 +21,9 @@ class Event(StrEnum):
     REVIEW_RESULTS_CHANGED = "review.results_changed"
     # Interactions were created or changed by an import: months (first days).
     INTERACTIONS_CHANGED = "interactions.changed"
+    # A person's role, team or hiring date, or a team's lead, changed (the admin): months (first
+    # days) whose records name them.
+    PEOPLE_CHANGED = "people.changed"
 
 
 _handlers: dict[Event, list[Callable]] = defaultdict(list)

@@ -93,6 +93,8 @@ class AuditAction(models.TextChoices):
     USER_CREATED = "user.created", _("User created")
     USER_CREATED_BY_IMPORT = "user.created_by_import", _("Agent created by an import")
     TEAM_CREATED = "team.created", _("Team created")
+    TEAM_CHANGED = "team.changed", _("Team changed")
+    USER_CHANGED = "user.changed", _("User's role, team or status changed")
     IMPORT_UPLOADED = "import.uploaded", _("File uploaded")
     IMPORT_CONFIRMED = "import.confirmed", _("Import confirmed")
     IMPORT_DONE = "import.done", _("Interactions imported")

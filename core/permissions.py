@@ -32,7 +32,10 @@ class Capability(StrEnum):
     REVIEW_SCORE = "review.score"  # score assigned interactions, write feedback
     REVIEW_MANAGE = "review.manage"  # change anyone's review, see every review
     REVIEW_VIEW = "review.view"  # which ones: reviews.selectors.review_queryset_for
+    REVIEW_ASSIGNED = "review.assigned"  # receives a share of each month's sample (the draw)
+    REVIEW_LIST = "review.list"  # the reviews list page (agents read theirs under My feedback)
     COACH = "coaching.coach"  # plan and hold 1-on-1s: with whom, may_coach
+    COACHING_WORKSPACE = "coaching.workspace"  # the workspace is their home (menu and landing)
     COACHING_VIEW_OWN = "coaching.view_own"  # an agent's own sessions, shared notes and items
     ADMIN_SITE = "admin.site"
 
@@ -51,6 +54,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.REVIEWER: frozenset(
         {
             Capability.RUBRIC_VIEW,
+            Capability.REVIEW_ASSIGNED,
+            Capability.REVIEW_LIST,
             Capability.QUEUE_VIEW,
             Capability.INTERACTION_VIEW,
             Capability.REVIEW_SCORE,
@@ -60,6 +65,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.LEAD: frozenset(
         {
             Capability.RUBRIC_VIEW,
+            Capability.REVIEW_LIST,
+            Capability.COACHING_WORKSPACE,
             Capability.TEAM_VIEW,
             Capability.INTERACTION_VIEW,
             Capability.REVIEW_VIEW,
@@ -83,10 +90,45 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVIEW_SCORE,
             Capability.REVIEW_MANAGE,
             Capability.REVIEW_VIEW,
+            Capability.REVIEW_LIST,
             Capability.COACH,
         }
     ),
 }
+
+# Where each role lands after signing in (an administrator: the QA manager's home).
+ROLE_HOME = {
+    Role.AGENT: "reviews:my_feedback",
+    Role.REVIEWER: "reviews:queue",
+    Role.LEAD: "coaching:workspace",
+    Role.MANAGER: "manager_home",
+}
+
+
+def home_of(user) -> str:
+    return "manager_home" if user.is_superuser else ROLE_HOME.get(user.role, "manager_home")
+
+
+def roles_with(capability: Capability) -> list[str]:
+    """The roles that hold `capability`: who reviews, coaches or is assigned work comes from the
+    table above, never from a role list in a form, a menu or a command."""
+    return [role for role, capabilities in ROLE_CAPABILITIES.items() if capability in capabilities]
+
+
+def users_with(capability: Capability, *, active: bool = True, administrators: bool = True):
+    """Users holding `capability`: active ones only unless `active=False`; administrators (who
+    hold every capability) unless `administrators=False` (the draw assigns work to reviewers, not
+    to the administrator's account)."""
+    from django.db.models import Q
+
+    from .models import User
+
+    holds = Q(role__in=roles_with(capability))
+    if administrators:
+        holds |= Q(is_superuser=True)
+    users = User.objects.filter(holds)
+    return users.filter(is_active=True) if active else users
+
 
 # Administrators (superusers) have every capability; ADMIN_SITE is theirs alone.
 

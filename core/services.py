@@ -1,3 +1,4 @@
+import datetime as dt
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -69,11 +70,59 @@ def team_create(*, actor, name: str) -> Team:
     name = " ".join((name or "").split())
     if not name or len(name) > 100:
         raise DomainError(MSG_TEAM_NAME)
-    team = Team(name=name)
+    return team_save(actor=actor, team=Team(name=name))
+
+
+def _recent_months() -> list:
+    """The months whose records a change of people rewrites: this one and the last (older months
+    keep the teams they were built with until `records_rebuild --all`)."""
+    this = timezone.localdate().replace(day=1)
+    return [(this - dt.timedelta(days=1)).replace(day=1), this]
+
+
+@transaction.atomic
+def team_save(*, actor, team: Team) -> Team:
+    """Create or change a team (its name, its lead): validated, audited, and the records of the
+    recent months rebuilt after the commit (a new lead sees the team's records)."""
+    from .events import Event, publish
+
+    created = team.pk is None
     team.full_clean()
     team.save()
-    audit_record(actor=actor, action=AuditAction.TEAM_CREATED, target=team, summary=name)
+    audit_record(
+        actor=actor,
+        action=AuditAction.TEAM_CREATED if created else AuditAction.TEAM_CHANGED,
+        target=team,
+        summary=f"{team.name} ({_('lead')}: {team.lead or '—'})",
+    )
+    publish(Event.PEOPLE_CHANGED, months=_recent_months())
     return team
+
+
+PEOPLE_FIELDS = ("role", "team", "hired_on", "is_active", "is_superuser", "review_capacity")
+
+
+@transaction.atomic
+def user_save(*, actor, user: User, changed: list[str]) -> User:
+    """Save a user from the admin: validated, the change of role, team, hiring date or status
+    audited, and the records of the recent months rebuilt after the commit (an agent moved to
+    another team is counted there)."""
+    from .events import Event, publish
+
+    created = user.pk is None
+    user.full_clean(exclude=["password"])
+    user.save()
+    people = [f for f in changed if f in PEOPLE_FIELDS]
+    if created or people:
+        audit_record(
+            actor=actor,
+            action=AuditAction.USER_CHANGED,
+            target=user,
+            summary=("created: " if created else "")
+            + ", ".join(f"{f} = {getattr(user, f)}" for f in (people or ["role", "team"])),
+        )
+        publish(Event.PEOPLE_CHANGED, months=_recent_months())
+    return user
 
 
 def agent_create(

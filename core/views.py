@@ -4,25 +4,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .models import Notification, Role
-from .permissions import Capability, capability_required
+from .models import Notification
+from .permissions import Capability, capability_required, home_of
 from .services import notification_read
-
-# Where each role lands after logging in.
-ROLE_HOME = {
-    Role.AGENT: "reviews:my_feedback",
-    Role.REVIEWER: "reviews:queue",
-    Role.LEAD: "coaching:workspace",
-    Role.MANAGER: "manager_home",
-}
 
 
 @require_GET
 @login_required
 def home(request):
-    if request.user.is_superuser:
-        return redirect("manager_home")
-    return redirect(ROLE_HOME.get(request.user.role, "manager_home"))
+    return redirect(home_of(request.user))
 
 
 @require_GET

@@ -221,7 +221,10 @@ SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 # Production hardening: on by default whenever DEBUG is off, each one switchable for
 # installations behind a proxy that terminates TLS differently.
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Trust X-Forwarded-Proto only from a proxy that sets it (DJANGO_PROXY_COUNT): without one,
+    # any client could claim HTTPS.
+    if env.int("DJANGO_PROXY_COUNT", default=0):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=True)

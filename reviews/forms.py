@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.cache import cached_choices
 from core.fields import MonthField
 from core.models import Channel, Role, Team, User
-from core.permissions import Scope, scope_of
+from core.permissions import Capability, Scope, scope_of, users_with
 from core.widgets import QuickSelect
 
 from .imports.fields import FIELDS
@@ -276,9 +276,7 @@ class ReviewFilterForm(forms.Form):
     )
     reviewer = forms.ModelChoiceField(
         label=_("Reviewer"),
-        queryset=User.objects.filter(role__in=[Role.REVIEWER, Role.MANAGER]).order_by(
-            "first_name", "username"
-        ),
+        queryset=users_with(Capability.REVIEW_SCORE, active=False).order_by("first_name", "username"),
         required=False,
         empty_label=_("All"),
         widget=QuickSelect,

@@ -1,20 +1,11 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Criterion, Rubric, Section
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rubrics change only through the app's editor (scoring.services), so that every change
-    is validated, versioned and audited the same way; the admin shows them read-only."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Rubrics change only through the app's editor (scoring.services), so that every change is
+# validated, versioned and audited the same way; the admin shows them read-only.
 
 
 class SectionInline(admin.TabularInline):

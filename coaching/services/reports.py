@@ -70,16 +70,18 @@ class ReportScope:
 
 
 def report_scope(*, user, month: dt.date, team: Team | None = None) -> ReportScope:
-    """The teams `user` may report on (a lead their own, a QA manager any): raises
-    Team.DoesNotExist when `team` is not one of them (a page answers 404)."""
+    """The teams `user` may report on (a lead their own, a QA manager any; None: the operator
+    of a command, every team): raises Team.DoesNotExist when `team` is not one of them (a page
+    answers 404)."""
     from core.selectors import team_list_for
 
-    visible = list(team_list_for(user=user).order_by("name"))
+    everything = user is None
+    visible = list((Team.objects.all() if everything else team_list_for(user=user)).order_by("name"))
     if team is not None:
         if team.pk not in {t.pk for t in visible}:
             raise Team.DoesNotExist
         return ReportScope(month_start(month), [team], False)
-    return ReportScope(month_start(month), visible, scope_of(user) == Scope.ALL)
+    return ReportScope(month_start(month), visible, everything or scope_of(user) == Scope.ALL)
 
 
 class _Sheet:

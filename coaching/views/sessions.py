@@ -86,7 +86,7 @@ def item_done(request, pk: int):
 
 
 @require_GET
-@capability_required(Capability.COACH)
+@capability_required(Capability.COACH)  # a QA manager who leads a team too has one
 def workspace(request):
     """The lead's home: agents, attention, 1-on-1s due, open items, recent low scores."""
     context = workspace_selectors.workspace(lead=request.user, today=timezone.localdate())

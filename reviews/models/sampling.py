@@ -1,11 +1,30 @@
 """The monthly sample: the policy, draws, sampled items and each agent's quota."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .interactions import Interaction
+
+
+def validate_band_starts(value) -> None:
+    """Whole hours 0-23, the first 0, at most 9, each once: on the model, so that no path (the
+    form, the admin, the shell) can hand the draw's SQL anything else."""
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(type(h) is int for h in value)
+        or sorted(value)[0] != 0
+        or max(value) > 23
+        or len(set(value)) != len(value)
+        or len(value) > 9
+    ):
+        raise ValidationError(
+            _("Time bands start at whole hours from 0 to 23, the first at 0, at most 9, each once."),
+            code="time_bands",
+        )
 
 
 class SamplingPolicy(models.Model):
@@ -19,7 +38,9 @@ class SamplingPolicy(models.Model):
     stratify_week = models.BooleanField(_("spread over weeks of the month"), default=True)
     # Start hours of the time bands, in the contact centre's time zone: night 0-6, morning 6-12,
     # afternoon 12-18, evening 18-24.
-    time_band_starts = models.JSONField(_("time bands start at (hours)"), default=list)
+    time_band_starts = models.JSONField(
+        _("time bands start at (hours)"), default=list, validators=[validate_band_starts]
+    )
     risk_share = models.PositiveSmallIntegerField(_("risk share of the quota (%)"), default=25)
     risk_csat_max = models.PositiveSmallIntegerField(_("risk: CSAT at or below"), default=2)
     risk_nps_max = models.PositiveSmallIntegerField(_("risk: NPS at or below"), default=6)
@@ -52,7 +73,8 @@ class SamplingPolicy(models.Model):
         return str(_("Sampling policy"))
 
     def bands(self) -> list[int]:
-        return sorted(self.time_band_starts or [0, 6, 12, 18])
+        validate_band_starts(self.time_band_starts or [0])  # they reach the draw's SQL as numbers
+        return sorted(int(h) for h in self.time_band_starts) if self.time_band_starts else [0, 6, 12, 18]
 
 
 class DrawStatus(models.TextChoices):

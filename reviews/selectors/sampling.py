@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from core.models import Role, User
+from core.models import User
+from core.permissions import Capability, roles_with
 
 from ..models import Assignment, AssignmentStatus, SamplingQuota
 
@@ -59,7 +60,11 @@ def coverage_by_reviewer(*, month) -> list[User]:
         )
         .order_by()
     }
-    reviewers = list(User.objects.filter(Q(role=Role.REVIEWER) | Q(pk__in=list(counts))).order_by("username"))
+    reviewers = list(
+        User.objects.filter(
+            Q(role__in=roles_with(Capability.REVIEW_ASSIGNED)) | Q(pk__in=list(counts))
+        ).order_by("username")
+    )
     for reviewer in reviewers:
         row = counts.get(reviewer.pk, {})
         reviewer.assigned, reviewer.done, reviewer.skipped = (

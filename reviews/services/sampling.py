@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, NotAllowed
 from core.jobs import broker_check, enqueue, heartbeat, is_stale, job_fail
-from core.models import AuditAction, Role, User
-from core.permissions import may_score
+from core.models import AuditAction
+from core.permissions import Capability, may_score, users_with
 from core.services import audit_record
 
 from ..models import (
@@ -229,7 +229,7 @@ def assign_items(*, month: dt.date, items: list[SampleItem]) -> int:
     """Spread unassigned items evenly over active QA reviewers (capacity respected, nobody gets
     their own interactions). Returns how many were assigned."""
     reviewers = list(
-        User.objects.filter(role=Role.REVIEWER, is_active=True).values_list("pk", "review_capacity")
+        users_with(Capability.REVIEW_ASSIGNED, administrators=False).values_list("pk", "review_capacity")
     )
     if not reviewers or not items:
         return 0

@@ -91,3 +91,16 @@ def test_production_collects_static_files_with_their_manifest(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "vendor/chartjs/chart.umd.min.js" in manifest and "js/charts.js" in manifest
+
+
+def test_x_forwarded_proto_is_trusted_only_behind_a_configured_proxy():
+    """Issue 17 §7: without a proxy, any client could send X-Forwarded-Proto: https."""
+    show = SHOW.replace(
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG)",
+        "print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None))",
+    )
+    alone = run_python(show, DJANGO_SECRET_KEY="s" * 60)
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout.strip() == "None"
+    behind = run_python(show, DJANGO_SECRET_KEY="s" * 60, DJANGO_PROXY_COUNT="1")
+    assert behind.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"

@@ -440,3 +440,19 @@ def test_risk_picks_are_each_agents_top_rows_by_score_then_seeded_order(team, re
         assert picked.count() == 3  # 25 % of 15
         assert {i.interaction_id for i in picked} == {r.pk for r in risky[:3]}
         assert {i.risk_score for i in picked} == {score(r) for r in risky[:3]}
+
+
+@pytest.mark.parametrize(
+    "bands", [["0", "6"], [6, 12], [0, 24], [0, 0, 6], [0, 1.5], "0,6", [0, "6); DROP TABLE x; --"]]
+)
+def test_time_bands_are_checked_on_the_model_whatever_writes_them(bands):
+    """Issue 17 §7: the hours reach the draw's SQL; the form is not the only way in."""
+    from django.core.exceptions import ValidationError
+
+    from reviews.models import SamplingPolicy
+
+    policy = SamplingPolicy(time_band_starts=bands)
+    with pytest.raises(ValidationError):
+        policy.full_clean()
+    with pytest.raises(ValidationError):
+        policy.bands()
