@@ -72,6 +72,11 @@ class KpiWeightForm(forms.ModelForm):
         model = KpiWeight
         fields = ["kpi", "section_name", "weight", "target", "direction", "cap"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # a row of a table: each input named by its column
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
 
 def kpi_weight_formset(*args, **kwargs):
     from .models import KpiScheme, KpiWeight

@@ -35,3 +35,33 @@ document.addEventListener("submit", function (event) {
   document.addEventListener("DOMContentLoaded", function () { attach(document); });
   document.addEventListener("htmx:afterSwap", function (event) { attach(event.target); });
 })();
+
+// The menu on a phone: the button opens and closes it (wider screens show the bar itself).
+(function () {
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".menu-toggle") : null;
+    if (!button) return;
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("open", open);
+  });
+})();
+
+// A table wider than its box scrolls inside it: the box takes the keyboard focus (so arrow keys
+// scroll it) and shows a shadow at the edge that has more. Checked again when the page changes.
+(function () {
+  function mark(root) {
+    (root || document).querySelectorAll(".table-scroll, .table-wrap, table").forEach(function (box) {
+      var style = window.getComputedStyle(box);
+      var scrolls = (style.overflowX === "auto" || style.overflowX === "scroll") && box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("scrolls", scrolls);
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { mark(document); });
+  window.addEventListener("resize", function () { mark(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { mark(event.target); });
+})();

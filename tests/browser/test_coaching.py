@@ -86,6 +86,7 @@ def test_a_1on1_from_plan_to_the_agents_phone_and_back(
 
     page.set_viewport_size({"width": 390, "height": 844})
     login(agent.username)
+    page.get_by_role("button", name="Menu").click()  # on a phone the menu is folded
     page.get_by_role("link", name="My coaching").click()
     expect(page.get_by_text("Use the closing checklist on every call")).to_be_visible()
     expect(page.get_by_text("Summarise at the end of each call").first).to_be_visible()

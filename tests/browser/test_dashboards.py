@@ -76,6 +76,7 @@ def test_lead_dashboard_agent_record_my_performance_and_programme(
 
     page.set_viewport_size({"width": 390, "height": 844})
     login("agent")
+    page.get_by_role("button", name="Menu").click()  # on a phone the menu is folded
     page.get_by_role("link", name="My performance").click()
     expect(page.get_by_role("heading", name=re.compile("My performance"))).to_be_visible()
     page.goto(f"{live_server.url}/my/performance/?month=2026-11")
