@@ -48,3 +48,36 @@ def plain(value) -> str:
     """A decimal as ``|floatformat:"-2"`` shows it: "90" for 90.00, "87.50" for 87.5."""
     number = Decimal(str(value))
     return half_up(number, 0) if number == number.to_integral_value() else half_up(number, 2)
+
+
+def _anchor(text: str) -> str:
+    import re
+
+    return re.sub(r"[^\w]+", "-", text.lower()).strip("-")
+
+
+def markdown_page(text: str, *, pages) -> tuple[str, str]:
+    """A documentation page as (title, HTML): Markdown with tables, raw HTML off (escaped),
+    headings with anchors, links between the documents turned into the app's help pages."""
+    import re
+
+    from django.urls import reverse
+    from django.utils.html import escape
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = md.parse(text)
+    title = ""
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[i + 1].content
+            token.attrSet("id", _anchor(inline))
+            if token.tag == "h1" and not title:
+                title = inline
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                href = child.attrGet("href") if child.type == "link_open" else None
+                found = re.fullmatch(r"(?:\.\./)?(?:docs/)?([a-z]+)\.md(#[\w-]+)?", href or "")
+                if found and found[1] in pages:
+                    child.attrSet("href", reverse("help", args=[found[1]]) + (found[2] or ""))
+    return escape(title), md.renderer.render(tokens, md.options, {})

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notification
-from .permissions import Capability, capability_required, home_of
+from .permissions import home_of
 from .services import notification_read
 
 
@@ -13,12 +13,6 @@ from .services import notification_read
 @login_required
 def home(request):
     return redirect(home_of(request.user))
-
-
-@require_GET
-@capability_required(Capability.PROGRAMME_MANAGE)
-def manager_home(request):
-    return render(request, "core/manager_home.html")
 
 
 @require_GET
@@ -101,3 +95,27 @@ def server_error(request):
     return _api_error(
         request, 500, _("Something went wrong on the server; it was logged. Nothing was changed.")
     ) or defaults.server_error(request)
+
+
+# -- the documentation, readable inside the app ------------------------------------------------------
+
+HELP_PAGES = ("metrics", "coaching", "reviewing", "sampling", "scoring", "importing", "domain")
+
+
+@require_GET
+@login_required
+def help_page(request, name: str):
+    """docs/<name>.md as a page: how every figure is computed, how coaching works… Headings get
+    anchors (#the-composite-score-kpi-schemes) that the pages' "How?" links point at."""
+    from django.conf import settings
+    from django.http import Http404
+
+    from .display import markdown_page
+
+    if name not in HELP_PAGES:
+        raise Http404
+    text = (settings.BASE_DIR / "docs" / f"{name}.md").read_text(encoding="utf-8")
+    title, body = markdown_page(text, pages=HELP_PAGES)
+    return render(
+        request, "core/help.html", {"title": title, "body": body, "pages": HELP_PAGES, "name": name}
+    )

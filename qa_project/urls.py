@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from coaching import views as coaching_views
 from core.views import api_docs_csp
 
 # The docs page's own script is a separate file (the "split" view), so it runs under the CSP;
@@ -14,6 +15,8 @@ if not settings.DEBUG:
 
 urlpatterns = [
     path("", include("core.urls")),
+    # The QA manager's home reads every app's month (coaching may read them all; core may not).
+    path("manage/", coaching_views.manager_home, name="manager_home"),
     path("", include("scoring.urls")),
     path("", include("reviews.urls")),
     path("", include("coaching.urls")),

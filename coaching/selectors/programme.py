@@ -123,3 +123,23 @@ def programme_live(*, month: dt.date) -> dict:
             for r in coverage_by_reviewer(month=month)
         ],
     }
+
+
+def month_so_far(*, month: dt.date) -> dict:
+    """The QA manager's home: the month so far, each figure with its n (the programme record of
+    the month, the sample drawn and how much of it is reviewed)."""
+    from reviews.models import SampleItem
+
+    month = month_start(month)
+    record = PerformanceRecord.objects.filter(level=RecordLevel.PROGRAMME, month=month).first()
+    sampled = SampleItem.objects.filter(month=month).count()
+    reviews = Review.objects.filter(interaction__local_month=month)
+    released = reviews.filter(status__in=RELEASED).count()
+    return {
+        "month": month,
+        "record": record,
+        "sampled": sampled,
+        "released": released,
+        "drafts": reviews.exclude(status__in=RELEASED).count(),
+        "coverage": metrics.ratio(released, sampled, 100),
+    }

@@ -25,7 +25,19 @@ from ..services.records import RELEASED, Flag, month_start, previous_month
 
 # The KPIs a dashboard row shows beside the QA results (all of them are on the agent's page).
 MAIN_KPIS = ("aht", "fcr", "csat")
-ATTENTION = (Flag.CRITICAL, Flag.FALLING, Flag.BELOW_TARGET, Flag.SHORT_SAMPLE)
+ATTENTION = (Flag.CRITICAL, Flag.FALLING, Flag.BELOW_TARGET, Flag.SHORT_SAMPLE)  # most severe first
+
+
+def by_severity(rows, *, reasons, mean):
+    """'Needs attention' most severe first: the most severe reason (ATTENTION's order), then more
+    reasons, then the lower QA mean ("—" last)."""
+
+    def key(row):
+        found = reasons(row)
+        value = mean(row)
+        return (min(ATTENTION.index(f) for f in found), -len(found), value is None, value or 0)
+
+    return sorted((r for r in rows if reasons(r)), key=key)
 
 
 # In the first days of a month its figures are a handful of reviews: pages open on the month
@@ -204,7 +216,9 @@ def team_dashboard(
         "columns": columns,
         "other_rubrics": other_rubrics,
         "rows": rows,
-        "attention": [r for r in rows if r.reasons],
+        "attention": by_severity(
+            rows, reasons=lambda r: r.reasons, mean=lambda r: r.record and r.record.qa_mean
+        ),
         "sort": sort,
         "descending": descending,
         "flag": flag,

@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..models.sessions import DEFAULT_EVERY_DAYS
 from ..services.records import RELEASED, Flag, previous_month
-from .records import ATTENTION, month_to_show
+from .records import ATTENTION, by_severity, month_to_show
 from .sessions import items_visible
 
 RECENT_DAYS = 14
@@ -112,7 +112,10 @@ def workspace(*, lead, today: dt.date) -> dict:
     )
     return {
         "rows": rows,
-        "attention": [r for r in rows if r["reasons"]],
+        "recent_since": today - dt.timedelta(days=RECENT_DAYS),  # the pages say what they select by
+        "attention": by_severity(
+            rows, reasons=lambda r: r["reasons"], mean=lambda r: r["record"] and r["record"].qa_mean
+        ),
         "due": due,
         "items": items,
         "overdue_items": sum(1 for i in items if i.due_on < today),

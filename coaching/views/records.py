@@ -15,7 +15,7 @@ from core.cache import cached_html
 from core.exceptions import DomainError
 from core.filters import page_filters
 from core.models import Channel, Team
-from core.permissions import Capability, capability_required, require
+from core.permissions import Capability, capability_required, may_coach, require
 from core.selectors import team_list_for
 
 from ..forms import (
@@ -108,6 +108,7 @@ def _agent_page(request, agent, month, *, mine: bool):
         "agent": agent,
         "month": month,
         "mine": mine,
+        "may_plan": not mine and may_coach(request.user, agent),  # "Plan a 1-on-1" from the record
         "body": cached_html(
             "agent", key=(agent.pk, month, mine),
             version=selectors.agent_page_version(agent=agent, month=month), render=body,
@@ -272,3 +273,15 @@ def service_levels_edit(request):
     kpis.service_levels_save(actor=request.user, seconds=form.cleaned_data)
     messages.success(request, _("Service level thresholds saved; recent records are being rebuilt."))
     return redirect("coaching:kpi_scheme_list")
+
+
+@require_GET
+@capability_required(Capability.PROGRAMME_MANAGE)
+def manager_home(request):
+    """The QA manager's home: the month so far, and every part of the programme that exists."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "core/manager_home.html",
+        programme_selectors.month_so_far(month=today) | {"today": today, "report_month": default_month()},
+    )

@@ -1,0 +1,60 @@
+"""Home pages link to what exists and show the month so far; the documentation is readable in the
+app; terms link to their explanation (issue 17 §6)."""
+
+import pytest
+from django.urls import reverse
+
+from coaching.selectors.records import ATTENTION, by_severity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_managers_home_shows_the_month_so_far_and_links_what_exists(client, manager):
+    client.force_login(manager)
+    page = client.get(reverse("manager_home")).content.decode()
+    assert "Coming" not in page
+    assert "The month so far" in page and "sampled interactions released" in page
+    for name in ("coaching:programme", "reviews:sampling", "reviews:import_list", "reviews:review_list",
+                 "coaching:coaching_results", "coaching:report_request", "coaching:kpi_scheme_list"):  # fmt: skip
+        assert reverse(name) in page, name
+    assert reverse("help", args=["metrics"]) in page
+
+
+def test_the_documents_are_pages_with_anchors_and_links_between_them(client, agent):
+    assert client.get(reverse("help", args=["metrics"])).status_code == 302  # sign in first
+    client.force_login(agent)
+    page = client.get(reverse("help", args=["metrics"])).content.decode()
+    assert '<h2 id="the-composite-score-kpi-schemes">' in page and "<table>" in page
+    coaching = client.get(reverse("help", args=["coaching"])).content.decode()
+    assert 'id="the-loop-did-coaching-work"' in coaching
+    assert client.get(reverse("help", args=["settings"])).status_code == 404
+    readme_links = client.get(reverse("help", args=["domain"])).content.decode()
+    assert '.md"' not in readme_links  # links between documents point at the help pages
+
+
+def test_a_lead_plans_a_1on1_from_the_agent_record(client, lead, agent):
+    client.force_login(lead)
+    page = client.get(reverse("coaching:agent_record", args=[agent.pk])).content.decode()
+    assert reverse("coaching:session_plan", args=[agent.pk]) in page and "Plan a 1-on-1" in page
+    client.force_login(agent)
+    assert "Plan a 1-on-1" not in client.get(reverse("coaching:my_performance")).content.decode()
+
+
+def test_needs_attention_is_ordered_by_severity_not_by_name():
+    rows = [
+        {"name": "Ann", "reasons": ["short_sample"], "mean": 70},
+        {"name": "Bob", "reasons": ["below_target"], "mean": 80},
+        {"name": "Cy", "reasons": ["below_target"], "mean": 60},
+        {"name": "Dee", "reasons": ["critical", "below_target"], "mean": 85},
+        {"name": "Eve", "reasons": ["critical"], "mean": 50},
+        {"name": "Fay", "reasons": [], "mean": 10},
+    ]
+    assert ATTENTION[0] == "critical"
+    ordered = by_severity(rows, reasons=lambda r: r["reasons"], mean=lambda r: r["mean"])
+    assert [r["name"] for r in ordered] == ["Dee", "Eve", "Cy", "Bob", "Ann"]
+
+
+def test_the_workspace_says_which_days_its_recent_lists_cover(client, lead):
+    client.force_login(lead)
+    page = client.get(reverse("coaching:workspace")).content.decode()
+    assert "released since 20" in page
