@@ -199,11 +199,24 @@ def _score_page(request, review, data: ReviewInput | None = None, *, error=None,
         for name, title in FEEDBACK_PARTS
     ]
     context = _panel_context(review, sections, result, saved_at=None)
+    gaps = []
+    if problems:  # what is missing, each a link to its place, numbered as on the page
+        gaps = [
+            {"href": f"#criterion-{c.key}", "text": f"{c.number}. {c.behaviour}", "why": _("not answered")}
+            for section in sections
+            for c in section.criteria
+            if not c.answer
+        ] + [
+            {"href": f"#f-{p['name']}", "text": f"{i}. {p['title']}", "why": _("empty")}
+            for i, p in enumerate(parts, 1)
+            if not (p["value"] or "").strip()
+        ]
     context |= {
         "interaction": review.interaction,
         "parts": parts,
         "error": error,
         "problems": problems or [],
+        "gaps": gaps,
         "editing_released": review.status != ReviewStatus.DRAFT,
         "max_comment": MAX_COMMENT,
         "max_part": MAX_PART,
@@ -234,6 +247,11 @@ def review_open(request, pk: int):
 @require_GET
 @login_required
 def review_score(request, pk: int):
+    refused = request.session.pop(f"refused-{pk}", None)  # a refused submission, kept as the draft
+    if refused:
+        return _score_page(
+            request, _editable(request, pk), error=refused["error"], problems=refused["problems"]
+        )
     return _score_page(request, _editable(request, pk))
 
 
@@ -291,6 +309,14 @@ def review_submit(request, pk: int):
         messages.success(request, _("Changes saved; the agent has been told."))
         return redirect("reviews:review_detail", pk=review.pk)
     except DomainError as exc:
+        if getattr(exc, "revision", None) is not None:
+            # What was on screen was kept as the draft: back to the scoring page's own address,
+            # which lists what is missing (a reload then does not post again).
+            request.session[f"refused-{pk}"] = {
+                "error": str(exc.message),
+                "problems": [str(p) for p in exc.errors],
+            }
+            return redirect("reviews:review_score", pk=pk)
         review = selectors.review_get_for(user=request.user, pk=pk)  # its new revision, if kept
         return _score_page(request, review, data, error=exc.message, problems=exc.errors, status=400)
 

@@ -97,6 +97,7 @@
       if (target) {
         event.preventDefault();
         target.focus();
+        target.setSelectionRange(target.value.length, target.value.length);  // after what is written
       }
     } else if (here && /^[0-9nN]$/.test(event.key)) {
       if (pick(here, event.key)) event.preventDefault();

@@ -73,10 +73,22 @@ def test_score_with_the_keyboard_release_read_and_acknowledge(
     # Submitting without feedback (Ctrl+Enter) says what is missing.
     page.keyboard.press("Control+Enter")
     problems = page.locator("#submit-problems")
-    expect(problems).to_contain_text("“What went well” is empty.")
-    expect(problems).to_contain_text("“What to improve” is empty.")
-    expect(problems).to_contain_text("“Encouragement” is empty.")
+    expect(problems).to_contain_text("1. What went well — empty")
+    expect(problems).to_contain_text("2. What to improve — empty")
+    expect(problems).to_contain_text("3. Encouragement — empty")
+    expect(page).to_have_url(re.compile(r"/reviews/\d+/score/$"))  # the page's own address
     expect(total).to_have_text(TOTAL)  # the answers survived the refusal
+    # A gap is a link to its place.
+    problems.get_by_role("link", name="2. What to improve").click()
+    expect(page).to_have_url(re.compile(r"#f-improvement$"))
+    # F puts the cursor after what is already written, not before it: with every part written,
+    # F goes to the first, and what is typed follows its text.
+    for label, text in (("1. What went well", "Kept"), ("2. What to improve", "x"), ("3. Encouragement", "y")):
+        page.get_by_label(label).fill(text)
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("F")
+    page.keyboard.type(" more")
+    expect(page.get_by_label("1. What went well")).to_have_value("Kept more")
 
     page.get_by_label("1. What went well").fill(
         "You checked the identity first and explained the policy clearly."

@@ -261,12 +261,17 @@ def test_submitting_an_incomplete_review_lists_what_is_missing_and_keeps_the_ans
     as_user("reviewer")
     post = {f"a-{keys[0]}": "yes", "strengths": "Kind and calm.", "revision": draft.revision}
     response = client.post(reverse("reviews:review_submit", args=[draft.pk]), post)
-    body = response.content.decode()
-    assert response.status_code == 400
+    # Back on the scoring page's own address (issue 17 §6): a reload does not post again.
+    assert response.status_code == 302 and response.url == reverse("reviews:review_score", args=[draft.pk])
+    body = client.get(response.url).content.decode()
     assert "The review cannot be submitted yet" in body
-    assert "“Explains clearly” in Section 1 “Knowledge” is not answered" in body
-    assert "“What to improve” is empty" in body and "“Encouragement” is empty" in body
+    # Each gap a link to its place, numbered as on the page
+    assert f'<a href="#criterion-{keys[1]}">2. ' in body and "— not answered" in body
+    assert '<a href="#f-improvement">2. What to improve</a> — empty' in body
+    assert '<a href="#f-encouragement">3. Encouragement</a> — empty' in body
+    assert f'<a href="#criterion-{keys[0]}">' not in body  # answered: not a gap
     assert "Kind and calm." in body
+    assert "The review cannot be submitted yet" not in client.get(response.url).content.decode()  # told once
     draft.refresh_from_db()
     assert (
         draft.status == ReviewStatus.DRAFT
