@@ -435,3 +435,24 @@ def composite(
 
 def _text(value) -> str | None:
     return None if value is None else str(value)
+
+
+# -- change against the previous month -------------------------------------------------------------
+
+
+def qa_change(current, previous) -> dict | None:
+    """This month's QA mean against last month's (records, or anything with qa_mean, qa_low,
+    qa_high): the difference, and whether the 95% intervals make it a real change (they do not
+    overlap: a real rise or a real fall) or not (within the intervals). None without both means.
+    Worked example (docs/metrics.md): 86.00 (84.10–87.90) after 80.00 (76.00–83.50): +6.00, a
+    real rise (84.10 > 83.50); after 84.00 (80.00–88.00): +2.00, within the intervals."""
+    if current is None or previous is None or current.qa_mean is None or previous.qa_mean is None:
+        return None
+    delta = rounded(Fraction(Decimal(current.qa_mean)) - Fraction(Decimal(previous.qa_mean)))
+    real = None
+    if None not in (current.qa_low, current.qa_high, previous.qa_low, previous.qa_high):
+        if current.qa_low > previous.qa_high:
+            real = "rise"
+        elif current.qa_high < previous.qa_low:
+            real = "fall"
+    return {"delta": delta, "real": real, "previous": previous.qa_mean}

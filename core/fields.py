@@ -95,3 +95,15 @@ def month_argument(text: str, option: str = "--month") -> dt.date:
 
 
 MONTH_PATTERN_OR_EMPTY = r"^(\d{4}-\d{2})?$"  # a month filter; empty: every month
+
+
+# One rule for the month every page opens on (dashboards, the workspace, the queue, sampling,
+# the reviews list): the month in progress, except in its first days, when its figures are a
+# handful of reviews and reviewers finish the month just ended: then that month. Each page
+# says so beside its month.
+FIRST_DAYS = 7
+
+
+def month_to_open(today: dt.date) -> dt.date:
+    this = today.replace(day=1)
+    return this if today.day > FIRST_DAYS else (this - dt.timedelta(days=1)).replace(day=1)

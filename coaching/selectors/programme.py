@@ -91,6 +91,7 @@ def programme_records(*, month: dt.date) -> dict:
     return {
         "month": month,
         "record": programme.get(month),
+        "previous": programme.get(trend_months[-2]) if len(trend_months) > 1 else None,
         "trend": [(m, programme.get(m)) for m in trend_months],
         "teams": teams,
         "kpi_rows": [(t.team.name, t) for t in teams]
@@ -132,12 +133,18 @@ def month_so_far(*, month: dt.date) -> dict:
 
     month = month_start(month)
     record = PerformanceRecord.objects.filter(level=RecordLevel.PROGRAMME, month=month).first()
+    from ..services.records import previous_month
+
+    previous = PerformanceRecord.objects.filter(
+        level=RecordLevel.PROGRAMME, month=previous_month(month)
+    ).first()
     sampled = SampleItem.objects.filter(month=month).count()
     reviews = Review.objects.filter(interaction__local_month=month)
     released = reviews.filter(status__in=RELEASED).count()
     return {
         "month": month,
         "record": record,
+        "previous": previous,
         "sampled": sampled,
         "released": released,
         "drafts": reviews.exclude(status__in=RELEASED).count(),

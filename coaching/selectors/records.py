@@ -13,6 +13,7 @@ from operator import or_
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.fields import month_to_open
 from core.models import Team, User
 from core.permissions import Scope, scope_of
 from core.selectors import agent_queryset_for
@@ -40,14 +41,9 @@ def by_severity(rows, *, reasons, mean):
     return sorted((r for r in rows if reasons(r)), key=key)
 
 
-# In the first days of a month its figures are a handful of reviews: pages open on the month
-# just ended until then (the month pickers reach the new one).
-FIRST_DAYS = 7
-
-
 def month_to_show(today: dt.date) -> dt.date:
-    """The month a dashboard or the workspace opens on."""
-    return today.replace(day=1) if today.day > FIRST_DAYS else previous_month(today.replace(day=1))
+    """The month a dashboard or the workspace opens on: core.fields.month_to_open, the one rule."""
+    return month_to_open(today)
 
 
 def months_back(month: dt.date, count: int) -> list[dt.date]:
@@ -212,6 +208,7 @@ def team_dashboard(
         "month": month,
         "record": team_records.get(month),
         "kpi_rows": [(team.name, team_records[month])] if month in team_records else [],
+        "previous": team_records.get(previous_month(month)),
         "trend": [(m, team_records.get(m)) for m in trend_months],
         "columns": columns,
         "other_rubrics": other_rubrics,
@@ -260,6 +257,7 @@ def agent_page(*, agent: User, month: dt.date) -> dict:
     return {
         "agent": agent,
         "month": month,
+        "previous": records.get(previous_month(month)),  # the change against last month
         "record": record,
         "trend": [(m, records.get(m)) for m in trend_months],
         "team_median": team_median,

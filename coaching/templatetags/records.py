@@ -212,3 +212,11 @@ def kpi_of(record, code: str) -> dict | None:
     if record is None:
         return None
     return (record.figures.get("kpis") or {}).get(code)
+
+
+@register.inclusion_tag("coaching/partials/change.html")
+def qa_change(current, previous):
+    """This month against last: "+2.00 (within the intervals)" or "+6.00, a real rise"."""
+    from coaching.metrics import qa_change as change
+
+    return {"change": change(current, previous)}

@@ -26,7 +26,7 @@ from ..forms import (
     TeamDashboardForm,
     kpi_weight_formset,
 )
-from ..models import KpiScheme, KpiSettings
+from ..models import KpiScheme, KpiSettings, PerformanceRecord, RecordLevel
 from ..selectors import programme as programme_selectors
 from ..selectors import records as selectors
 from ..services import kpis, reports
@@ -59,7 +59,15 @@ def team_home(request):
     )
     if len(teams) == 1:
         return redirect("coaching:team_dashboard", pk=teams[0].pk)
-    return render(request, "coaching/team_home.html", {"teams": teams})
+    month = default_month()
+    records = {
+        (r.team_id, r.month): r
+        for r in PerformanceRecord.objects.filter(
+            level=RecordLevel.TEAM, team__in=teams, month__in=[month, previous_month(month)]
+        )
+    }
+    rows = [(t, records.get((t.pk, month)), records.get((t.pk, previous_month(month)))) for t in teams]
+    return render(request, "coaching/team_home.html", {"rows": rows, "month": month})
 
 
 @require_GET

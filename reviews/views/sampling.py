@@ -11,19 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import DomainError
+from core.fields import month_to_open
 from core.filters import page_filters
 from core.permissions import Capability, capability_required
 
 from .. import selectors, services
 from ..forms import DrawForm, MonthFilterForm, QueueFilterForm, SamplingPolicyForm, SkipForm
-from ..models import Assignment, DrawStatus, SampleDraw
+from ..models import Assignment, AssignmentStatus, DrawStatus, SampleDraw
 from .rows import QUEUE_COLUMNS, progress_items, queue_rows
 
 
 def month_from(request) -> dt.date:
     """?month=YYYY-MM, this month when absent; a bad value is left out with a message."""
     month = page_filters(request, MonthFilterForm(request.GET)).get("month")
-    return (month or timezone.localdate()).replace(day=1)
+    return (month or month_to_open(timezone.localdate())).replace(day=1)
 
 
 QUEUE_PER_PAGE = 50
@@ -35,7 +36,7 @@ def queue(request):
     """The reviewer's month: work in progress first, then what is left, 50 to a page."""
     form = QueueFilterForm(request.GET)
     cleaned = page_filters(request, form)
-    month = (cleaned.get("month") or timezone.localdate()).replace(day=1)
+    month = (cleaned.get("month") or month_to_open(timezone.localdate())).replace(day=1)
     filters = {
         k: str(getattr(cleaned.get(k), "pk", cleaned.get(k)) or "")
         for k in ("team", "agent", "channel", "status", "kind")
@@ -62,8 +63,18 @@ def queue(request):
             "query": query.urlencode(),
             "progress": progress,
             "progress_items": progress_items(progress["agents"]),
+            "in_progress": _other_month_open(request.user, month),
         },
     )
+
+
+def _other_month_open(reviewer, month):
+    """The month in progress, when the page shows another one and work waits there: its link."""
+    this = timezone.localdate().replace(day=1)
+    if month == this:
+        return None
+    waiting = Assignment.objects.filter(reviewer=reviewer, month=this, status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.STARTED]).count()
+    return {"month": this, "waiting": waiting} if waiting else None
 
 
 @require_POST

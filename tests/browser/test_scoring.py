@@ -83,7 +83,11 @@ def test_score_with_the_keyboard_release_read_and_acknowledge(
     expect(page).to_have_url(re.compile(r"#f-improvement$"))
     # F puts the cursor after what is already written, not before it: with every part written,
     # F goes to the first, and what is typed follows its text.
-    for label, text in (("1. What went well", "Kept"), ("2. What to improve", "x"), ("3. Encouragement", "y")):
+    for label, text in (
+        ("1. What went well", "Kept"),
+        ("2. What to improve", "x"),
+        ("3. Encouragement", "y"),
+    ):
         page.get_by_label(label).fill(text)
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("F")

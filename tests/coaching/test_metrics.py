@@ -171,3 +171,31 @@ def test_the_composite_weighs_exact_values():
     result = metrics.composite(metrics.kpi_exact(k), weights, metrics.Minimums(n=1))
     assert result["rows"][0]["actual"] == "66.67"
     assert result["value"] == "99.98" and result["rows"][0]["attainment"] == "99.98"
+
+
+def test_the_change_against_last_month_says_whether_the_intervals_make_it_real():
+    """docs/metrics.md, worked example 10."""
+    from types import SimpleNamespace as R
+
+    now = R(qa_mean=D("86.00"), qa_low=D("84.10"), qa_high=D("87.90"))
+    assert metrics.qa_change(now, R(qa_mean=D("80.00"), qa_low=D("76.00"), qa_high=D("83.50"))) == {
+        "delta": D("6.00"), "real": "rise", "previous": D("80.00")}  # fmt: skip
+    assert (
+        metrics.qa_change(now, R(qa_mean=D("84.00"), qa_low=D("80.00"), qa_high=D("88.00")))["real"] is None
+    )
+    fall = metrics.qa_change(R(qa_mean=D("70.00"), qa_low=D("65.00"), qa_high=D("75.00")), now)
+    assert fall["delta"] == D("-16.00") and fall["real"] == "fall"
+    assert metrics.qa_change(now, R(qa_mean=None, qa_low=None, qa_high=None)) is None
+    one_review = metrics.qa_change(now, R(qa_mean=D("70.00"), qa_low=None, qa_high=None))
+    assert one_review["real"] is None  # no interval last month: nothing to call real
+
+
+def test_every_page_opens_on_the_same_month():
+    import datetime as dt
+
+    from core.fields import month_to_open
+
+    assert month_to_open(dt.date(2026, 12, 4)) == dt.date(2026, 11, 1)
+    assert month_to_open(dt.date(2026, 12, 7)) == dt.date(2026, 11, 1)
+    assert month_to_open(dt.date(2026, 12, 8)) == dt.date(2026, 12, 1)
+    assert month_to_open(dt.date(2027, 1, 3)) == dt.date(2026, 12, 1)

@@ -58,3 +58,26 @@ def test_the_workspace_says_which_days_its_recent_lists_cover(client, lead):
     client.force_login(lead)
     page = client.get(reverse("coaching:workspace")).content.decode()
     assert "released since 20" in page
+
+
+def test_the_team_list_shows_each_teams_qa_90_90_flags_and_change(client, manager, team, other_team):
+    from django.utils import timezone
+
+    from coaching.models import PerformanceRecord, RecordLevel
+    from coaching.services.records import previous_month
+    from core.fields import month_to_open
+
+    month = month_to_open(timezone.localdate())
+    PerformanceRecord.objects.create(
+        built_at=timezone.now(), level=RecordLevel.TEAM, team=team, month=month, reviews_n=12, qa_mean=86, qa_low="84.10", qa_high="87.90",
+        flags=["below_target"], figures={"ninety_ninety": {"share": "75", "reached": 3, "n": 4, "met": False}},
+    )  # fmt: skip
+    PerformanceRecord.objects.create(
+        built_at=timezone.now(), level=RecordLevel.TEAM, team=team, month=previous_month(month), reviews_n=10, qa_mean=80,
+        qa_low="76.00", qa_high="83.50",
+    )  # fmt: skip
+    client.force_login(manager)
+    page = client.get(reverse("coaching:team_home")).content.decode()
+    assert "86.00" in page and "+6.00" in page and "real rise" in page
+    assert '75% <span class="hint">(3/4)</span>' in page and "missed" in page and "Below target" in page
+    assert "the month the dashboards open on" in page
