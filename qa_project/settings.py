@@ -182,6 +182,7 @@ LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
+FORMAT_MODULE_PATH = ["qa_project.formats"]  # one date format everywhere (formats/en)
 USE_I18N = True
 USE_TZ = True
 

@@ -81,3 +81,15 @@ def test_the_team_list_shows_each_teams_qa_90_90_flags_and_change(client, manage
     assert "86.00" in page and "+6.00" in page and "real rise" in page
     assert '75% <span class="hint">(3/4)</span>' in page and "missed" in page and "Below target" in page
     assert "the month the dashboards open on" in page
+
+
+def test_dates_have_one_format_everywhere():
+    """Issue 17 §6: a date left to Django's default shows as on every other page (ISO)."""
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    out = Template("{{ d }}|{{ t }}|{{ d|date }}").render(
+        Context({"d": dt.date(2026, 12, 4), "t": dt.datetime(2026, 12, 4, 10, 5)})
+    )
+    assert out == "2026-12-04|2026-12-04 10:05|2026-12-04"
