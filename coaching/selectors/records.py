@@ -108,6 +108,7 @@ class AgentRow:
     kpis: dict = field(default_factory=dict)
     trend: list = field(default_factory=list)  # (month, mean or None, n) oldest first
     reasons: list = field(default_factory=list)  # why on the attention list
+    previous: PerformanceRecord | None = None  # last month's record: the change against it
 
     @property
     def sort_values(self) -> dict:
@@ -194,6 +195,7 @@ def team_dashboard(
             kpis={code: kpis.get(code, {"value": None, "n": 0}) for code in MAIN_KPIS},
             trend=[_point(agent_records.get((agent.pk, m)), m) for m in spark_months],
             reasons=[f for f in ATTENTION if record and f in record.flags],
+            previous=agent_records.get((agent.pk, previous_month(month))),
         )
         rows.append(row)
     if flag:

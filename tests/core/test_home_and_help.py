@@ -93,3 +93,24 @@ def test_dates_have_one_format_everywhere():
         Context({"d": dt.date(2026, 12, 4), "t": dt.datetime(2026, 12, 4, 10, 5)})
     )
     assert out == "2026-12-04|2026-12-04 10:05|2026-12-04"
+
+
+def test_each_agent_row_says_its_change_against_last_month(client, lead, agent, team):
+    from django.utils import timezone
+
+    from coaching.models import PerformanceRecord, RecordLevel
+    from coaching.services.records import previous_month
+    from core.fields import month_to_open
+
+    month = month_to_open(timezone.localdate())
+    for when, mean, low, high in (
+        (month, 70, "65.00", "75.00"),
+        (previous_month(month), 86, "84.10", "87.90"),
+    ):
+        PerformanceRecord.objects.create(
+            built_at=timezone.now(), level=RecordLevel.AGENT, agent=agent, team=team, month=when, reviews_n=8,
+            qa_mean=mean, qa_low=low, qa_high=high,
+        )  # fmt: skip
+    client.force_login(lead)
+    page = client.get(reverse("coaching:team_dashboard", args=[team.pk])).content.decode()
+    assert "-16.00" in page and "real fall" in page
