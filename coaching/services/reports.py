@@ -501,8 +501,9 @@ def report_job_create(*, actor, month: dt.date, team: Team | None = None) -> Rep
     broker_check()
     try:
         with transaction.atomic():
-            for stuck in same:  # its worker died: the new request replaces it
-                _report_fail(stuck, None, MSG_REPORT_STOPPED)
+            for active in same:  # one whose worker died is replaced; a live one (a race) is not
+                if report_job_is_stuck(active):
+                    _report_fail(active, None, MSG_REPORT_STOPPED)
             job = ReportJob.objects.create(created_by=actor, month=month_start(month), team=team)
             audit_record(actor=actor, action=AuditAction.REPORT_REQUESTED, target=job, summary=str(job))
             enqueue(report_build, job.pk, on_send_failed=lambda exc: _report_fail(job, None, MSG_SEND_FAILED))

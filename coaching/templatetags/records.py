@@ -220,3 +220,13 @@ def qa_change(current, previous):
     from coaching.metrics import qa_change as change
 
     return {"change": change(current, previous)}
+
+
+@register.inclusion_tag("coaching/partials/figure_change.html")
+def figure_change(current, previous, places: int = 2, unit: str = ""):
+    """A headline figure without an interval against last month's: "+3 against last month (no
+    interval to call it real)"; nothing when either month has none."""
+    if current in (None, "") or previous in (None, ""):
+        return {"delta": None}
+    delta = Decimal(str(current)) - Decimal(str(previous))
+    return {"delta": delta, "places": places, "unit": unit}

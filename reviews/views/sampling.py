@@ -73,7 +73,9 @@ def _other_month_open(reviewer, month):
     this = timezone.localdate().replace(day=1)
     if month == this:
         return None
-    waiting = Assignment.objects.filter(reviewer=reviewer, month=this, status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.STARTED]).count()
+    waiting = Assignment.objects.filter(
+        reviewer=reviewer, month=this, status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.STARTED]
+    ).count()
     return {"month": this, "waiting": waiting} if waiting else None
 
 

@@ -114,3 +114,32 @@ def test_each_agent_row_says_its_change_against_last_month(client, lead, agent, 
     client.force_login(lead)
     page = client.get(reverse("coaching:team_dashboard", args=[team.pk])).content.decode()
     assert "-16.00" in page and "real fall" in page
+
+
+def test_every_headline_figure_says_its_change_against_last_month(client, lead, team):
+    """QA mean with its intervals (real or not); 90/90, critical failures and the composite as a
+    plain difference (they have no interval)."""
+    from django.utils import timezone
+
+    from coaching import metrics
+    from coaching.models import PerformanceRecord, RecordLevel
+    from coaching.services.records import previous_month
+    from core.fields import month_to_open
+
+    month = month_to_open(timezone.localdate())
+    for when, critical, composite, share in (
+        (month, 3, "81.50", "80"),
+        (previous_month(month), 1, "84.00", "90"),
+    ):
+        PerformanceRecord.objects.create(
+            built_at=timezone.now(), level=RecordLevel.TEAM, team=team, month=when, reviews_n=20, qa_mean=85,
+            qa_low="80.00", qa_high="90.00", critical_n=critical, composite=composite,
+            figures={"ninety_ninety": {"share": share, "reached": 8, "n": 10, "met": False},
+                     "qa": metrics.qa_figures(metrics.empty_parts()["qa"]), "kpis": {}},
+        )  # fmt: skip
+    client.force_login(lead)
+    page = client.get(reverse("coaching:team_dashboard", args=[team.pk])).content.decode()
+    assert '+2 <span class="hint">against last month' in page  # critical failures 1 -> 3
+    assert '-2.50 <span class="hint">against last month' in page  # composite
+    assert '-10% <span class="hint">against last month' in page  # 90/90 share
+    assert "within the intervals" in page  # the QA mean: 85 -> 85
