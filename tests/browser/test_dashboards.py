@@ -90,7 +90,7 @@ def test_lead_dashboard_agent_record_my_performance_and_programme(
 
     page.set_viewport_size({"width": 1280, "height": 900})
     login("manager")
-    page.get_by_role("link", name="Programme").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programme").click()
     page.goto(f"{live_server.url}/programme/?month=2026-11")
     expect(page.get_by_role("heading", name="Teams side by side")).to_be_visible()
     charts_drawn(page, 2)  # teams and trend
