@@ -1,24 +1,15 @@
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnly, ReadOnlyAdmin
 
 from .models import KpiScheme, KpiSettings, KpiWeight, PerformanceRecord
 
 
-class KpiWeightInline(admin.TabularInline):
+class KpiWeightInline(ReadOnly, admin.TabularInline):
     model = KpiWeight
     extra = 0
     fields = ("position", "kpi", "section_name", "weight", "target", "direction", "cap")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(KpiScheme)

@@ -6,7 +6,7 @@ from .models import AuditEvent, Team, User
 from .services import team_save, user_save
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
     """What the app's own pages change through its services (checks, audit, rebuilds) is read
     here, never edited: a change in the admin would skip all three (pretix's rule)."""
 
@@ -18,6 +18,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 @admin.register(User)
@@ -62,18 +66,9 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log is written by services only; here it can be read, never edited."""
 
     list_display = ("created_at", "actor", "action", "summary")
     list_filter = ("action",)
     search_fields = ("summary", "group_key")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

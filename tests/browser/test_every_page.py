@@ -7,26 +7,19 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from coaching.models import ReportJob
 from core.models import Team, User
 from reviews.models import Assignment, ImportJob
 from scoring.models import Rubric
+from tests.routes import routes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text()
 PERSONAS = ("manager", "reviewer1", "lead1", "agent1")
 SKIP = ("admin/", "api/", "login/", "logout/", "healthz/", "notifications/read/")
-
-
-def _routes(patterns=None, prefix="", ns=None):
-    for p in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(p, URLResolver):
-            yield from _routes(p.url_patterns, prefix + str(p.pattern), p.namespace or ns)
-        elif isinstance(p, URLPattern) and p.name:
-            yield prefix + str(p.pattern), f"{ns}:{p.name}" if ns else p.name, p
 
 
 def _objects(user: User) -> dict[str, int | None]:
@@ -60,7 +53,7 @@ def _pages(user: User) -> list[str]:
     client.force_login(user)
     objects = _objects(user)
     urls = []
-    for route, name, pattern in _routes():
+    for route, name, pattern in routes():
         if route.startswith(SKIP) or "progress" in route or "live" in route or "download" in route:
             continue
         kwargs = {}

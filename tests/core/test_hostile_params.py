@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from django import forms
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from coaching import forms as coaching_forms
@@ -20,6 +20,7 @@ from reviews import services as review_services
 from scoring import forms as scoring_forms
 from scoring import services as scoring_services
 from tests.factories import make_assignment, rubric_data
+from tests.routes import routes
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +60,6 @@ def _filter_params() -> set[str]:
     return names
 
 
-def _routes(patterns=None, prefix="", ns=None):
-    for p in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(p, URLResolver):
-            yield from _routes(p.url_patterns, prefix + str(p.pattern), p.namespace or ns)
-        elif isinstance(p, URLPattern) and p.name:
-            yield prefix + str(p.pattern), f"{ns}:{p.name}" if ns else p.name, p
-
-
 @pytest.fixture
 def world(manager, reviewer, lead, agent, team):
     rubric = scoring_services.rubric_create(actor=manager, data=rubric_data())
@@ -98,7 +91,7 @@ API_PK_OF = {"rubrics": "rubric", "interactions": "interaction", "reviews": "rev
 
 def _get_urls(w) -> list[str]:
     urls = []
-    for route, name, pattern in _routes():
+    for route, name, pattern in routes():
         if route.startswith(("admin/", "logout", "login")) or ("<" in route and "pk>" not in route):
             continue
         callback = pattern.callback
