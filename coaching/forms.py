@@ -61,7 +61,6 @@ class KpiSchemeForm(forms.ModelForm):
         for name in ("min_n", "qa_min_n", "min_weight"):
             if data.get(name) in (None, ""):
                 data[name] = model._meta.get_field(name).default
-                self.instance.__dict__[name] = data[name]
         return data
 
 

@@ -36,15 +36,11 @@ def json_problems(data) -> dict[str, list[str]]:
                 problems[path or "$"] = [why]
         elif isinstance(value, dict):
             for key, inner in value.items():
-                key_text = str(key)
-                where = f"{path}.{key_text}" if path else key_text
-                why = _problem(key_text)
-                if why:
-                    problems[(f"{path}." if path else "") + key_text.encode("utf-8", "replace").decode()] = [
-                        _("the name %(why)s") % {"why": why}
-                    ]
+                why = _problem(str(key))
+                if why:  # the path names the object; the bad name itself cannot be shown
+                    problems[path or "$"] = [_("a name in it %(why)s") % {"why": why}]
                     continue
-                stack.append((inner, where, depth + 1))
+                stack.append((inner, f"{path}.{key}" if path else str(key), depth + 1))
         elif isinstance(value, list):
             stack.extend((inner, f"{path}[{i}]", depth + 1) for i, inner in enumerate(value))
     return problems

@@ -13,7 +13,6 @@ from operator import or_
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.fields import month_to_open
 from core.models import Team, User
 from core.permissions import Scope, scope_of
 from core.selectors import agent_queryset_for
@@ -39,11 +38,6 @@ def by_severity(rows, *, reasons, mean):
         return (min(ATTENTION.index(f) for f in found), -len(found), value is None, value or 0)
 
     return sorted((r for r in rows if reasons(r)), key=key)
-
-
-def month_to_show(today: dt.date) -> dt.date:
-    """The month a dashboard or the workspace opens on: core.fields.month_to_open, the one rule."""
-    return month_to_open(today)
 
 
 def months_back(month: dt.date, count: int) -> list[dt.date]:
@@ -287,3 +281,15 @@ def weakest_criteria(record: PerformanceRecord | None, reviews: list[Review], li
             if ident in missed and score is not None and score < 100:
                 missed[ident].append(review)
     return [c | {"reviews": missed[c["identity"]]} for c in weak]
+
+
+def team_list_rows(*, teams, month: dt.date) -> list[tuple]:
+    """(team, its record of `month`, of the month before) for the team list: one query."""
+    before = previous_month(month)
+    records = {
+        (r.team_id, r.month): r
+        for r in PerformanceRecord.objects.filter(
+            level=RecordLevel.TEAM, team__in=teams, month__in=[month, before]
+        )
+    }
+    return [(t, records.get((t.pk, month)), records.get((t.pk, before))) for t in teams]

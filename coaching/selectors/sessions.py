@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from core.fields import month_to_open
 from core.permissions import Scope, scope_of
 from reviews.models import Review
 from scoring.selectors import rubric_data_pinned
@@ -21,7 +22,7 @@ from ..models import AGENDA_SPLIT, ActionItem, CoachingSession, ItemStatus, Perf
 from ..models import SessionStatus as Status
 from ..services.records import RELEASED
 from .ladder import ladder_position
-from .records import month_to_show, weakest_criteria
+from .records import weakest_criteria
 
 LOOKBACK_DAYS = 30  # the first 1-on-1 looks back this far
 PROBLEMS = 3  # weakest criteria on the agenda
@@ -155,7 +156,7 @@ def _month_record(agent, day: dt.date) -> PerformanceRecord | None:
     """The agent's record of the month the dashboards show on `day` (the month just ended during
     a new month's first week)."""
     return PerformanceRecord.objects.filter(
-        level=RecordLevel.AGENT, agent=agent, month=month_to_show(day)
+        level=RecordLevel.AGENT, agent=agent, month=month_to_open(day)
     ).first()
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import Max, Q
 
+from core.fields import month_to_open
 from core.models import Role, User
 from reviews.models import Review
 
@@ -22,7 +23,7 @@ from ..models import (
 )
 from ..models.sessions import DEFAULT_EVERY_DAYS
 from ..services.records import RELEASED, Flag, previous_month
-from .records import ATTENTION, by_severity, month_to_show
+from .records import ATTENTION, by_severity
 from .sessions import items_visible
 
 RECENT_DAYS = 14
@@ -45,7 +46,7 @@ def workspace(*, lead, today: dt.date) -> dict:
         .order_by("team__name", "first_name", "last_name", "username")
     )
     ids = [a.pk for a in agents]
-    month = month_to_show(today)
+    month = month_to_open(today)
     records = {
         (r.agent_id, r.month): r
         for r in PerformanceRecord.objects.filter(

@@ -480,6 +480,9 @@ MSG_REPORT_FAILED = gettext_lazy(
 MSG_REPORT_STUCK = gettext_lazy(
     "This report is still being built: it can be restarted only if it stops showing progress."
 )
+MSG_REPORT_STOPPED = gettext_lazy(
+    "Stopped: its worker showed no sign of life. Nothing was lost: request it again."
+)
 REPORT_ACTIVE = (ReportStatus.QUEUED, ReportStatus.RUNNING)
 
 
@@ -510,11 +513,6 @@ def report_job_create(*, actor, month: dt.date, team: Team | None = None) -> Rep
     except IntegrityError:  # the same request at the same moment: theirs is the job
         return same.get()
     return job
-
-
-MSG_REPORT_STOPPED = gettext_lazy(
-    "Stopped: its worker showed no sign of life. Nothing was lost: request it again."
-)
 
 
 def _report_fail(job: ReportJob, exc: BaseException | None, message) -> None:

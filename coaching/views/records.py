@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.cache import cached_html
 from core.exceptions import DomainError
+from core.fields import month_to_open
 from core.filters import page_filters
 from core.models import Channel, Team
 from core.permissions import Capability, capability_required, may_coach, require
@@ -26,7 +27,7 @@ from ..forms import (
     TeamDashboardForm,
     kpi_weight_formset,
 )
-from ..models import KpiScheme, KpiSettings, PerformanceRecord, RecordLevel
+from ..models import KpiScheme, KpiSettings
 from ..selectors import programme as programme_selectors
 from ..selectors import records as selectors
 from ..services import kpis, reports
@@ -34,7 +35,7 @@ from ..services.records import month_start, next_month, previous_month
 
 
 def default_month():
-    return selectors.month_to_show(timezone.localdate())
+    return month_to_open(timezone.localdate())
 
 
 def _month(request, form):
@@ -60,13 +61,7 @@ def team_home(request):
     if len(teams) == 1:
         return redirect("coaching:team_dashboard", pk=teams[0].pk)
     month = default_month()
-    records = {
-        (r.team_id, r.month): r
-        for r in PerformanceRecord.objects.filter(
-            level=RecordLevel.TEAM, team__in=teams, month__in=[month, previous_month(month)]
-        )
-    }
-    rows = [(t, records.get((t.pk, month)), records.get((t.pk, previous_month(month)))) for t in teams]
+    rows = selectors.team_list_rows(teams=teams, month=month)
     return render(request, "coaching/team_home.html", {"rows": rows, "month": month})
 
 

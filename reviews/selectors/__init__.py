@@ -5,6 +5,7 @@ from .reviews import (
     assignment_get_for,
     assignment_queue,
     queue_progress,
+    queue_waiting_elsewhere,
     review_get_for,
     review_list_for,
     review_queryset_for,
@@ -13,6 +14,6 @@ from .sampling import coverage_by_agent, coverage_by_reviewer
 
 __all__ = [
     "assignment_get_for", "assignment_queue", "coverage_by_agent", "coverage_by_reviewer",
-    "interaction_get_for", "interaction_list_for", "interaction_queryset_for", "queue_progress",
+    "interaction_get_for", "interaction_list_for", "interaction_queryset_for", "queue_progress", "queue_waiting_elsewhere",
     "review_get_for", "review_list_for", "review_queryset_for",
 ]  # fmt: skip

@@ -143,3 +143,16 @@ def assignment_get_for(*, user, pk: int) -> Assignment:
     if not user_can(user, Capability.REVIEW_MANAGE):
         qs = qs.filter(reviewer=user) if user_can(user, Capability.REVIEW_SCORE) else qs.none()
     return get_object_or_404(qs, pk=pk)
+
+
+def queue_waiting_elsewhere(*, reviewer, month) -> dict | None:
+    """When the queue shows another month than the one in progress and work waits in the one in
+    progress: that month and how much waits (the page links to it)."""
+    from django.utils import timezone
+
+    this = timezone.localdate().replace(day=1)
+    if month == this:
+        return None
+    open_statuses = [AssignmentStatus.ASSIGNED, AssignmentStatus.STARTED]
+    waiting = Assignment.objects.filter(reviewer=reviewer, month=this, status__in=open_statuses).count()
+    return {"month": this, "waiting": waiting} if waiting else None

@@ -17,7 +17,7 @@ from core.permissions import Capability, capability_required
 
 from .. import selectors, services
 from ..forms import DrawForm, MonthFilterForm, QueueFilterForm, SamplingPolicyForm, SkipForm
-from ..models import Assignment, AssignmentStatus, DrawStatus, SampleDraw
+from ..models import Assignment, DrawStatus, SampleDraw
 from .rows import QUEUE_COLUMNS, progress_items, queue_rows
 
 
@@ -63,20 +63,9 @@ def queue(request):
             "query": query.urlencode(),
             "progress": progress,
             "progress_items": progress_items(progress["agents"]),
-            "in_progress": _other_month_open(request.user, month),
+            "in_progress": selectors.queue_waiting_elsewhere(reviewer=request.user, month=month),
         },
     )
-
-
-def _other_month_open(reviewer, month):
-    """The month in progress, when the page shows another one and work waits there: its link."""
-    this = timezone.localdate().replace(day=1)
-    if month == this:
-        return None
-    waiting = Assignment.objects.filter(
-        reviewer=reviewer, month=this, status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.STARTED]
-    ).count()
-    return {"month": this, "waiting": waiting} if waiting else None
 
 
 @require_POST

@@ -215,8 +215,8 @@ def test_falling_compares_with_last_month(agent, release):
     assert Flag.FALLING not in record(agent, oct_).flags
 
 
-def test_a_composite_uses_the_agents_main_channel_scheme(agent):
-    KpiScheme.objects.filter(name="Phone").update(min_n=4)  # four calls count here
+def four_good_calls(agent):
+    """Four November calls, each answered after 25 s, resolved first time, CSAT 5."""
     for day in range(1, 5):
         make_interaction(
             agent,
@@ -226,6 +226,11 @@ def test_a_composite_uses_the_agents_main_channel_scheme(agent):
             first_contact_resolved=True,
             csat=5,
         )
+
+
+def test_a_composite_uses_the_agents_main_channel_scheme(agent):
+    KpiScheme.objects.filter(name="Phone").update(min_n=4)  # four calls count here
+    four_good_calls(agent)
     make_interaction(agent, dt.datetime(2026, 11, 6, 10), "email", wait_seconds=3600)
     records_rebuild(month=NOV)
     composite = record(agent).figures["composite"]
@@ -331,15 +336,7 @@ def test_reviews_stored_before_criterion_scores_were_kept_are_scored_on_the_fly(
 
 def test_a_composite_needs_data_enough(agent):
     """Default minimums: a KPI counts from n = 10; the composite needs 60 % of the weight."""
-    for day in range(1, 5):
-        make_interaction(
-            agent,
-            dt.datetime(2026, 11, day, 10),
-            "phone",
-            wait_seconds=25,
-            first_contact_resolved=True,
-            csat=5,
-        )
+    four_good_calls(agent)
     records_rebuild(month=NOV)
     composite = record(agent).figures["composite"]
     assert composite["value"] is None and record(agent).composite is None

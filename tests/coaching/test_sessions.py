@@ -225,17 +225,9 @@ def test_the_review_part_counts_from_the_last_held_1on1(lead, agent, release):
 
 
 def test_the_review_part_sets_the_kpis_beside_their_targets(lead, agent):
-    from tests.factories import make_interaction
+    from tests.coaching.test_records import four_good_calls
 
-    for day in range(1, 5):
-        make_interaction(
-            agent,
-            dt.datetime(2026, 11, day, 10),
-            "phone",
-            wait_seconds=25,
-            first_contact_resolved=True,
-            csat=5,
-        )
+    four_good_calls(agent)
     records_rebuild(month=NOV)
     plan = services.session_plan(actor=lead, agent=agent, day=DAY).plan
     (kpis,) = [i["text"] for i in plan["parts"][0]["items"] if i["kind"] == "kpis"]
