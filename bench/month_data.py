@@ -10,10 +10,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.models import Role, Team, User
-from reviews.models import Interaction, Review, local_parts, sample_key
+from reviews.models import CriterionResult, Interaction, Review, SectionResult, local_parts, sample_key
+from reviews.services.results import results_of
 from reviews.services.reviewing import review_result, score_fields
 from scoring.selectors import rubric_spec_pinned
 from scoring.services import rubric_create_from_template, rubric_publish
+
+
+def copy(row, **changes):
+    """An unsaved row like `row` with `changes` (the pool's rows, given to each review)."""
+    fields = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if not f.primary_key}
+    return type(row)(**(fields | changes))
 
 
 @dataclass
@@ -46,8 +53,9 @@ def reviewed_month(*, agents: int, reviews: int, interactions: int) -> Month:
                 answers[c.key] = "no" if rng.random() < (0.02 if c.critical else 0.15) else "yes"
             else:
                 answers[c.key] = rng.randint(max(low, high - 2), high)
-        probe = Review(rubric=rubric)
-        pool.append((answers, score_fields(review_result(probe, answers))))
+        probe = Review(rubric=rubric, answers=answers)
+        rows = results_of(probe)
+        pool.append((answers, score_fields(review_result(probe, answers)), rows))
 
     columns = (
         "source, source_id, agent_id, channel, queue, started_at, local_date, local_hour, local_month, local_week, "
@@ -80,10 +88,11 @@ def reviewed_month(*, agents: int, reviews: int, interactions: int) -> Month:
     interactions = {}
     for pk, agent_id in Interaction.objects.order_by("pk").values_list("pk", "agent_id"):
         interactions.setdefault(agent_id, []).append(pk)
-    made = []
+    made, results = [], []
     for agent_id in agent_ids:
         for interaction_id in interactions[agent_id][:reviews]:
-            answers, fields = rng.choice(pool)
+            answers, fields, result_rows = rng.choice(pool)
+            results.append(result_rows)
             made.append(
                 Review(
                     interaction_id=interaction_id, agent_id=agent_id, reviewer=reviewer, rubric=rubric,
@@ -91,6 +100,14 @@ def reviewed_month(*, agents: int, reviews: int, interactions: int) -> Month:
                 )
             )  # fmt: skip
     Review.objects.bulk_create(made, batch_size=2000)
+    # Each review's rows per criterion and section, as the review services write them.
+    ids = list(Review.objects.order_by("pk").values_list("pk", flat=True))
+    criterion_rows, section_rows = [], []
+    for pk, (criteria, sections) in zip(ids, results, strict=True):
+        criterion_rows += [copy(row, review_id=pk) for row in criteria]
+        section_rows += [copy(row, review_id=pk) for row in sections]
+    CriterionResult.objects.bulk_create(criterion_rows, batch_size=5000)
+    SectionResult.objects.bulk_create(section_rows, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return Month(teams=teams, reviews=len(made), interactions=len(rows))

@@ -3,10 +3,10 @@
     python bench/records.py [--agents 2000] [--reviews 20] [--interactions 50]
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 python bench/records.py
 
-Target (issue 10): the rebuild (every agent's record, the team and programme rollups, written)
+Target (issues 10 and 18): the rebuild (every agent's record, the team and programme rollups, written)
 <= 2 x the baseline: plain SQL, measured in the same run, that computes the same per-agent
 figures (QA count, mean, sum of squares, min, max, critical failures; each section's and each
-criterion's sums; every KPI's counts and sums per channel and queue) and returns them to Python.
+criterion's sums from the result rows; every KPI's counts and sums per channel and queue) and returns them to Python.
 """
 
 import argparse
@@ -42,33 +42,22 @@ teams, reviews, rows = month_data.teams, month_data.reviews, month_data.interact
 print(f"set-up: {time.perf_counter() - t0:.1f} s ({reviews:,} reviews, {rows:,} interactions)")
 
 # -- the baseline: plain SQL computing the same per-agent figures ---------------------------------
-if vendor == "postgresql":
-    sections_sql = (
-        "SELECT r.agent_id, s->>'key', COUNT(*), SUM((s->>'score')::numeric), SUM((s->>'target')::numeric),"
-        " SUM(CASE WHEN (s->>'met')::boolean THEN 1 ELSE 0 END)"
-        " FROM reviews_review r JOIN reviews_interaction i ON i.id = r.interaction_id"
-        " CROSS JOIN LATERAL jsonb_array_elements(r.sections::jsonb) s"
-        " WHERE r.status IN ('submitted', 'acknowledged') AND i.local_month = %s GROUP BY 1, 2"
-    )
-    criteria_sql = (
-        "SELECT r.agent_id, c.key, COUNT(c.value), SUM((c.value #>> '{}')::numeric),"
-        " SUM(CASE WHEN (c.value #>> '{}')::numeric = 100 THEN 1 ELSE 0 END)"
-        " FROM reviews_review r JOIN reviews_interaction i ON i.id = r.interaction_id"
-        " CROSS JOIN LATERAL jsonb_each(r.criteria::jsonb) c"
-        " WHERE r.status IN ('submitted', 'acknowledged') AND i.local_month = %s AND c.value <> 'null'::jsonb GROUP BY 1, 2"
-    )
-else:
-    sections_sql = (
-        "SELECT r.agent_id, json_extract(s.value, '$.key'), COUNT(*), SUM(json_extract(s.value, '$.score')),"
-        " SUM(json_extract(s.value, '$.target')), SUM(json_extract(s.value, '$.met'))"
-        " FROM reviews_review r JOIN reviews_interaction i ON i.id = r.interaction_id, json_each(r.sections) s"
-        " WHERE r.status IN ('submitted', 'acknowledged') AND i.local_month = %s GROUP BY 1, 2"
-    )
-    criteria_sql = (
-        "SELECT r.agent_id, c.key, COUNT(c.value), SUM(c.value), SUM(CASE WHEN c.value = 100 THEN 1 ELSE 0 END)"
-        " FROM reviews_review r JOIN reviews_interaction i ON i.id = r.interaction_id, json_each(r.criteria) c"
-        " WHERE r.status IN ('submitted', 'acknowledged') AND i.local_month = %s AND c.value IS NOT NULL GROUP BY 1, 2"
-    )
+# The same joins the rebuild needs (a row's review for its agent and status, the interaction for
+# the month), summed in the database, nothing else.
+_ROWS = (
+    " FROM {table} x JOIN reviews_review r ON r.id = x.review_id JOIN reviews_interaction i ON i.id = r.interaction_id"
+    " WHERE r.status IN ('submitted', 'acknowledged') AND i.local_month = %s"
+)
+sections_sql = (
+    "SELECT r.agent_id, x.section_id, COUNT(*), SUM(x.score), SUM(x.target), SUM(CASE WHEN x.met THEN 1 ELSE 0 END)"
+    + _ROWS.format(table="reviews_sectionresult")
+    + " AND NOT x.dropped AND x.score IS NOT NULL GROUP BY 1, 2"
+)
+criteria_sql = (
+    "SELECT r.agent_id, x.criterion_id, COUNT(*), SUM(x.score), SUM(CASE WHEN x.score = 100 THEN 1 ELSE 0 END)"
+    + _ROWS.format(table="reviews_criterionresult")
+    + " AND x.score IS NOT NULL GROUP BY 1, 2"
+)
 QUERIES = [
     (
         "SELECT r.agent_id, COUNT(*), SUM(r.total), SUM(r.total * r.total), MIN(r.total), MAX(r.total),"

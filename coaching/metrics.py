@@ -308,7 +308,11 @@ def qa_figures(qa: dict) -> dict:
 
 
 def _exact(numerator, denominator, scale: int = 1) -> Fraction | None:
-    return Fraction(Decimal(numerator)) * scale / Fraction(Decimal(denominator)) if denominator else None
+    if not denominator:
+        return None
+    if type(numerator) is int and type(denominator) is int:  # counts and seconds: the usual case
+        return Fraction(numerator * scale, denominator)
+    return Fraction(Decimal(numerator)) * scale / Fraction(Decimal(denominator))
 
 
 def kpi_exact(k: dict) -> dict[str, tuple[Fraction | None, int]]:
@@ -334,16 +338,16 @@ def kpi_exact(k: dict) -> dict[str, tuple[Fraction | None, int]]:
     }
 
 
-def kpi_figures(k: dict, channels: dict | None = None) -> dict:
+def kpi_figures(k: dict, channels: dict | None = None, exact: dict | None = None) -> dict:
     """Every KPI with its value and n (see docs/metrics.md for each formula), rounded once; the
-    volume is a count. `channels` adds the handled volume per channel. A KPI whose column no
-    file had is None with n = 0."""
+    volume is a count. `channels` adds the handled volume per channel; `exact` is kpi_exact(k)
+    when the caller has it already. A KPI whose column no file had is None with n = 0."""
     out = {
         code: {
             "value": _text(int(value) if code == "volume" and value is not None else rounded(value)),
             "n": n,
         }
-        for code, (value, n) in kpi_exact(k).items()
+        for code, (value, n) in (exact or kpi_exact(k)).items()
     }
     if channels is not None:
         out["volume"]["channels"] = {c: p["handled"] for c, p in sorted(channels.items()) if p["handled"]}

@@ -131,6 +131,12 @@ class AuditAction(models.TextChoices):
     LEVEL_CONFIRMED = "coaching.level_confirmed", _("Agent's level confirmed")
     CADENCE_SAVED = "coaching.cadence_saved", _("1-on-1 cadence saved")
     COACHING_SETTINGS_SAVED = "coaching.settings_saved", _("Coaching settings saved")
+    ROOT_CAUSE_SAVED = "reviews.root_cause_saved", _("Root cause saved")
+    DISPUTE_OPENED = "reviews.dispute_opened", _("Review disputed")
+    DISPUTE_DECIDED = "reviews.dispute_decided", _("Dispute decided")
+    CALIBRATION_CREATED = "reviews.calibration_created", _("Calibration session created")
+    CALIBRATION_REVEALED = "reviews.calibration_revealed", _("Calibration revealed")
+    CALIBRATION_CLOSED = "reviews.calibration_closed", _("Calibration benchmark recorded")
 
 
 class AuditEvent(models.Model):

@@ -11,11 +11,11 @@ from django.db import transaction
 
 from coaching import loop
 from coaching.models import CoachingSession
-from coaching.selectors.loop import scores_by_identity
 from coaching.services import sessions as services
 from coaching.services.records import RELEASED
 from core.models import Role, Team, User
 from reviews.models import Review
+from reviews.selectors.results import scores_by_identity
 from scoring.selectors import rubric_data_pinned
 
 # Candidate 1-on-1 days: the 1st and the 15th of the past months, oldest first.
@@ -23,12 +23,13 @@ DAYS = (1, 15)
 
 
 def _timeline(agent) -> list[tuple[dt.date, dict]]:
-    reviews = (
+    reviews = list(
         Review.objects.filter(agent=agent, status__in=RELEASED)
         .select_related("interaction", "rubric")
         .order_by("interaction__started_at", "id")
     )
-    return [(r.interaction.local_date, scores_by_identity(r), r) for r in reviews]
+    scores = scores_by_identity(r.pk for r in reviews)
+    return [(r.interaction.local_date, scores.get(r.pk, {}), r) for r in reviews]
 
 
 def _coached(agent, want: str, today: dt.date):

@@ -21,4 +21,6 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("sampling/", views.sampling_home, name="sampling"),
     path("sampling/status/", views.draw_status, name="draw_status"),
+    path("disputes/<int:pk>/", views.dispute_detail, name="dispute_detail"),
+    path("calibration/<int:pk>/", views.calibration_detail, name="calibration_detail"),
 ]

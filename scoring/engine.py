@@ -95,6 +95,8 @@ class CriterionResult:
     na: bool
     score: Decimal | None  # 0-100, None when N/A
     failed_critical: bool
+    points: Decimal | None = None  # weight × fraction, four decimals; None when N/A or unanswered
+    maximum: Decimal | None = None  # the weight it could earn; None when N/A or unanswered
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,15 @@ def round_half_up(value: Fraction) -> Decimal:
         whole += 1
     result = (Decimal(whole) / 100).quantize(TWO_PLACES)
     return -result if value < 0 else result
+
+
+def round_points(value: Fraction) -> Decimal:
+    """Points to four decimals, halves away from zero (a criterion's share of its weight)."""
+    scaled = value * 10000
+    whole, remainder = divmod(scaled.numerator, scaled.denominator)
+    if remainder * 2 >= scaled.denominator:
+        whole += 1
+    return (Decimal(whole) / 10000).quantize(Decimal("0.0001"))
 
 
 def _fraction_of(criterion: CriterionSpec, answer) -> Fraction | None:
@@ -202,6 +213,8 @@ def score(rubric: RubricSpec, answers: Mapping[str, object], *, partial: bool = 
                 na=fraction is None,
                 score=None if fraction is None else round_half_up(fraction * HUNDRED),
                 failed_critical=failed_critical,
+                points=None if fraction is None else round_points(Fraction(criterion.weight) * fraction),
+                maximum=None if fraction is None else criterion.weight,
             )
             if fraction is not None:
                 weight = Fraction(criterion.weight)

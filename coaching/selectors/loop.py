@@ -6,31 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
 from reviews.models import Review
-from reviews.services.reviewing import criterion_scores
-from scoring.selectors import criterion_identities, rubric_data_pinned
+from reviews.selectors.results import scores_by_identity
 
 from .. import loop
-from ..models import ActionItem, CoachingSettings, GrowNote, SessionStatus, TargetKind
+from ..models import ActionItem, CoachingSettings, GrowNote, SessionStatus
 from ..services.records import RELEASED
-
-
-def scores_by_identity(review: Review) -> dict[tuple[str, str], Decimal]:
-    """(kind, identity) -> the review's score on it (0–100); N/A and unknown left out."""
-    out = {}
-    criteria = criterion_identities(review.rubric)
-    for key, score in criterion_scores(review).items():
-        if score is not None and key in criteria:
-            out[(TargetKind.CRITERION, criteria[key])] = Decimal(score)
-    sections = {str(s.id): s.identity for s in rubric_data_pinned(review.rubric).sections}
-    for result in review.sections or []:
-        if result.get("score") is not None and not result.get("dropped") and result["key"] in sections:
-            out[(TargetKind.SECTION, sections[result["key"]])] = Decimal(result["score"])
-    return out
 
 
 def coached_targets(*, sessions: QuerySet) -> list[dict]:
@@ -54,14 +38,16 @@ def coached_targets(*, sessions: QuerySet) -> list[dict]:
     agents = {w["session"].agent_id for w in wanted.values()}
     first_day = min(w["session"].scheduled_for for w in wanted.values()) - dt.timedelta(days=180)
     timeline: dict[int, list] = defaultdict(list)  # agent -> [(day, scores by target)] in time order
-    for review in (
+    reviews = list(
         Review.objects.filter(
             agent_id__in=agents, status__in=RELEASED, interaction__local_date__gte=first_day
         )
-        .select_related("interaction", "rubric")
         .order_by("interaction__started_at", "id")
-    ):
-        timeline[review.agent_id].append((review.interaction.local_date, scores_by_identity(review)))
+        .values_list("pk", "agent_id", "interaction__local_date")
+    )
+    scores = scores_by_identity(pk for pk, _a, _d in reviews)
+    for pk, agent_id, day in reviews:
+        timeline[agent_id].append((day, scores.get(pk, {})))
     window = CoachingSettings.current().loop_window
     rows = []
     for (_session_id, kind, identity), w in wanted.items():

@@ -17,8 +17,7 @@ from core.models import Team, User
 from core.permissions import Scope, scope_of
 from core.selectors import agent_queryset_for
 from reviews.models import Review
-from reviews.services.reviewing import criterion_scores
-from scoring.selectors import criterion_identities
+from reviews.selectors.results import reviews_missing
 
 from ..models import PerformanceRecord, RecordLevel
 from ..services.records import RELEASED, Flag, month_start, previous_month
@@ -273,14 +272,8 @@ def weakest_criteria(record: PerformanceRecord | None, reviews: list[Review], li
     # A criterion seen in three reviews or more says more than one seen once: those come first.
     weak.sort(key=lambda c: (c["n"] < 3, Decimal(c["value"]), -c["n"]))
     weak = weak[:limit]
-    missed: dict[str, list] = {c["identity"]: [] for c in weak}
-    for review in reviews:
-        identity = criterion_identities(review.rubric)
-        for key, score in criterion_scores(review).items():
-            ident = identity.get(key)
-            if ident in missed and score is not None and score < 100:
-                missed[ident].append(review)
-    return [c | {"reviews": missed[c["identity"]]} for c in weak]
+    missing = reviews_missing([r.pk for r in reviews], [c["identity"] for c in weak]) if weak else {}
+    return [c | {"reviews": [r for r in reviews if r.pk in missing.get(c["identity"], ())]} for c in weak]
 
 
 def team_list_rows(*, teams, month: dt.date) -> list[tuple]:

@@ -19,13 +19,13 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.models import Role, User
 from reviews.models import Interaction, Review, ReviewStatus
-from reviews.services.reviewing import criterion_scores
+from reviews.selectors.results import criterion_sums, review_totals, section_sums
 from reviews.services.sampling import sampling_policy_get
 from scoring.models import Rubric
 from scoring.selectors import rubric_data_pinned
@@ -79,44 +79,6 @@ class RebuildResult:
 # -- parts ---------------------------------------------------------------------------------------
 
 
-# Each released review's section results and criterion scores, summed per agent in the database
-# (the JSON is unpacked there, not in Python). Scores have two decimals: SQLite sums them in
-# hundredths as integers, PostgreSQL as numeric; both exact.
-_QA_FROM = "FROM reviews_review r JOIN reviews_interaction i ON i.id = r.interaction_id"
-_QA_WHERE = "WHERE r.status IN (%s, %s) AND i.local_month = %s{agents}"
-_SECTIONS_SQL = {
-    "sqlite": (
-        "SELECT r.agent_id, r.rubric_id, json_extract(s.value, '$.key'), COUNT(*),"
-        " SUM(CAST(ROUND(json_extract(s.value, '$.score') * 100) AS INTEGER)),"
-        " SUM(CAST(ROUND(json_extract(s.value, '$.target') * 100) AS INTEGER)),"
-        " SUM(CASE WHEN json_extract(s.value, '$.met') THEN 1 ELSE 0 END)"
-        " {from_}, json_each(r.sections) s {where}"
-        " AND json_extract(s.value, '$.score') IS NOT NULL AND NOT coalesce(json_extract(s.value, '$.dropped'), 0)"
-        " GROUP BY 1, 2, 3"
-    ),
-    "postgresql": (
-        "SELECT r.agent_id, r.rubric_id, s->>'key', COUNT(*), SUM((s->>'score')::numeric * 100),"
-        " SUM((s->>'target')::numeric * 100), SUM(CASE WHEN (s->>'met')::boolean THEN 1 ELSE 0 END)"
-        " {from_} CROSS JOIN LATERAL jsonb_array_elements(r.sections) s {where}"
-        " AND s->>'score' IS NOT NULL AND NOT coalesce((s->>'dropped')::boolean, false)"
-        " GROUP BY 1, 2, 3"
-    ),
-}
-_CRITERIA_SQL = {
-    "sqlite": (
-        "SELECT r.agent_id, r.rubric_id, c.key, COUNT(*), SUM(CAST(ROUND(c.value * 100) AS INTEGER)),"
-        " SUM(CASE WHEN CAST(c.value AS REAL) = 100 THEN 1 ELSE 0 END)"
-        " {from_}, json_each(r.criteria) c {where} AND c.value IS NOT NULL GROUP BY 1, 2, 3"
-    ),
-    "postgresql": (
-        "SELECT r.agent_id, r.rubric_id, c.key, COUNT(*), SUM((c.value #>> '{{}}')::numeric * 100),"
-        " SUM(CASE WHEN (c.value #>> '{{}}')::numeric = 100 THEN 1 ELSE 0 END)"
-        " {from_} CROSS JOIN LATERAL jsonb_each(r.criteria) c {where}"
-        " AND c.value <> 'null'::jsonb GROUP BY 1, 2, 3"
-    ),
-}
-
-
 def _layout(rubric: Rubric) -> tuple[dict, dict, Decimal]:
     """A pinned rubric version's sections and criteria by id (identity, name…), and its target:
     Σ section weight × target ÷ Σ weights."""
@@ -134,35 +96,20 @@ def _layout(rubric: Rubric) -> tuple[dict, dict, Decimal]:
 
 def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
     """Each agent's QA parts from the month's released reviews: one query for the reviews'
-    totals, two that sum their section results and criterion scores per agent, and one for the
-    rubric versions involved (their structure is read once per process)."""
-    vendor = connection.vendor if connection.vendor in _SECTIONS_SQL else "sqlite"
-    agents = ""
-    params: list = [ReviewStatus.SUBMITTED, ReviewStatus.ACKNOWLEDGED, month]
-    if agent_ids is not None:
-        agents = f" AND r.agent_id IN ({', '.join(['%s'] * len(agent_ids))})" if agent_ids else " AND 1 = 0"
-        params += list(agent_ids)
-    from_, where = _QA_FROM, _QA_WHERE.format(agents=agents)
-    reviews = Review.objects.filter(status__in=RELEASED, interaction__local_month=month)
-    if agent_ids is not None:
-        reviews = reviews.filter(agent_id__in=agent_ids)
-    hundredth = Decimal("0.01")
-    with connection.cursor() as cursor:  # plain rows: 40,000 of them want no ORM converters
-        cursor.execute(
-            f"SELECT r.agent_id, r.total, r.raw_total, r.critical_failed, r.rubric_id {from_} {where}", params
-        )
-        rows = cursor.fetchall()
+    totals, two that sum their section and criterion rows per agent (reviews.selectors.results),
+    and one for the rubric versions involved (their structure is read once per process)."""
+    rows = review_totals(month, agent_ids)
     rubrics = {r.pk: r for r in Rubric.objects.filter(pk__in={row[4] for row in rows})}
     layout = {pk: _layout(rubric) for pk, rubric in rubrics.items()}
     lineages = {pk: (str(r.lineage), r.name, r.version) for pk, r in rubrics.items()}
+    hundredth = Decimal("0.01")
     out: dict[int, dict] = {}
     for agent_id, total, raw_total, critical, rubric_id in rows:
         qa = out.get(agent_id)
         if qa is None:
             qa = out[agent_id] = metrics.empty_parts()["qa"]
-        # SQLite hands back floats: two decimals, exactly, as text.
-        qa["totals"].append(str(Decimal(str(total)).quantize(hundredth)))
-        qa["raw"].append(str(Decimal(str(raw_total)).quantize(hundredth)))
+        qa["totals"].append(str(total.quantize(hundredth)))
+        qa["raw"].append(str(raw_total.quantize(hundredth)))
         qa["targets"].append(str(layout[rubric_id][2]))
         qa["critical"] += bool(critical)
         lineage, name, version = lineages[rubric_id]
@@ -172,36 +119,28 @@ def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
         acc["n"] += 1
         if version not in acc["versions"]:
             acc["versions"] = sorted([*acc["versions"], version])
-    unscored = reviews.filter(criteria={}).exists()
-    with connection.cursor() as cursor:
-        sql = _SECTIONS_SQL[vendor].format(from_=from_, where=where)
-        cursor.execute(sql, params)
-        for agent_id, rubric_id, key, n, score, target, met in cursor.fetchall():
-            if key not in layout[rubric_id][0]:
-                continue
-            identity, name = layout[rubric_id][0][key]
-            acc = out[agent_id]["sections"].setdefault(
-                identity,
-                {
-                    "name": name,
-                    "rubric": str(rubrics[rubric_id].lineage),
-                    "n": 0,
-                    "score": ZERO,
-                    "target": ZERO,
-                    "met": 0,
-                },
-            )
-            acc["n"] += n
-            acc["score"] += Decimal(score) * hundredth
-            acc["target"] += Decimal(target) * hundredth
-            acc["met"] += met or 0
-        sql = _CRITERIA_SQL[vendor].format(from_=from_, where=where)
-        cursor.execute(sql, params)
-        criteria_rows = cursor.fetchall()
-    for agent_id, rubric_id, key, n, score, full in criteria_rows:
-        _add_criterion(out[agent_id], layout[rubric_id][1], key, n, Decimal(score) * hundredth, full)
-    if unscored:  # stored before reviews kept their criterion scores: score those here
-        _score_old_reviews(out, reviews.filter(criteria={}), layout)
+    for agent_id, rubric_id, section_id, n, score, target, met in section_sums(month, agent_ids):
+        key = str(section_id)
+        if key not in layout[rubric_id][0]:
+            continue
+        identity, name = layout[rubric_id][0][key]
+        acc = out[agent_id]["sections"].setdefault(
+            identity,
+            {
+                "name": name,
+                "rubric": str(rubrics[rubric_id].lineage),
+                "n": 0,
+                "score": ZERO,
+                "target": ZERO,
+                "met": 0,
+            },
+        )
+        acc["n"] += n
+        acc["score"] += score
+        acc["target"] += target
+        acc["met"] += met
+    for agent_id, rubric_id, criterion_id, n, score, full in criterion_sums(month, agent_ids):
+        _add_criterion(out[agent_id], layout[rubric_id][1], str(criterion_id), n, score, full)
     # Sections in their rubric's order (the database groups in no particular order).
     rank = {
         identity: i
@@ -228,15 +167,6 @@ def _add_criterion(qa: dict, meta: dict, key: str, n: int, score: Decimal, full:
     acc["n"] += n
     acc["score"] += score
     acc["full"] += full
-
-
-def _score_old_reviews(out: dict, reviews, layout: dict) -> None:
-    for review in reviews.select_related("rubric"):
-        for key, score in criterion_scores(review).items():
-            if score is not None:
-                _add_criterion(
-                    out[review.agent_id], layout[review.rubric_id][1], key, 1, score, int(score == 100)
-                )
 
 
 def _kpi_parts(month: dt.date, agent_ids, settings: KpiSettings) -> dict[int, dict]:
@@ -341,16 +271,17 @@ def figures_for(
 ) -> dict:
     """Every figure of a record from its parts, with its flags."""
     qa = metrics.qa_figures(parts["qa"])
-    kpis = metrics.kpi_figures(parts["kpi"], parts["channels"])
+    exact = metrics.kpi_exact(parts["kpi"])
+    kpis = metrics.kpi_figures(parts["kpi"], parts["channels"], exact)
     # A channel's scheme weighs that channel's KPIs (an e-mail's wait is not a call's); a team's
     # scheme weighs all of them.
     # The composite weighs exact values: every figure is rounded once, at the end.
-    scoped = parts["kpi"]
+    values = dict(exact)
     if scheme is not None and scheme.channel and not scheme.team_id:
-        scoped = parts["channels"].get(scheme.channel, metrics.empty_kpi())
-    values = metrics.kpi_exact(scoped)
-    totals = [Fraction(Decimal(t)) for t in parts["qa"]["totals"]]
-    values["qa"] = (sum(totals) / len(totals) if totals else None, len(totals))
+        values = metrics.kpi_exact(parts["channels"].get(scheme.channel, metrics.empty_kpi()))
+    totals = parts["qa"]["totals"]  # two decimals each: summed exactly in hundredths
+    hundredths = sum(int(Decimal(t) * 100) for t in totals)
+    values["qa"] = (Fraction(hundredths, 100 * len(totals)) if totals else None, len(totals))
     for acc in parts["qa"]["sections"].values():
         n = acc["n"]
         values[f"section:{acc['name'].strip().lower()}"] = (

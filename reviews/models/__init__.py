@@ -3,14 +3,36 @@ reviews. Import them from here."""
 
 from .imports import ColumnMapping, ImportJob, ImportStatus
 from .interactions import DERIVED_FIELDS, Interaction, local_parts, sample_key
-from .reviews import Assignment, AssignmentStatus, Review, ReviewChange, ReviewStatus
+from .results import SEEDED_CAUSES, CriterionResult, RootCause, SectionResult
+from .reviews import Assignment, AssignmentStatus, Review, ReviewChange, ReviewKind, ReviewStatus
 from .sampling import DrawStatus, ReasonKind, SampleDraw, SampleItem, SamplingPolicy, SamplingQuota
+from .trust import (
+    BenchmarkKind,
+    CalibrationItem,
+    CalibrationSession,
+    CalibrationStatus,
+    Decision,
+    Dispute,
+    DisputedCriterion,
+    DisputeStatus,
+    TrustSettings,
+)
 
 __all__ = [
     "DERIVED_FIELDS",
+    "SEEDED_CAUSES",
     "Assignment",
     "AssignmentStatus",
+    "BenchmarkKind",
+    "CalibrationItem",
+    "CalibrationSession",
+    "CalibrationStatus",
     "ColumnMapping",
+    "CriterionResult",
+    "Decision",
+    "Dispute",
+    "DisputeStatus",
+    "DisputedCriterion",
     "DrawStatus",
     "ImportJob",
     "ImportStatus",
@@ -18,11 +40,15 @@ __all__ = [
     "ReasonKind",
     "Review",
     "ReviewChange",
+    "ReviewKind",
     "ReviewStatus",
+    "RootCause",
     "SampleDraw",
     "SampleItem",
     "SamplingPolicy",
     "SamplingQuota",
+    "SectionResult",
+    "TrustSettings",
     "local_parts",
     "sample_key",
 ]  # fmt: skip

@@ -63,12 +63,31 @@ class ReviewStatus(models.TextChoices):
 RANK_READ, RANK_DRAFT, RANK_UNREAD = 0, 1, 2  # Review.list_rank
 
 
+class ReviewKind(models.TextChoices):
+    """What a review is for. Only a regular review reaches the agent, their records and
+    notifications; the others measure the reviewers (docs/agreement.md)."""
+
+    REGULAR = "regular", _("Regular")
+    CALIBRATION = "calibration", _("Calibration")
+    BENCHMARK = "benchmark", _("Calibration benchmark")
+    SECOND = "second", _("Second score")
+
+
+class RegularReviews(models.Manager):
+    """`Review.objects`: regular reviews only, so that no page, list, record or export can show a
+    calibration or second score by accident. `Review.every_kind` has them all."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=ReviewKind.REGULAR)
+
+
 class Review(models.Model):
     """One interaction scored against a pinned rubric version, with sandwich feedback.
 
-    Answers and comments are keyed by criterion id (as text). The score fields are what the
-    scoring engine computed from the answers when they were saved: `manage.py verify_scores`
-    checks that they still agree.
+    Answers, comments and root causes are keyed by criterion id (as text). The score fields, and
+    the rows per criterion and section (`results`, `section_results`), are what the scoring
+    engine computed from the answers when they were saved: `manage.py verify_scores` checks that
+    they still agree.
     """
 
     assignment = models.OneToOneField(
@@ -82,6 +101,15 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_written"
     )
     rubric = models.ForeignKey("scoring.Rubric", on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=20, choices=ReviewKind.choices, default=ReviewKind.REGULAR)
+    # a calibration score or benchmark: the session's interaction it scores
+    calibration_item = models.ForeignKey(
+        "reviews.CalibrationItem", on_delete=models.CASCADE, null=True, blank=True, related_name="scores"
+    )
+    # a second score: the regular review it scores again, blind
+    second_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="seconds"
+    )
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     answers = models.JSONField(default=dict, blank=True)
     comments = models.JSONField(default=dict, blank=True)
@@ -92,7 +120,7 @@ class Review(models.Model):
     raw_total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     critical_failed = models.BooleanField(default=False)
     sections = models.JSONField(default=list, blank=True)  # the engine's section results
-    criteria = models.JSONField(default=dict, blank=True)  # criterion id -> the engine's score (None: N/A)
+    causes = models.JSONField(default=dict, blank=True)  # criterion id -> root cause id, for misses
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -127,7 +155,12 @@ class Review(models.Model):
         db_persist=True,
     )
 
+    every_kind = models.Manager()
+    objects = RegularReviews()
+
     class Meta:
+        base_manager_name = "every_kind"
+        default_manager_name = "objects"
         ordering = ["-released_at", "-id"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
@@ -151,6 +184,33 @@ class Review(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(critical_failed=False) | Q(total=0), name="review_critical_failure_scores_zero"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=ReviewKind.values), name="review_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind=ReviewKind.REGULAR) | Q(assignment__isnull=True),
+                name="review_only_regular_assigned",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=[ReviewKind.CALIBRATION, ReviewKind.BENCHMARK])
+                | Q(calibration_item__isnull=False),
+                name="review_calibration_has_item",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ReviewKind.SECOND) | Q(second_of__isnull=False),
+                name="review_second_has_first",
+            ),
+            models.UniqueConstraint(
+                fields=["calibration_item", "reviewer"],
+                condition=Q(kind=ReviewKind.CALIBRATION),
+                name="review_calibration_once_per_reviewer",
+            ),
+            models.UniqueConstraint(
+                fields=["calibration_item"],
+                condition=Q(kind=ReviewKind.BENCHMARK),
+                name="review_one_benchmark",
+            ),
+            models.UniqueConstraint(
+                fields=["second_of"], condition=Q(kind=ReviewKind.SECOND), name="review_one_second_score"
             ),
         ]
         indexes = [

@@ -25,7 +25,9 @@ from scoring import engine
 from scoring.selectors import rubric_data_pinned, rubric_for_channel, rubric_spec_pinned
 from scoring.structure import criterion_label
 
-from ..models import Assignment, AssignmentStatus, Review, ReviewChange, ReviewStatus
+from ..models import Assignment, AssignmentStatus, Review, ReviewChange, ReviewKind, ReviewStatus
+from .causes import root_cause_ids
+from .results import results_write
 
 MSG_NO_RUBRIC = gettext_lazy(
     "No published rubric covers the %(channel)s channel yet. Ask a QA manager to publish one."
@@ -50,6 +52,7 @@ MSG_COMMENT_TOO_LONG = gettext_lazy(
 MSG_PART_TOO_LONG = gettext_lazy(
     "“%(part)s” is %(length)s characters long; at most %(limit)s fit. Shorten it: nothing was saved."
 )
+MSG_BAD_CAUSE = gettext_lazy("%(criterion)s: there is no root cause “%(value)s” to choose.")
 MSG_ACK_NOT_AGENT = gettext_lazy("Only the agent the review is about can acknowledge it.")
 MSG_ACK_NOT_RELEASED = gettext_lazy("Only a released review can be acknowledged.")
 
@@ -70,6 +73,7 @@ class ReviewInput:
 
     answers: dict = field(default_factory=dict)
     comments: dict = field(default_factory=dict)
+    causes: dict = field(default_factory=dict)  # criterion id -> root cause id, for a miss
     strengths: str = ""
     improvement: str = ""
     encouragement: str = ""
@@ -148,28 +152,14 @@ def review_result(review: Review, answers: dict) -> engine.ScoreResult | None:
         return None
 
 
-def criterion_scores(review: Review) -> dict[str, Decimal | None]:
-    """Criterion id -> the engine's score (None for N/A) of a scored review: as stored, or, for a
-    review stored before reviews kept them, worked out from its answers ({} if they can't be)."""
-    if review.criteria:
-        return {key: None if score is None else Decimal(score) for key, score in review.criteria.items()}
-    try:
-        result = engine.score(rubric_spec_pinned(review.rubric), review.answers)
-    except engine.ScoringError:
-        return {}
-    return {key: c.score for key, c in result.criteria.items()}
-
-
 def score_fields(result: engine.ScoreResult | None) -> dict:
     """The stored score fields: only a complete result is stored."""
     if result is None or not result.complete:
-        return {"total": None, "raw_total": None, "critical_failed": False, "sections": [], "criteria": {}}
+        return {"total": None, "raw_total": None, "critical_failed": False, "sections": []}
     return {
         "total": result.total,
         "raw_total": result.raw_total,
         "critical_failed": result.critical_failed,
-        # Each criterion's score (0-100; None for N/A), so records need not score reviews again.
-        "criteria": {key: _text(c.score) for key, c in result.criteria.items()},
         "sections": [
             {
                 "key": s.key,
@@ -206,7 +196,7 @@ def _content(review: Review, data: ReviewInput, answers: dict) -> dict:
                 MSG_COMMENT_TOO_LONG % {"criterion": label, "length": len(text), "limit": MAX_COMMENT}
             )
         comments[str(key)] = text
-    parts = {}
+    parts = {"causes": _causes(review, data.causes or {}, answers, keys)}
     for name, title in FEEDBACK_PARTS:
         text = (getattr(data, name) or "").strip()
         if len(text) > MAX_PART:
@@ -215,10 +205,41 @@ def _content(review: Review, data: ReviewInput, answers: dict) -> dict:
     return {"answers": answers, "comments": comments, **parts}
 
 
+def _causes(review: Review, raw: dict, answers: dict, keys: set[str]) -> dict:
+    """Root causes of misses (criterion id -> cause id): one for a criterion that is not a miss
+    (yet) is dropped, so changing "no" to "yes" forgets it; an unknown cause is refused."""
+    wanted = {str(k): v for k, v in raw.items() if v not in (None, "")}
+    for key in wanted:
+        if key not in keys:
+            raise DomainError(MSG_UNKNOWN_CRITERION % {"key": key})
+    offered = root_cause_ids()
+    causes = {}
+    result = review_result(review, answers) if wanted else None
+    for key, value in wanted.items():
+        try:
+            cause = int(value)
+        except (TypeError, ValueError):
+            cause = None
+        if cause not in offered:
+            label = criterion_labels(review).get(key, key)
+            raise DomainError(MSG_BAD_CAUSE % {"criterion": label, "value": value})
+        scored = result.criteria.get(key) if result else None
+        if scored is not None and scored.score is not None and scored.score < 100:
+            causes[key] = cause
+    return causes
+
+
 # -- who may do what ---------------------------------------------------------------------------
 
 
 def can_edit(user, review: Review) -> bool:
+    if review.kind in (ReviewKind.CALIBRATION, ReviewKind.SECOND):
+        from .calibration import may_score_calibration
+
+        # blind scores are the scorer's own: not even a QA manager changes them
+        return review.reviewer_id == getattr(user, "pk", None) and (
+            review.kind == ReviewKind.SECOND or may_score_calibration(user, review)
+        )
     return may_score(user, review.reviewer_id)
 
 
@@ -232,16 +253,19 @@ def _require_editor(actor, review: Review) -> None:
 
 
 def _claim(*, actor, review: Review, expected_revision: int | None, status: str, values: dict) -> Review:
-    """Write `values` if the review is still in `status` at `expected_revision`."""
-    in_status = Review.objects.filter(pk=review.pk, status=status)
+    """Write `values` if the review is still in `status` at `expected_revision`, and the review's
+    result rows with them."""
+    in_status = Review.every_kind.filter(pk=review.pk, status=status)
     if not revision_claim(in_status, expected_revision=expected_revision, actor=actor, **values):
-        current = Review.objects.select_related("updated_by").get(pk=review.pk)
+        current = Review.every_kind.select_related("updated_by").get(pk=review.pk)
         if current.status != status:
             raise DomainError(MSG_NOT_DRAFT if status == ReviewStatus.DRAFT else MSG_IS_DRAFT)
         raise conflict(current, MSG_CONFLICT)
-    return Review.objects.select_related("rubric", "interaction", "agent", "reviewer", "updated_by").get(
+    review = Review.every_kind.select_related("rubric", "interaction", "agent", "reviewer", "updated_by").get(
         pk=review.pk
     )
+    results_write(review)
+    return review
 
 
 def _problems(review: Review, answers: dict, content: dict) -> list[str]:
@@ -253,9 +277,10 @@ def _problems(review: Review, answers: dict, content: dict) -> list[str]:
             labels = labels or criterion_labels(review)
             text = str(MSG_UNANSWERED % {"criterion": labels[criterion.key]})
             problems.append(text[:1].upper() + text[1:])
-    for name, title in FEEDBACK_PARTS:
-        if not content[name]:
-            problems.append(str(MSG_EMPTY_PART % {"part": title}))
+    if review.kind == ReviewKind.REGULAR:  # calibration and second scores give the agent no feedback
+        for name, title in FEEDBACK_PARTS:
+            if not content[name]:
+                problems.append(str(MSG_EMPTY_PART % {"part": title}))
     return problems
 
 
@@ -288,6 +313,7 @@ def review_start(*, actor, assignment: Assignment) -> Review:
             )
     except IntegrityError:  # opened twice at once: both get the one review
         return Review.objects.get(assignment=assignment)
+    results_write(review)
     Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.ASSIGNED).update(
         status=AssignmentStatus.STARTED, started_at=timezone.now()
     )
@@ -341,7 +367,7 @@ def review_submit(*, actor, review: Review, data: ReviewInput, expected_revision
     try:
         return _release(actor=actor, review=review, data=data)
     except DomainError as exc:
-        exc.revision = Review.objects.values_list("revision", flat=True).get(pk=review.pk)
+        exc.revision = Review.every_kind.values_list("revision", flat=True).get(pk=review.pk)
         raise
 
 
@@ -359,6 +385,14 @@ def _release(*, actor, review: Review, data: ReviewInput) -> Review:
     )
     if review.assignment_id:
         Assignment.objects.filter(pk=review.assignment_id).update(status=AssignmentStatus.DONE, done_at=now)
+    audit_record(
+        actor=actor,
+        action=AuditAction.REVIEW_SUBMITTED,
+        target=review,
+        summary=_("Total %(total)s") % {"total": review.total},
+    )
+    if review.kind != ReviewKind.REGULAR:
+        return review  # it measures the reviewer: the agent never hears of it
     interaction = review.interaction
     notification_send(
         recipient=review.agent,
@@ -371,13 +405,10 @@ def _release(*, actor, review: Review, data: ReviewInput) -> Review:
         url=_review_url(review),
         email_subject=_("You have new QA feedback"),
     )
-    audit_record(
-        actor=actor,
-        action=AuditAction.REVIEW_SUBMITTED,
-        target=review,
-        summary=_("Total %(total)s") % {"total": review.total},
-    )
     _results_changed(review)
+    from .seconds import second_score_maybe
+
+    second_score_maybe(review)
     return review
 
 
@@ -398,6 +429,7 @@ def snapshot(review_or_values) -> dict:
     keep = (
         "answers",
         "comments",
+        "causes",
         "strengths",
         "improvement",
         "encouragement",
@@ -420,6 +452,8 @@ def describe_change(before: dict, after: dict, labels: dict[str, str]) -> list[s
             lines.append(f"{labels.get(key, key)}: {_answer_text(old)} → {_answer_text(new)}")
     if before["comments"] != after["comments"]:
         lines.append(_("comments edited"))
+    if before.get("causes", {}) != after.get("causes", {}):
+        lines.append(_("root causes edited"))
     for name, title in FEEDBACK_PARTS:
         if before[name] != after[name]:
             lines.append(_("“%(part)s” edited") % {"part": title})
@@ -437,6 +471,23 @@ def review_change(*, actor, review: Review, data: ReviewInput, expected_revision
     """Change a released review (its reviewer or a QA manager). The old and new answers and
     scores are kept; the agent is told again and acknowledges the new version."""
     _require_editor(actor, review)
+    return review_rescore(actor=actor, review=review, data=data, expected_revision=expected_revision)
+
+
+def input_of(review: Review, answers: dict | None = None) -> ReviewInput:
+    """What the review stores, as input for a change (with `answers` changed, if given)."""
+    return ReviewInput(
+        answers=review.answers | (answers or {}), comments=dict(review.comments), causes=dict(review.causes),
+        strengths=review.strengths, improvement=review.improvement, encouragement=review.encouragement,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def review_rescore(
+    *, actor, review: Review, data: ReviewInput, expected_revision: int | None, why: str = ""
+) -> Review:
+    """Change a released review, for whoever the caller authorised (its editor, or the decider of
+    a dispute): history kept, the agent told, records rebuilt. `why` leads the change's summary."""
     if review.status == ReviewStatus.DRAFT:
         raise DomainError(MSG_IS_DRAFT)
     values = _released_values(review, data)
@@ -448,21 +499,22 @@ def review_change(*, actor, review: Review, data: ReviewInput, expected_revision
     review = _claim(
         actor=actor, review=review, expected_revision=expected_revision, status=review.status, values=values
     )
-    lines = describe_change(before, after, criterion_labels(review))
+    lines = ([why] if why else []) + describe_change(before, after, criterion_labels(review))
     ReviewChange.objects.create(
         review=review, changed_by=actor, before=before, after=after, summary="\n".join(lines)
     )
-    notification_send(
-        recipient=review.agent,
-        message=_("Your feedback of %(date)s was changed by %(who)s: %(what)s.")
-        % {
-            "date": f"{review.interaction.local_date:%Y-%m-%d}",
-            "who": str(actor),
-            "what": "; ".join(lines)[:200],
-        },
-        url=_review_url(review),
-        email_subject=_("Your QA feedback was changed"),
-    )
+    if review.kind == ReviewKind.REGULAR:
+        notification_send(
+            recipient=review.agent,
+            message=_("Your feedback of %(date)s was changed by %(who)s: %(what)s.")
+            % {
+                "date": f"{review.interaction.local_date:%Y-%m-%d}",
+                "who": str(actor),
+                "what": "; ".join(lines)[:200],
+            },
+            url=_review_url(review),
+            email_subject=_("Your QA feedback was changed"),
+        )
     audit_record(
         actor=actor,
         action=AuditAction.REVIEW_CHANGED,
@@ -470,7 +522,8 @@ def review_change(*, actor, review: Review, data: ReviewInput, expected_revision
         summary="; ".join(lines),
         data={"before": before, "after": after},
     )
-    _results_changed(review)
+    if review.kind == ReviewKind.REGULAR:
+        _results_changed(review)
     return review
 
 

@@ -11,9 +11,12 @@ from .reviewing import (
     review_submit,
 )
 from .sampling import assignment_skip, draw_status, queue, sampling_home
+from .trust import calibration_detail, dispute_detail
 
 __all__ = [
     "assignment_skip",
+    "calibration_detail",
+    "dispute_detail",
     "draw_status",
     "import_detail",
     "import_list",

@@ -322,16 +322,30 @@ def test_the_tasks_rebuild_a_month_and_the_recent_months(agent, release):
     assert record(agent).reviews_n == 1 and record(agent).figures["qa"]["n"] == 1
 
 
-def test_reviews_stored_before_criterion_scores_were_kept_are_scored_on_the_fly(agent, release):
-    from reviews.models import Review
+def test_records_read_the_result_rows_and_verify_scores_fix_restores_them(agent, release, capsys):
+    """Records sum the criterion and section rows: rows lost are found by verify_scores and
+    written again by --fix, and the record comes out the same."""
+    from django.core.management import CommandError, call_command
+
+    from reviews.models import CriterionResult, SectionResult
 
     release(agent, c2="1")
     records_rebuild(month=NOV)
-    kept = record(agent).figures["qa"]["criteria"]
-    Review.objects.update(criteria={})
+    kept = record(agent).figures["qa"]
+    CriterionResult.objects.all().delete()
+    SectionResult.objects.all().delete()
     PerformanceRecord.objects.all().delete()
     records_rebuild(month=NOV)
-    assert record(agent).figures["qa"]["criteria"] == kept
+    assert record(agent).figures["qa"]["criteria"] == [] and record(agent).figures["qa"]["sections"] == []
+    with pytest.raises(CommandError, match="1 of 1 reviews do not match"):
+        call_command("verify_scores")
+    assert "no row stored" in capsys.readouterr().out
+    call_command("verify_scores", "--fix")
+    assert "Repaired 1 of 1 reviews." in capsys.readouterr().out
+    call_command("verify_scores")
+    PerformanceRecord.objects.all().delete()
+    records_rebuild(month=NOV)
+    assert record(agent).figures["qa"] == kept
 
 
 def test_a_composite_needs_data_enough(agent):

@@ -1,0 +1,60 @@
+"""Disputes and calibration sessions: who may see which (the services decide who may act)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.permissions import Capability, Scope, scope_of, user_can
+
+from ..models import CalibrationSession, Dispute, Review, ReviewKind
+
+
+def dispute_queryset_for(user) -> QuerySet[Dispute]:
+    """QA managers: every dispute; QA reviewers: every dispute (any of them may be the one who
+    decides); a lead: their teams' agents'; an agent: their own."""
+    qs = Dispute.objects.select_related(
+        "review__agent__team", "review__interaction", "review__reviewer", "opened_by"
+    )
+    if user_can(user, Capability.REVIEW_MANAGE) or user_can(user, Capability.REVIEW_SCORE):
+        return qs
+    match scope_of(user):
+        case Scope.TEAMS:
+            return qs.filter(review__agent__team__lead=user)
+        case Scope.OWN:
+            return qs.filter(review__agent=user)
+    return qs.none()
+
+
+def dispute_get_for(*, user, pk: int) -> Dispute:
+    return get_object_or_404(dispute_queryset_for(user), pk=pk)
+
+
+def calibration_queryset_for(user) -> QuerySet[CalibrationSession]:
+    """QA managers: every session; anyone else: the sessions they take part in. Agents never."""
+    qs = CalibrationSession.objects.select_related("rubric", "expert", "created_by")
+    if user_can(user, Capability.REVIEW_MANAGE):
+        return qs
+    if not user.is_authenticated or user_can(user, Capability.FEEDBACK_VIEW_OWN):
+        return qs.none()
+    return qs.filter(participants=user)
+
+
+def calibration_get_for(*, user, pk: int) -> CalibrationSession:
+    return get_object_or_404(calibration_queryset_for(user), pk=pk)
+
+
+def calibration_table(session: CalibrationSession, *, everyone: bool, user) -> list[dict]:
+    """Per interaction: the scores shown (everyone's, or only the user's own while blind)."""
+    scores = Review.every_kind.filter(calibration_item__session=session).filter(
+        Q(kind=ReviewKind.CALIBRATION) | Q(kind=ReviewKind.BENCHMARK)
+    )
+    if not everyone:
+        scores = scores.filter(reviewer=user, kind=ReviewKind.CALIBRATION)
+    by_item: dict[int, list] = {}
+    for score in scores.select_related("reviewer").order_by("reviewer__username"):
+        by_item.setdefault(score.calibration_item_id, []).append(score)
+    return [
+        {"item": item, "scores": by_item.get(item.pk, [])}
+        for item in session.items.select_related("interaction__agent").order_by("position")
+    ]

@@ -1,0 +1,318 @@
+"""Result rows and root causes, second scores, disputes and calibration sessions: the services,
+and what reaches (and never reaches) agents."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from core.exceptions import DomainError, NotAllowed
+from core.models import Notification, Role
+from reviews import services
+from reviews.models import (
+    BenchmarkKind,
+    CalibrationStatus,
+    CriterionResult,
+    Decision,
+    DisputeStatus,
+    Review,
+    ReviewKind,
+    ReviewStatus,
+    RootCause,
+    SectionResult,
+    TrustSettings,
+)
+from reviews.selectors.trust import calibration_queryset_for, dispute_queryset_for
+from reviews.services import calibration as cal
+from reviews.services import disputes
+from reviews.services.seconds import second_score_maybe
+from tests.factories import UserFactory, make_assignment, make_interaction
+from tests.reviews.conftest import full
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def second(db):
+    return UserFactory(username="second", role=Role.REVIEWER)
+
+
+@pytest.fixture
+def released(agent, reviewer, rubric, keys):
+    review = services.review_start(actor=reviewer, assignment=make_assignment(agent, reviewer))
+    return services.review_submit(
+        actor=reviewer, review=review, data=full(keys, c2="2"), expected_revision=review.revision
+    )
+
+
+def notes_of(user) -> list[str]:
+    return list(Notification.objects.filter(recipient=user).values_list("message", flat=True))
+
+
+# -- rows and root causes ------------------------------------------------------------------------
+
+
+def test_each_criterion_and_section_is_a_row_written_with_the_review(released, keys):
+    rows = {str(r.criterion_id): r for r in CriterionResult.objects.filter(review=released)}
+    assert [rows[k].answer for k in keys] == ["yes", "2", "yes"]
+    assert rows[keys[1]].score == Decimal("50.00") and rows[keys[1]].points == Decimal("0.5000")
+    assert rows[keys[1]].maximum == Decimal("1.00") and rows[keys[1]].comment == "Missed the second option"
+    assert rows[keys[0]].points == rows[keys[0]].maximum == Decimal("2.00")
+    sections = list(SectionResult.objects.filter(review=released).order_by("section__position"))
+    assert [s.score for s in sections] == [Decimal("83.33"), Decimal("100.00")]
+    assert all(r.identity for r in rows.values())
+
+
+def test_a_root_cause_is_kept_for_a_miss_only_and_an_unknown_one_is_named(released, keys, reviewer):
+    process = RootCause.objects.get(code="process")
+    data = full(keys, c2="2")
+    data.causes = {keys[1]: str(process.pk), keys[0]: str(process.pk)}  # c1 is "yes": not a miss
+    changed = services.review_change(
+        actor=reviewer, review=released, data=data, expected_revision=released.revision
+    )
+    assert changed.causes == {keys[1]: process.pk}
+    assert CriterionResult.objects.get(review=changed, criterion_id=keys[1]).root_cause == process
+    assert "root causes edited" in changed.changes.first().summary
+    data.causes = {keys[1]: "9999"}
+    with pytest.raises(DomainError, match="there is no root cause “9999” to choose"):
+        services.review_change(actor=reviewer, review=changed, data=data, expected_revision=changed.revision)
+    # full marks: the cause is forgotten
+    data = full(keys, c2="4")
+    data.causes = {keys[1]: str(process.pk)}
+    again = services.review_change(
+        actor=reviewer, review=changed, data=data, expected_revision=changed.revision
+    )
+    assert (
+        again.causes == {}
+        and CriterionResult.objects.get(review=again, criterion_id=keys[1]).root_cause is None
+    )
+
+
+def test_the_seeded_root_causes_and_a_manager_renaming_one(manager, reviewer):
+    from reviews.services.causes import root_cause_save
+
+    assert list(RootCause.objects.values_list("code", "agent_controllable")) == [
+        ("agent", True), ("process", False), ("product", False), ("policy", False), ("system", False)
+    ]  # fmt: skip
+    policy = RootCause.objects.get(code="policy")
+    with pytest.raises(NotAllowed):
+        root_cause_save(actor=reviewer, cause=policy, name="Rules", agent_controllable=False)
+    with pytest.raises(DomainError, match="There is already a root cause called “A process”"):
+        root_cause_save(actor=manager, cause=policy, name="a process", agent_controllable=False)
+    renamed = root_cause_save(actor=manager, cause=policy, name="Company rules", agent_controllable=False)
+    assert renamed.label == "Company rules" and renamed.code == ""
+
+
+# -- second scores -------------------------------------------------------------------------------
+
+
+def test_a_chosen_review_goes_to_a_second_reviewer_blind_and_never_to_the_agent(
+    released, second, keys, agent
+):
+    TrustSettings.objects.update_or_create(pk=1, defaults={"second_share": 0})
+    assert second_score_maybe(released) is None
+    TrustSettings.objects.filter(pk=1).update(second_share=100)
+    copy = second_score_maybe(released)
+    assert copy.kind == ReviewKind.SECOND and copy.reviewer == second and copy.second_of == released
+    assert second_score_maybe(released) is None  # once
+    assert not Review.objects.filter(pk=copy.pk).exists()  # no list, page or record sees it
+    before = notes_of(agent)
+    data = full(keys, c2="4", strengths="", improvement="", encouragement="")  # no feedback needed
+    done = services.review_submit(actor=second, review=copy, data=data, expected_revision=copy.revision)
+    assert done.status == ReviewStatus.SUBMITTED and done.total == Decimal("100.00")
+    assert notes_of(agent) == before
+    # the first reviewer cannot open or change the second score
+    assert not services.reviewing.can_edit(released.reviewer, done)
+
+
+# -- disputes ------------------------------------------------------------------------------------
+
+
+def test_an_agent_disputes_a_second_reviewer_partly_accepts_and_the_score_changes(
+    released, keys, agent, reviewer, second, lead, django_capture_on_commit_callbacks
+):
+    dispute = disputes.dispute_open(
+        actor=agent,
+        review=released,
+        contests=[disputes.Contest(keys[1], "4", "I offered both options at 03:10.")],
+    )
+    assert dispute.status == DisputeStatus.OPEN and dispute.total_before == Decimal("90.00")
+    with pytest.raises(DomainError, match="already has an open dispute"):
+        disputes.dispute_open(actor=agent, review=released, contests=[disputes.Contest(keys[0], "no", "x")])
+    with pytest.raises(NotAllowed, match="Only another QA reviewer or a QA manager"):
+        disputes.dispute_decide(
+            actor=reviewer, dispute=dispute, rulings=[], expected_revision=dispute.revision
+        )
+    with pytest.raises(DomainError) as refused:
+        disputes.dispute_decide(
+            actor=second, dispute=dispute, expected_revision=dispute.revision,
+            rulings=[disputes.Ruling(keys[1], Decision.PARTLY, "4", "")],
+        )  # fmt: skip
+    assert any("give the reason" in e for e in refused.value.errors)
+    assert any("an answer other than both" in e for e in refused.value.errors)
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = disputes.dispute_decide(
+            actor=second, dispute=dispute, expected_revision=dispute.revision,
+            rulings=[disputes.Ruling(keys[1], Decision.PARTLY, "3", "Both options, but not the price.")],
+        )  # fmt: skip
+    assert decided.status == DisputeStatus.DECIDED and decided.total_after == Decimal("95.00")
+    review = Review.objects.get(pk=released.pk)
+    assert review.answers[keys[1]] == 3 and review.total == Decimal("95.00")
+    assert review.status == ReviewStatus.SUBMITTED  # the agent acknowledges the new version
+    assert f"Dispute decided by {second}" in review.changes.first().summary
+    assert any("dispute of the review" in m and "90.00 → 95.00" in m for m in notes_of(agent))
+    assert any("90.00 → 95.00" in m for m in notes_of(lead))
+    from coaching.models import PerformanceRecord
+
+    record = PerformanceRecord.objects.get(agent=agent, month=review.interaction.local_month)
+    assert record.qa_mean == Decimal("95.00")
+
+
+def test_who_may_dispute_and_the_window(released, keys, agent, lead, outsider, manager):
+    with pytest.raises(NotAllowed):
+        disputes.dispute_open(
+            actor=outsider, review=released, contests=[disputes.Contest(keys[0], "no", "x")]
+        )
+    with pytest.raises(DomainError) as refused:
+        disputes.dispute_open(actor=agent, review=released, contests=[disputes.Contest(keys[0], "yes", "")])
+    criterion = released.rubric.sections.first().criteria.first().behaviour
+    assert refused.value.errors == [
+        f"Criterion 1 “{criterion}” in Section 1 “Knowledge”: the answer you think right is the answer given.",
+        f"Criterion 1 “{criterion}” in Section 1 “Knowledge”: say why the answer should change.",
+    ]
+    Review.objects.filter(pk=released.pk).update(released_at=timezone.now() - dt.timedelta(days=8))
+    released.refresh_from_db()
+    with pytest.raises(DomainError, match="can be disputed for 7 days after it was released"):
+        disputes.dispute_open(actor=agent, review=released, contests=[disputes.Contest(keys[1], "4", "x")])
+    Review.objects.filter(pk=released.pk).update(released_at=timezone.now())
+    released.refresh_from_db()
+    dispute = disputes.dispute_open(
+        actor=lead, review=released, contests=[disputes.Contest(keys[1], "4", "Listen again")]
+    )
+    assert dispute.opened_by == lead
+    assert list(dispute_queryset_for(outsider)) == [] and list(dispute_queryset_for(agent)) == [dispute]
+
+
+def test_a_late_dispute_escalates_to_the_managers_and_a_rejection_changes_nothing(
+    released, keys, agent, second, manager
+):
+    dispute = disputes.dispute_open(
+        actor=agent, review=released, contests=[disputes.Contest(keys[1], "4", "why")]
+    )
+    assert disputes.disputes_escalate() == 0
+    assert disputes.disputes_escalate(timezone.now() + dt.timedelta(days=6)) == 1
+    assert any("past its deadline" in m for m in notes_of(manager))
+    dispute.refresh_from_db()
+    with pytest.raises(NotAllowed, match="a QA manager decides it now"):
+        disputes.dispute_decide(actor=second, dispute=dispute, rulings=[], expected_revision=dispute.revision)
+    decided = disputes.dispute_decide(
+        actor=manager, dispute=dispute, expected_revision=dispute.revision,
+        rulings=[disputes.Ruling(keys[1], Decision.REJECTED, reason="The recording shows one option.")],
+    )  # fmt: skip
+    assert decided.total_after == decided.total_before == Decimal("90.00")
+    assert Review.objects.get(pk=released.pk).changes.count() == 0
+
+
+def test_the_same_reviewer_decides_when_the_settings_allow_it(released, keys, agent, reviewer):
+    TrustSettings.objects.update_or_create(pk=1, defaults={"dispute_same_reviewer": True})
+    dispute = disputes.dispute_open(
+        actor=agent, review=released, contests=[disputes.Contest(keys[1], "4", "why")]
+    )
+    assert disputes.may_decide(reviewer, dispute)
+
+
+# -- calibration ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def session(manager, reviewer, second, lead, agent, rubric):
+    calls = [make_interaction(agent, timezone.now() - dt.timedelta(days=d)) for d in (1, 2)]
+    return cal.calibration_create(
+        actor=manager, title="November calibration", rubric=rubric, month=dt.date(2026, 11, 1),
+        deadline=timezone.localdate() + dt.timedelta(days=3), benchmark=BenchmarkKind.EXPERT, expert=manager,
+        participants=[reviewer, second, lead], interactions=calls,
+    )  # fmt: skip
+
+
+def test_a_calibration_is_scored_blind_revealed_and_never_reaches_the_agent(
+    session, manager, reviewer, second, lead, agent, keys
+):
+    assert session.participants.count() == 4  # the expert takes part
+    copies = cal.calibration_scores(session)
+    assert copies.count() == 8 and not Review.objects.filter(pk__in=copies).exists()
+    assert list(calibration_queryset_for(agent)) == [] and list(calibration_queryset_for(lead)) == [session]
+    before = notes_of(agent)
+    answers = {reviewer: "4", second: "3", lead: "2", manager: "4"}
+    for person, c2 in answers.items():
+        for copy in copies.filter(reviewer=person):
+            data = full(keys, c2=c2, strengths="", improvement="", encouragement="")
+            services.review_submit(actor=person, review=copy, data=data, expected_revision=copy.revision)
+        assert not cal.answers_visible(person, session) or person == manager
+    with pytest.raises(NotAllowed):  # nobody scores someone else's copy
+        copy = copies.filter(reviewer=reviewer).first()
+        services.review_save(actor=second, review=copy, data=full(keys), expected_revision=copy.revision)
+    assert notes_of(agent) == before
+    revealed = cal.calibration_reveal(actor=manager, session=session, expected_revision=session.revision)
+    assert revealed.status == CalibrationStatus.REVEALED
+    assert cal.answers_visible(reviewer, revealed) and not cal.answers_visible(agent, revealed)
+    assert all(item.benchmark.reviewer == manager for item in revealed.items.all())
+    closed = cal.calibration_close(actor=manager, session=revealed, expected_revision=revealed.revision)
+    assert closed.status == CalibrationStatus.CLOSED
+    from coaching.models import PerformanceRecord
+
+    assert not PerformanceRecord.objects.filter(agent=agent).exists()
+
+
+def test_a_consensus_benchmark_is_recorded_after_the_reveal(manager, reviewer, second, agent, rubric, keys):
+    call = make_interaction(agent, timezone.now() - dt.timedelta(days=1))
+    session = cal.calibration_create(
+        actor=manager, title="Consensus", rubric=rubric, month=dt.date(2026, 11, 1),
+        deadline=timezone.localdate(), benchmark=BenchmarkKind.CONSENSUS, participants=[reviewer, second],
+        interactions=[call],
+    )  # fmt: skip
+    item = session.items.get()
+    with pytest.raises(DomainError, match="Reveal the answers before"):
+        cal.calibration_benchmark(actor=manager, item=item, answers=full(keys).answers)
+    session = cal.calibration_reveal(actor=manager, session=session, expected_revision=session.revision)
+    with pytest.raises(DomainError, match="Record the benchmark of every interaction first"):
+        cal.calibration_close(actor=manager, session=session, expected_revision=session.revision)
+    benchmark = cal.calibration_benchmark(actor=manager, item=item, answers=full(keys, c2="4").answers)
+    assert benchmark.kind == ReviewKind.BENCHMARK and benchmark.total == Decimal("100.00")
+    again = cal.calibration_benchmark(actor=manager, item=item, answers=full(keys, c2="3").answers)
+    assert again.pk == benchmark.pk and again.total == Decimal("95.00")
+
+
+def test_creating_a_calibration_names_every_problem(manager, reviewer, rubric, agent):
+    with pytest.raises(DomainError) as refused:
+        cal.calibration_create(
+            actor=manager, title=" ", rubric=rubric, month=dt.date(2026, 11, 1),
+            deadline=timezone.localdate() - dt.timedelta(days=1), benchmark=BenchmarkKind.EXPERT,
+            participants=[reviewer], interactions=[],
+        )  # fmt: skip
+    errors = refused.value.errors
+    assert (
+        "Give the session a title." in errors and "Choose at least one interaction to calibrate on." in errors
+    )
+    assert "Name the expert whose answers are the benchmark." in errors
+    assert "A calibration needs at least two participants." in errors
+    assert any("has passed" in e for e in errors)
+    with pytest.raises(NotAllowed):
+        cal.calibration_create(
+            actor=reviewer, title="x", rubric=rubric, month=dt.date(2026, 11, 1), deadline=timezone.localdate(),
+            benchmark=BenchmarkKind.CONSENSUS, participants=[], interactions=[],
+        )  # fmt: skip
+
+
+def test_the_pages_obey_the_same_visibility(client, session, released, keys, agent, outsider, reviewer):
+    dispute = disputes.dispute_open(
+        actor=agent, review=released, contests=[disputes.Contest(keys[1], "4", "why")]
+    )
+    for user, calibration_status, dispute_status in (
+        (agent, 404, 200),
+        (outsider, 404, 404),
+        (reviewer, 200, 200),
+    ):
+        client.force_login(user)
+        assert client.get(f"/calibration/{session.pk}/").status_code == calibration_status, user
+        assert client.get(f"/disputes/{dispute.pk}/").status_code == dispute_status, user
