@@ -110,7 +110,7 @@ def _text(value: str, limit: int = MAX_REASON) -> str:
 def dispute_open(*, actor, review: Review, contests: list[Contest]) -> Dispute:
     """Open a dispute on a released review: the reviewers who may decide it are told."""
     review = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .select_related("agent__team", "interaction", "rubric")
         .get(pk=review.pk)
     )
@@ -278,7 +278,7 @@ def disputes_escalate(now: dt.datetime | None = None) -> int:
     """Open disputes past their deadline go to the QA managers (each told once). The count."""
     now = now or timezone.now()
     due = list(
-        Dispute.objects.select_for_update()
+        Dispute.objects.select_for_update(of=("self",))
         .filter(status=DisputeStatus.OPEN, escalated_at__isnull=True, decide_by__lt=now)
         .select_related("review__interaction")
     )
