@@ -4,6 +4,7 @@ from .reviewing import (
     my_feedback,
     review_acknowledge,
     review_detail,
+    review_dispute,
     review_list,
     review_live,
     review_open,
@@ -11,11 +12,12 @@ from .reviewing import (
     review_submit,
 )
 from .sampling import assignment_skip, draw_status, queue, sampling_home
-from .trust import calibration_detail, dispute_detail
+from .trust import calibration_detail, dispute_decide, dispute_detail
 
 __all__ = [
     "assignment_skip",
     "calibration_detail",
+    "dispute_decide",
     "dispute_detail",
     "draw_status",
     "import_detail",
@@ -26,6 +28,7 @@ __all__ = [
     "queue",
     "review_acknowledge",
     "review_detail",
+    "review_dispute",
     "review_list",
     "review_live",
     "review_open",

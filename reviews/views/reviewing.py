@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -27,6 +28,7 @@ from .. import selectors, services
 from ..forms import ReviewFilterForm
 from ..models import AssignmentStatus, ReviewStatus
 from ..models.reviews import RANK_UNREAD
+from ..services import disputes
 from ..services.reviewing import (
     FEEDBACK_PARTS,
     MAX_COMMENT,
@@ -367,8 +369,45 @@ def review_detail(request, pk: int):
             "changes": review.changes.select_related("changed_by"),
             "can_edit": can_edit(request.user, review),
             "can_acknowledge": can_acknowledge(request.user, review),
+            "dispute": dispute_state(request.user, review),
         },
     )
+
+
+def dispute_state(user, review) -> dict:
+    """What the review page says about disputes: the latest dispute, and whether (and until when)
+    this person may open one."""
+    latest = review.disputes.order_by("-opened_at").first() if review.status != "draft" else None
+    ends = disputes.dispute_window_ends(review)
+    return {
+        "latest": latest,
+        "ends": ends,
+        "may_open": disputes.may_dispute(user, review)
+        and ends is not None
+        and timezone.now() <= ends
+        and (latest is None or latest.status != "open"),
+    }
+
+
+@require_POST
+@login_required
+def review_dispute(request, pk: int):
+    """Open a dispute from the review page: for each criterion chosen, the answer and the why."""
+    review = selectors.review_get_for(user=request.user, pk=pk)
+    contests = [
+        disputes.Contest(key[2:], value, request.POST.get(f"r-{key[2:]}", ""))
+        for key, value in request.POST.items()
+        if key.startswith("w-") and value
+    ]
+    try:
+        dispute = disputes.dispute_open(actor=request.user, review=review, contests=contests)
+    except DomainError as exc:
+        for line in [exc.message, *getattr(exc, "errors", [])]:
+            messages.error(request, line)
+        return redirect(f"{reverse('reviews:review_detail', args=[review.pk])}#dispute-h")
+    messages.success(request, _("Dispute sent: a reviewer decides it by %(date)s.") % {
+        "date": f"{timezone.localtime(dispute.decide_by):%Y-%m-%d}"})  # fmt: skip
+    return redirect("reviews:dispute_detail", pk=dispute.pk)
 
 
 @require_POST

@@ -316,3 +316,64 @@ def test_the_pages_obey_the_same_visibility(client, session, released, keys, age
         client.force_login(user)
         assert client.get(f"/calibration/{session.pk}/").status_code == calibration_status, user
         assert client.get(f"/disputes/{dispute.pk}/").status_code == dispute_status, user
+
+
+# -- agreement figures ---------------------------------------------------------------------------
+
+
+def test_agreement_of_a_month_from_second_scores_worked_example(agent, reviewer, second, rubric, keys):
+    """Three interactions scored twice: criterion 1 (yes/no) yes/yes, no/no, yes/no. Nominal:
+    n = 6 (3 yes, 3 no); the one split unit gives D_o = 2 / 6; D_e = (36 − 18) / (6 × 5);
+    α = 1 − (2/6) / (18/30) = 4/9 = 0.444."""
+    from reviews.selectors.agreement import agreement_figures
+
+    TrustSettings.objects.update_or_create(pk=1, defaults={"second_share": 100})
+    first_answers, second_answers = ["yes", "no", "yes"], ["yes", "no", "no"]
+    for day, (a, b) in enumerate(zip(first_answers, second_answers, strict=True), start=2):
+        assignment = make_assignment(
+            agent, reviewer, when=timezone.make_aware(dt.datetime(2026, 11, day, 10))
+        )
+        review = services.review_start(actor=reviewer, assignment=assignment)
+        review = services.review_submit(
+            actor=reviewer, review=review, data=full(keys, c1=a), expected_revision=review.revision
+        )
+        copy = Review.every_kind.get(second_of=review)
+        data = full(keys, c1=b, strengths="", improvement="", encouragement="")
+        services.review_submit(actor=second, review=copy, data=data, expected_revision=copy.revision)
+    [figures] = agreement_figures(dt.date(2026, 11, 1), bootstrap=200)
+    assert figures["units"] == 3
+    c1 = next(r for r in figures["criteria"] if r["label"] == "States facts accurately")
+    assert (c1["level"], c1["units"], c1["values"]) == ("nominal", 3, 6)
+    assert round(c1["alpha"], 3) == 0.444 and c1["reading"] == "unreliable"
+    c2 = next(r for r in figures["criteria"] if r["level"] == "ordinal")
+    assert c2["alpha"] is None and c2["units"] == 3  # every answer "3": no variation, "—"
+    total = figures["rows"][0]
+    assert total["kind"] == "total" and total["level"] == "interval" and total["units"] == 3
+    # a draft second score is not a pair; the first reviews alone are not units
+    assert agreement_figures(dt.date(2026, 10, 1)) == []
+
+
+def test_an_agent_disputes_from_the_review_page_and_a_reviewer_decides_on_the_dispute_page(
+    client, released, keys, agent, second
+):
+    client.force_login(agent)
+    page = client.get(f"/reviews/{released.pk}/").content.decode()
+    assert "Dispute a score" in page and f'name="w-{keys[1]}"' in page
+    refused = client.post(f"/reviews/{released.pk}/dispute/", {f"w-{keys[1]}": "4", f"r-{keys[1]}": ""}, follow=True)
+    assert "say why the answer should change" in refused.content.decode()
+    sent = client.post(f"/reviews/{released.pk}/dispute/", {f"w-{keys[1]}": "4", f"r-{keys[1]}": "Both options."})
+    dispute = released.disputes.get()
+    assert sent.status_code == 302 and sent.url == f"/disputes/{dispute.pk}/"
+    assert "Dispute a score" in client.get(f"/reviews/{released.pk}/").content.decode()  # the link stays
+    assert 'name="d-' not in client.get(f"/disputes/{dispute.pk}/").content.decode()  # the agent does not decide
+    client.force_login(second)
+    page = client.get(f"/disputes/{dispute.pk}/").content.decode()
+    assert f'name="d-{keys[1]}"' in page
+    done = client.post(
+        f"/disputes/{dispute.pk}/decide/",
+        {"revision": dispute.revision, f"d-{keys[1]}": "accepted", f"y-{keys[1]}": "Heard both options."},
+        follow=True,
+    )
+    assert "Dispute decided" in done.content.decode()
+    released.refresh_from_db()
+    assert released.answers[keys[1]] == 4 and released.total == Decimal("100.00")
