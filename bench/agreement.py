@@ -67,10 +67,12 @@ for first in firsts:
 Review.every_kind.bulk_create(made, batch_size=2000)
 ids = list(Review.every_kind.filter(kind=ReviewKind.SECOND).order_by("pk").values_list("pk", flat=True))
 CriterionResult.objects.bulk_create(
-    [copy(r, review_id=pk) for pk, (rows, _s) in zip(ids, pending, strict=True) for r in rows], batch_size=5000
+    [copy(r, review_id=pk) for pk, (rows, _s) in zip(ids, pending, strict=True) for r in rows],
+    batch_size=5000,
 )
 SectionResult.objects.bulk_create(
-    [copy(r, review_id=pk) for pk, (_c, rows) in zip(ids, pending, strict=True) for r in rows], batch_size=5000
+    [copy(r, review_id=pk) for pk, (_c, rows) in zip(ids, pending, strict=True) for r in rows],
+    batch_size=5000,
 )
 print(f"second scores: {len(made):,} ({time.perf_counter() - t0:.1f} s)")
 
@@ -85,8 +87,12 @@ elapsed = time.perf_counter() - started
 rows = [r for rubric in figures for r in (*rubric["rows"], *rubric["criteria"])]
 assert figures and all(r["units"] == len(made) for r in rows if r["kind"] == "total"), figures
 assert all(r["low"] is not None for r in rows if r["alpha"] is not None)
-worst = min((r for rubric in figures for r in rubric["criteria"] if r["alpha"] is not None), key=lambda r: r["alpha"])
-print(f"agreement figures: {len(rows)} alphas (total, sections, criteria), each with 1,000 bootstrap resamples")
+worst = min(
+    (r for rubric in figures for r in rubric["criteria"] if r["alpha"] is not None), key=lambda r: r["alpha"]
+)
+print(
+    f"agreement figures: {len(rows)} alphas (total, sections, criteria), each with 1,000 bootstrap resamples"
+)
 print(f"least agreement: {worst['label']} α = {worst['alpha']:.3f} ({worst['units']} units)")
 print(f"records rebuild of the month: {rebuild:.3f} s")
 print(f"agreement of the month:       {elapsed:.3f} s")

@@ -359,13 +359,19 @@ def test_an_agent_disputes_from_the_review_page_and_a_reviewer_decides_on_the_di
     client.force_login(agent)
     page = client.get(f"/reviews/{released.pk}/").content.decode()
     assert "Dispute a score" in page and f'name="w-{keys[1]}"' in page
-    refused = client.post(f"/reviews/{released.pk}/dispute/", {f"w-{keys[1]}": "4", f"r-{keys[1]}": ""}, follow=True)
+    refused = client.post(
+        f"/reviews/{released.pk}/dispute/", {f"w-{keys[1]}": "4", f"r-{keys[1]}": ""}, follow=True
+    )
     assert "say why the answer should change" in refused.content.decode()
-    sent = client.post(f"/reviews/{released.pk}/dispute/", {f"w-{keys[1]}": "4", f"r-{keys[1]}": "Both options."})
+    sent = client.post(
+        f"/reviews/{released.pk}/dispute/", {f"w-{keys[1]}": "4", f"r-{keys[1]}": "Both options."}
+    )
     dispute = released.disputes.get()
     assert sent.status_code == 302 and sent.url == f"/disputes/{dispute.pk}/"
     assert "Dispute a score" in client.get(f"/reviews/{released.pk}/").content.decode()  # the link stays
-    assert 'name="d-' not in client.get(f"/disputes/{dispute.pk}/").content.decode()  # the agent does not decide
+    assert (
+        'name="d-' not in client.get(f"/disputes/{dispute.pk}/").content.decode()
+    )  # the agent does not decide
     client.force_login(second)
     page = client.get(f"/disputes/{dispute.pk}/").content.decode()
     assert f'name="d-{keys[1]}"' in page
