@@ -24,6 +24,7 @@ does not move between page loads).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -113,11 +114,15 @@ def agreement(
     return Agreement(alpha, len(units), n_values, float(low), float(high))
 
 
+@lru_cache(maxsize=8)
 def resample_weights(units: int, draws: int, seed: int = SEED) -> np.ndarray:
-    """draws × units: how many times each resample (units drawn with replacement) took each unit."""
+    """draws × units: how many times each resample (units drawn with replacement) took each unit.
+    The same for every variable with as many units (kept, read-only)."""
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, units, size=(draws, units)) + np.arange(draws)[:, None] * units
-    return np.bincount(picks.ravel(), minlength=draws * units).reshape(draws, units).astype(float)
+    weights = np.bincount(picks.ravel(), minlength=draws * units).reshape(draws, units).astype(float)
+    weights.flags.writeable = False
+    return weights
 
 
 def _moments(units: list[list]) -> tuple[np.ndarray, None]:
