@@ -29,6 +29,7 @@ from ..forms import ReviewFilterForm
 from ..models import AssignmentStatus, ReviewStatus
 from ..models.reviews import RANK_UNREAD
 from ..services import disputes
+from ..services.causes import root_causes_offered
 from ..services.reviewing import (
     FEEDBACK_PARTS,
     MAX_COMMENT,
@@ -64,6 +65,7 @@ class CriterionView:
     answer: str = ""
     comment: str = ""
     result: engine.CriterionResult | None = None
+    cause: str = ""  # root cause id of a miss, as text
 
     @property
     def options_html(self) -> str:
@@ -130,7 +132,7 @@ def _lowest(c) -> str:
 
 
 def review_layout(
-    review, answers: dict, comments: dict
+    review, answers: dict, comments: dict, causes: dict | None = None
 ) -> tuple[list[SectionView], engine.ScoreResult | None]:
     """The rubric as the page shows it, with answers, comments and the engine's result."""
     data = rubric_data_pinned(review.rubric)
@@ -153,6 +155,7 @@ def review_layout(
                     key=key, number=number, behaviour=c.behaviour, guidance=c.guidance, critical=c.critical,
                     na_allowed=c.na_allowed, options=_options(c), lowest=_lowest(c), answer=str(clean.get(key, "")),
                     comment=comments.get(key, ""), result=result.criteria.get(key) if result else None,
+                    cause=str((causes or {}).get(key, "")),
                 )
             )  # fmt: skip
         sections.append(view)
@@ -163,6 +166,7 @@ def _input(post) -> ReviewInput:
     return ReviewInput(
         answers={k[2:]: v for k, v in post.items() if k.startswith("a-")},
         comments={k[2:]: v for k, v in post.items() if k.startswith("c-")},
+        causes={k[6:]: v for k, v in post.items() if k.startswith("cause-")},
         strengths=post.get("strengths", ""),
         improvement=post.get("improvement", ""),
         encouragement=post.get("encouragement", ""),
@@ -194,7 +198,7 @@ def _panel_context(review, sections, result, **extra) -> dict:
 def _score_page(request, review, data: ReviewInput | None = None, *, error=None, problems=None, status=200):
     answers = data.answers if data else review.answers
     comments = data.comments if data else review.comments
-    sections, result = review_layout(review, answers, comments)
+    sections, result = review_layout(review, answers, comments, data.causes if data else review.causes)
     feedback = data or review
     parts = [
         {"name": name, "title": title, "guidance": PART_GUIDANCE[name], "value": getattr(feedback, name)}
@@ -221,6 +225,7 @@ def _score_page(request, review, data: ReviewInput | None = None, *, error=None,
         "gaps": gaps,
         "editing_released": review.status != ReviewStatus.DRAFT,
         "max_comment": MAX_COMMENT,
+        "root_causes": root_causes_offered(),
         "max_part": MAX_PART,
     }
     return render(request, "reviews/review_score.html", context, status=status)

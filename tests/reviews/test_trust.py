@@ -383,3 +383,31 @@ def test_an_agent_disputes_from_the_review_page_and_a_reviewer_decides_on_the_di
     assert "Dispute decided" in done.content.decode()
     released.refresh_from_db()
     assert released.answers[keys[1]] == 4 and released.total == Decimal("100.00")
+
+
+def test_the_scoring_page_offers_root_causes_and_keeps_the_one_chosen_for_a_miss(
+    client, agent, reviewer, rubric, keys
+):
+    review = services.review_start(actor=reviewer, assignment=make_assignment(agent, reviewer))
+    client.force_login(reviewer)
+    page = client.get(f"/reviews/{review.pk}/score/").content.decode()
+    assert f'name="cause-{keys[1]}"' in page and "A process" in page and "Why missed (root cause)" in page
+    product = RootCause.objects.get(code="product")
+    data = full(keys, c2="1")
+    post = {f"a-{k}": v for k, v in data.answers.items()} | {
+        f"cause-{keys[1]}": str(product.pk),
+        "revision": review.revision,
+    }
+    post |= {
+        "strengths": data.strengths,
+        "improvement": data.improvement,
+        "encouragement": data.encouragement,
+    }
+    assert client.post(f"/reviews/{review.pk}/live/", post).status_code == 200
+    review.refresh_from_db()
+    assert review.causes == {keys[1]: product.pk}
+    assert CriterionResult.objects.get(review=review, criterion_id=keys[1]).root_cause == product
+    assert (
+        f'<option value="{product.pk}" selected>'
+        in client.get(f"/reviews/{review.pk}/score/").content.decode()
+    )
