@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from core.display import person
 from core.permissions import Capability, Scope, scope_of, user_can
 
-from ..models import Assignment, AssignmentStatus, Review, ReviewStatus, SamplingQuota
+from ..models import Assignment, AssignmentStatus, Review, ReviewKind, ReviewStatus, SamplingQuota
 
 
 def assignment_queue(*, reviewer, month, filters: dict | None = None) -> QuerySet:
@@ -98,6 +98,18 @@ def review_queryset_for(user) -> QuerySet[Review]:
         case Scope.OWN:
             return qs.filter(released, agent=user)
     return qs.none()
+
+
+def blind_score_get_for(*, user, pk: int) -> Review | None:
+    """The user's own calibration or second score (None if `pk` is not one): blind copies are
+    their scorer's alone; no list, record or agent sees them."""
+    return (
+        Review.every_kind.filter(
+            pk=pk, reviewer_id=getattr(user, "pk", None), kind__in=[ReviewKind.CALIBRATION, ReviewKind.SECOND]
+        )
+        .select_related("interaction__agent", "agent__team", "reviewer", "rubric", "calibration_item")
+        .first()
+    )
 
 
 def review_get_for(*, user, pk: int) -> Review:

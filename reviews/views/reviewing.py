@@ -26,7 +26,7 @@ from scoring.selectors import rubric_data_pinned, rubric_spec_pinned
 
 from .. import selectors, services
 from ..forms import ReviewFilterForm
-from ..models import AssignmentStatus, ReviewStatus
+from ..models import AssignmentStatus, ReviewKind, ReviewStatus
 from ..models.reviews import RANK_UNREAD
 from ..services import disputes
 from ..services.causes import root_causes_offered
@@ -232,10 +232,21 @@ def _score_page(request, review, data: ReviewInput | None = None, *, error=None,
 
 
 def _editable(request, pk: int):
-    review = selectors.review_get_for(user=request.user, pk=pk)
+    """The review to score: a regular one the user may edit, or their own blind copy (a
+    calibration or second score, which no list shows)."""
+    blind = selectors.blind_score_get_for(user=request.user, pk=pk)
+    review = blind or selectors.review_get_for(user=request.user, pk=pk)
     if not can_edit(request.user, review):
         raise PermissionDenied
     return review
+
+
+def _blind_done(request, review):
+    """After a calibration or second score is submitted: back to the session, or the queue."""
+    messages.success(request, _("Your score is in. Nobody else's answers were shown to you."))
+    if review.kind == ReviewKind.CALIBRATION:
+        return redirect("reviews:calibration_detail", pk=review.calibration_item.session_id)
+    return redirect("reviews:queue")
 
 
 @require_POST
@@ -299,6 +310,8 @@ def review_submit(request, pk: int):
             review = services.review_submit(
                 actor=request.user, review=review, data=data, expected_revision=expected
             )
+            if review.kind != ReviewKind.REGULAR:
+                return _blind_done(request, review)
             messages.success(
                 request,
                 _("Feedback released to %(agent)s (%(total)s).")
@@ -324,7 +337,7 @@ def review_submit(request, pk: int):
                 "problems": [str(p) for p in exc.errors],
             }
             return redirect("reviews:review_score", pk=pk)
-        review = selectors.review_get_for(user=request.user, pk=pk)  # its new revision, if kept
+        review = _editable(request, pk)  # its new revision, if kept
         return _score_page(request, review, data, error=exc.message, problems=exc.errors, status=400)
 
 

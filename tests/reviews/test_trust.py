@@ -411,3 +411,24 @@ def test_the_scoring_page_offers_root_causes_and_keeps_the_one_chosen_for_a_miss
         f'<option value="{product.pk}" selected>'
         in client.get(f"/reviews/{review.pk}/score/").content.decode()
     )
+
+
+def test_a_participant_scores_their_calibration_copy_on_the_scoring_page(
+    client, session, reviewer, second, keys, agent
+):
+    copy = cal.calibration_scores(session).filter(reviewer=reviewer).first()
+    client.force_login(reviewer)
+    detail = client.get(f"/calibration/{session.pk}/").content.decode()
+    assert f"/reviews/{copy.pk}/score/" in detail and "Scoring is blind" in detail
+    assert client.get(f"/reviews/{copy.pk}/score/").status_code == 200
+    other = cal.calibration_scores(session).filter(reviewer=second).first()
+    assert client.get(f"/reviews/{other.pk}/score/").status_code == 404  # not theirs, not a regular review
+    data = full(keys, c2="4")
+    post = {f"a-{k}": v for k, v in data.answers.items()} | {"revision": copy.revision}
+    done = client.post(f"/reviews/{copy.pk}/submit/", post)
+    assert done.status_code == 302 and done.url == f"/calibration/{session.pk}/"
+    copy.refresh_from_db()
+    assert copy.status == ReviewStatus.SUBMITTED and copy.total == Decimal("100.00")
+    client.force_login(agent)
+    assert client.get(f"/reviews/{copy.pk}/").status_code == 404
+    assert client.get(f"/reviews/{copy.pk}/score/").status_code in (403, 404)
