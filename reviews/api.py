@@ -175,7 +175,7 @@ class ReviewOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Review
         fields = [
-            "id", "status", "interaction", "agent", "reviewer", "rubric", "answers", "comments",
+            "id", "status", "interaction", "agent", "reviewer", "rubric", "answers", "comments", "causes",
             "strengths", "improvement", "encouragement", "total", "raw_total", "critical_failed",
             "sections", "revision", "submitted_at", "released_at", "acknowledged_at", "unread",
         ]  # fmt: skip
@@ -196,6 +196,10 @@ class ReviewContentInputSerializer(serializers.Serializer):
     comments = serializers.DictField(
         child=serializers.CharField(allow_blank=True), required=False, default=dict
     )
+    causes = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True), required=False, default=dict,
+        help_text="Criterion id -> root cause id (GET /api/root-causes/), for a missed criterion.",
+    )  # fmt: skip
     strengths = serializers.CharField(required=False, allow_blank=True, default="")
     improvement = serializers.CharField(required=False, allow_blank=True, default="")
     encouragement = serializers.CharField(required=False, allow_blank=True, default="")
@@ -206,6 +210,7 @@ class ReviewContentInputSerializer(serializers.Serializer):
         return services.ReviewInput(
             answers=data["answers"],
             comments=data["comments"],
+            causes=data["causes"],
             strengths=data["strengths"],
             improvement=data["improvement"],
             encouragement=data["encouragement"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, api_trust
 
 urlpatterns = [
     path("interactions/", api.InteractionListApi.as_view(), name="api_interaction_list"),
@@ -13,4 +13,10 @@ urlpatterns = [
     path("reviews/<int:pk>/submit/", api.ReviewSubmitApi.as_view(), name="api_review_submit"),
     path("reviews/<int:pk>/change/", api.ReviewChangeApi.as_view(), name="api_review_change"),
     path("reviews/<int:pk>/acknowledge/", api.ReviewAcknowledgeApi.as_view(), name="api_review_acknowledge"),
+    path("reviews/<int:pk>/dispute/", api_trust.DisputeOpenApi.as_view(), name="api_review_dispute"),
+    path("disputes/", api_trust.DisputeListApi.as_view(), name="api_dispute_list"),
+    path("disputes/<int:pk>/", api_trust.DisputeDetailApi.as_view(), name="api_dispute_detail"),
+    path("disputes/<int:pk>/decide/", api_trust.DisputeDecideApi.as_view(), name="api_dispute_decide"),
+    path("agreement/", api_trust.AgreementApi.as_view(), name="api_agreement"),
+    path("root-causes/", api_trust.RootCauseListApi.as_view(), name="api_root_causes"),
 ]

@@ -432,3 +432,64 @@ def test_a_participant_scores_their_calibration_copy_on_the_scoring_page(
     client.force_login(agent)
     assert client.get(f"/reviews/{copy.pk}/").status_code == 404
     assert client.get(f"/reviews/{copy.pk}/score/").status_code in (403, 404)
+
+
+# -- API -----------------------------------------------------------------------------------------
+
+
+def test_the_dispute_api_opens_decides_and_lists_with_the_pages_visibility(
+    released, keys, agent, second, outsider
+):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(agent)
+    bad = api.post(
+        f"/api/reviews/{released.pk}/dispute/",
+        {"criteria": [{"criterion": keys[1], "answer": "2", "reason": ""}]},
+        format="json",
+    )
+    assert bad.status_code == 400 and "the answer you think right is the answer given" in str(bad.json())
+    opened = api.post(
+        f"/api/reviews/{released.pk}/dispute/",
+        {"criteria": [{"criterion": keys[1], "answer": "4", "reason": "Both options."}]},
+        format="json",
+    )
+    assert opened.status_code == 201, opened.json()
+    body = opened.json()
+    assert body["status"] == "open" and body["criteria"][0]["answer_wanted"] == "4"
+    api.force_authenticate(outsider)
+    assert api.get(f"/api/disputes/{body['id']}/").status_code == 404
+    assert api.get("/api/disputes/").json()["count"] == 0
+    api.force_authenticate(second)
+    stale = api.post(
+        f"/api/disputes/{body['id']}/decide/",
+        {
+            "revision": body["revision"] + 5,
+            "criteria": [{"criterion": keys[1], "decision": "rejected", "reason": "x"}],
+        },
+        format="json",
+    )
+    assert stale.status_code == 409
+    decided = api.post(
+        f"/api/disputes/{body['id']}/decide/",
+        {
+            "revision": body["revision"],
+            "criteria": [{"criterion": keys[1], "decision": "rejected", "reason": "One option."}],
+        },
+        format="json",
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "decided"
+    assert decided.json()["total_after"] == "90.00"
+
+
+def test_the_agreement_and_root_cause_api(agent, manager, released):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(agent)
+    assert api.get("/api/agreement/?month=2026-11").status_code == 403
+    assert [c["label"] for c in api.get("/api/root-causes/").json()][:2] == ["The agent", "A process"]
+    api.force_authenticate(manager)
+    assert api.get("/api/agreement/?month=2026-11").json() == []  # no pairs yet: nothing to show
+    assert api.get("/api/agreement/?month=11-2026").status_code == 400
