@@ -286,6 +286,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Disputes past their deadline escalate to the QA managers.
+    "disputes-escalate": {
+        "task": "reviews.tasks.disputes_escalate",
+        "schedule": crontab(minute=5),
+    },
     # The monthly sample, drawn early on the first of the month (top-ups are manual or later runs).
     "monthly-sample-draw": {
         "task": "reviews.tasks.sample_draw_task",

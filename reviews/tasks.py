@@ -48,3 +48,11 @@ def sample_draw_task(month: str | None = None, actor_id: int | None = None) -> i
     except DomainError as exc:  # a draw of the month is running: this one is not needed
         logger.info("Draw of %s not run: %s", day, exc.message)
         return None
+
+
+@shared_task
+def disputes_escalate() -> int:
+    """Open disputes past their deadline go to the QA managers (hourly)."""
+    from .services.disputes import disputes_escalate as escalate
+
+    return escalate()

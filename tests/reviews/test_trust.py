@@ -493,3 +493,18 @@ def test_the_agreement_and_root_cause_api(agent, manager, released):
     api.force_authenticate(manager)
     assert api.get("/api/agreement/?month=2026-11").json() == []  # no pairs yet: nothing to show
     assert api.get("/api/agreement/?month=11-2026").status_code == 400
+
+
+def test_the_hourly_task_escalates_late_disputes(released, keys, agent, manager):
+    from unittest import mock
+
+    from reviews import tasks
+
+    dispute = disputes.dispute_open(actor=agent, review=released, contests=[disputes.Contest(keys[1], "4", "why")])
+    assert tasks.disputes_escalate.apply().get() == 0
+    later = timezone.now() + dt.timedelta(days=6)
+    with mock.patch.object(timezone, "now", return_value=later):
+        assert tasks.disputes_escalate.apply().get() == 1
+        assert tasks.disputes_escalate.apply().get() == 0  # once
+    dispute.refresh_from_db()
+    assert dispute.escalated_at == later
