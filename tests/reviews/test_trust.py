@@ -500,7 +500,9 @@ def test_the_hourly_task_escalates_late_disputes(released, keys, agent, manager)
 
     from reviews import tasks
 
-    dispute = disputes.dispute_open(actor=agent, review=released, contests=[disputes.Contest(keys[1], "4", "why")])
+    dispute = disputes.dispute_open(
+        actor=agent, review=released, contests=[disputes.Contest(keys[1], "4", "why")]
+    )
     assert tasks.disputes_escalate.apply().get() == 0
     later = timezone.now() + dt.timedelta(days=6)
     with mock.patch.object(timezone, "now", return_value=later):
