@@ -99,7 +99,7 @@ def server_error(request):
 
 # -- the documentation, readable inside the app ------------------------------------------------------
 
-HELP_PAGES = ("metrics", "coaching", "reviewing", "sampling", "scoring", "importing", "domain")
+HELP_PAGES = ("metrics", "coaching", "reviewing", "sampling", "scoring", "importing", "agreement", "disputes", "domain")
 
 
 @require_GET

@@ -510,3 +510,9 @@ def test_the_hourly_task_escalates_late_disputes(released, keys, agent, manager)
         assert tasks.disputes_escalate.apply().get() == 0  # once
     dispute.refresh_from_db()
     assert dispute.escalated_at == later
+
+
+def test_the_agreement_and_dispute_documents_are_help_pages(client, agent):
+    client.force_login(agent)
+    assert "Krippendorff" in client.get("/help/agreement/").content.decode()
+    assert "partly accepted" in client.get("/help/disputes/").content.decode()
