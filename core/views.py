@@ -99,7 +99,17 @@ def server_error(request):
 
 # -- the documentation, readable inside the app ------------------------------------------------------
 
-HELP_PAGES = ("metrics", "coaching", "reviewing", "sampling", "scoring", "importing", "agreement", "disputes", "domain")
+HELP_PAGES = (
+    "metrics",
+    "coaching",
+    "reviewing",
+    "sampling",
+    "scoring",
+    "importing",
+    "agreement",
+    "disputes",
+    "domain",
+)
 
 
 @require_GET

@@ -24,5 +24,6 @@ urlpatterns = [
     path("sampling/", views.sampling_home, name="sampling"),
     path("sampling/status/", views.draw_status, name="draw_status"),
     path("disputes/<int:pk>/", views.dispute_detail, name="dispute_detail"),
+    path("calibration/", views.calibration_list, name="calibration_list"),
     path("calibration/<int:pk>/", views.calibration_detail, name="calibration_detail"),
 ]

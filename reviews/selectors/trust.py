@@ -58,3 +58,21 @@ def calibration_table(session: CalibrationSession, *, everyone: bool, user) -> l
         {"item": item, "scores": by_item.get(item.pk, [])}
         for item in session.items.select_related("interaction__agent").order_by("position")
     ]
+
+
+def calibration_todo(user, sessions) -> dict[int, int]:
+    """Session id -> how many of the user's own copies are still drafts."""
+    rows = (
+        Review.every_kind.filter(
+            kind=ReviewKind.CALIBRATION,
+            reviewer_id=user.pk,
+            status="draft",
+            calibration_item__session__in=[s.pk for s in sessions],
+        )
+        .values_list("calibration_item__session_id", flat=True)
+        .order_by()
+    )
+    out: dict[int, int] = {}
+    for session_id in rows:
+        out[session_id] = out.get(session_id, 0) + 1
+    return out

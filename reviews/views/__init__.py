@@ -12,11 +12,12 @@ from .reviewing import (
     review_submit,
 )
 from .sampling import assignment_skip, draw_status, queue, sampling_home
-from .trust import calibration_detail, dispute_decide, dispute_detail
+from .trust import calibration_detail, calibration_list, dispute_decide, dispute_detail
 
 __all__ = [
     "assignment_skip",
     "calibration_detail",
+    "calibration_list",
     "dispute_decide",
     "dispute_detail",
     "draw_status",

@@ -516,3 +516,13 @@ def test_the_agreement_and_dispute_documents_are_help_pages(client, agent):
     client.force_login(agent)
     assert "Krippendorff" in client.get("/help/agreement/").content.decode()
     assert "partly accepted" in client.get("/help/disputes/").content.decode()
+
+
+def test_the_calibration_list_shows_what_is_left_to_score(client, session, reviewer, agent, manager):
+    client.force_login(reviewer)
+    page = client.get("/calibration/").content.decode()
+    assert "November calibration" in page and '<td class="num">2</td>' in page
+    client.force_login(agent)
+    assert "November calibration" not in client.get("/calibration/").content.decode()
+    client.force_login(manager)
+    assert "November calibration" in client.get("/calibration/").content.decode()
