@@ -76,3 +76,16 @@ def calibration_todo(user, sessions) -> dict[int, int]:
     for session_id in rows:
         out[session_id] = out.get(session_id, 0) + 1
     return out
+
+
+def blind_scores_to_do(user) -> list[Review]:
+    """The user's second scores and calibration copies still to score (drafts), oldest first:
+    the queue lists them beside the month's sample."""
+    return list(
+        Review.every_kind.filter(
+            reviewer_id=user.pk, status="draft", kind__in=[ReviewKind.SECOND, ReviewKind.CALIBRATION]
+        )
+        .exclude(kind=ReviewKind.CALIBRATION, calibration_item__session__status="closed")
+        .select_related("interaction", "calibration_item__session")
+        .order_by("created_at", "id")[:200]
+    )

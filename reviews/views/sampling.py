@@ -18,6 +18,7 @@ from core.permissions import Capability, capability_required
 from .. import selectors, services
 from ..forms import DrawForm, MonthFilterForm, QueueFilterForm, SamplingPolicyForm, SkipForm
 from ..models import Assignment, DrawStatus, SampleDraw
+from ..selectors.trust import blind_scores_to_do
 from .rows import QUEUE_COLUMNS, progress_items, queue_rows
 
 
@@ -64,6 +65,7 @@ def queue(request):
             "progress": progress,
             "progress_items": progress_items(progress["agents"]),
             "in_progress": selectors.queue_waiting_elsewhere(reviewer=request.user, month=month),
+            "blind": blind_scores_to_do(request.user),
         },
     )
 

@@ -526,3 +526,13 @@ def test_the_calibration_list_shows_what_is_left_to_score(client, session, revie
     assert "November calibration" not in client.get("/calibration/").content.decode()
     client.force_login(manager)
     assert "November calibration" in client.get("/calibration/").content.decode()
+
+
+def test_the_queue_lists_blind_scores_to_do(client, released, second):
+    TrustSettings.objects.update_or_create(pk=1, defaults={"second_share": 100})
+    copy = second_score_maybe(released)
+    client.force_login(second)
+    page = client.get("/queue/").content.decode()
+    assert "Blind scores to do" in page and f"/reviews/{copy.pk}/score/" in page and "second score" in page
+    client.force_login(released.reviewer)
+    assert "Blind scores to do" not in client.get("/queue/").content.decode()

@@ -26,7 +26,7 @@ class Command(QACommand):
     def handle(self, *args, fix=False, **options):
         checked = mismatched = fixed = 0
         reviews = (
-            Review.objects.select_related("rubric")
+            Review.every_kind.select_related("rubric")
             .prefetch_related("results", "section_results")
             .order_by("pk")
         )
@@ -52,7 +52,7 @@ class Command(QACommand):
                 self.stdout.write(f"Review {review.pk}: {line}")
             if fix:
                 with transaction.atomic():
-                    Review.objects.filter(pk=review.pk).update(**expected)
+                    Review.every_kind.filter(pk=review.pk).update(**expected)
                     for name, value in expected.items():
                         setattr(review, name, value)
                     results_write(review)
