@@ -18,6 +18,7 @@ from core.filters import page_filters
 from core.models import Channel, Team
 from core.permissions import Capability, capability_required, may_coach, require
 from core.selectors import team_list_for
+from reviews.selectors.agreement import agreement_cached
 
 from ..forms import (
     KpiSchemeForm,
@@ -152,6 +153,7 @@ def programme(request):
         | _picker(month)
         | {
             "month": month,
+            "agreement": agreement_cached(month),
             "body": cached_html(
                 "programme",
                 key=(month,),

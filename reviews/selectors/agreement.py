@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.db.models import Q
+
 from scoring.models import Criterion, Rubric, Section
 
 from ..agreement import BOOTSTRAP, agreement
@@ -101,6 +103,25 @@ def agreement_figures(month: dt.date, *, sources=SOURCES, bootstrap: int = BOOTS
         out.append({"lineage": str(lineage), "rubric": latest[lineage].name, "units": len(groups),
                     "rows": rows, "criteria": criterion_rows})  # fmt: skip
     return out
+
+
+def agreement_cached(month: dt.date) -> list[dict]:
+    """agreement_figures(month), kept until a blind score of the month changes (the bootstrap
+    takes seconds for thousands of pairs: not on every page load)."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    version = Review.every_kind.filter(
+        Q(kind=ReviewKind.SECOND, interaction__local_month=month)
+        | Q(kind=ReviewKind.CALIBRATION, calibration_item__session__month=month)
+    ).aggregate(n=Count("id"), last=Max("updated_at"))
+    last = version["last"].timestamp() if version["last"] else 0
+    key = f"agreement:{month:%Y-%m}:{version['n']}:{last}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = agreement_figures(month)
+        cache.set(key, figures, 24 * 3600)
+    return figures
 
 
 def _value(answer: str, level: str):

@@ -536,3 +536,26 @@ def test_the_queue_lists_blind_scores_to_do(client, released, second):
     assert "Blind scores to do" in page and f"/reviews/{copy.pk}/score/" in page and "second score" in page
     client.force_login(released.reviewer)
     assert "Blind scores to do" not in client.get("/queue/").content.decode()
+
+
+def test_the_programme_page_shows_agreement_with_its_n(
+    client, manager, agent, reviewer, second, rubric, keys
+):
+    client.force_login(manager)
+    page = client.get("/programme/?month=2026-11").content.decode()
+    assert "Agreement between reviewers" in page and "agreement is — (n = 0)" in page
+    TrustSettings.objects.update_or_create(pk=1, defaults={"second_share": 100})
+    for day, (a, b) in enumerate([("yes", "yes"), ("no", "no"), ("yes", "no")], start=2):
+        assignment = make_assignment(
+            agent, reviewer, when=timezone.make_aware(dt.datetime(2026, 11, day, 10))
+        )
+        review = services.review_start(actor=reviewer, assignment=assignment)
+        review = services.review_submit(
+            actor=reviewer, review=review, data=full(keys, c1=a), expected_revision=review.revision
+        )
+        copy = Review.every_kind.get(second_of=review)
+        data = full(keys, c1=b, strengths="", improvement="", encouragement="")
+        services.review_submit(actor=second, review=copy, data=data, expected_revision=copy.revision)
+    page = client.get("/programme/?month=2026-11").content.decode()
+    assert "3 interactions scored twice or more" in page
+    assert "Least agreement: States facts accurately" in page and "0.444" in page and "not reliable" in page
