@@ -66,10 +66,10 @@ def agreement_figures(month: dt.date, *, sources=SOURCES, bootstrap: int = BOOTS
     latest = {}
     for rubric in Rubric.objects.filter(lineage__in=lineages).order_by("version"):
         latest[rubric.lineage] = rubric  # the newest version names things
-    names = {
-        str(s.identity): s.name
-        for s in Section.objects.filter(rubric__lineage__in=lineages).order_by("rubric__version")
-    }
+    names, rank = {}, {}
+    for s in Section.objects.filter(rubric__lineage__in=lineages).order_by("rubric__version", "position"):
+        names[str(s.identity)] = s.name  # the newest version's name and place
+        rank[str(s.identity)] = s.position
     criteria = {
         str(c.identity): (c.behaviour, c.answer_type, str(c.section.identity), c.section.position, c.position)
         for c in Criterion.objects.filter(section__rubric__lineage__in=lineages)
@@ -83,7 +83,8 @@ def agreement_figures(month: dt.date, *, sources=SOURCES, bootstrap: int = BOOTS
         ]
         rows = [_figure("total", "", str(latest[lineage].name), "interval",
                         [[float(totals[p]) for p in g if totals.get(p) is not None] for g in groups], bootstrap)]  # fmt: skip
-        for identity in sorted({i for g in groups for p in g for i in sections[p]}):
+        scored = {i for g in groups for p in g for i in sections[p]}
+        for identity in sorted(scored, key=lambda i: rank.get(i, 0)):
             values = [[sections[p][identity] for p in g if identity in sections[p]] for g in groups]
             rows.append(
                 _figure("section", identity, names.get(identity, identity), "interval", values, bootstrap)

@@ -349,6 +349,7 @@ def test_agreement_of_a_month_from_second_scores_worked_example(agent, reviewer,
     assert c2["alpha"] is None and c2["units"] == 3  # every answer "3": no variation, "—"
     total = figures["rows"][0]
     assert total["kind"] == "total" and total["level"] == "interval" and total["units"] == 3
+    assert [r["label"] for r in figures["rows"][1:]] == ["Knowledge", "Process"]  # in the rubric's order
     # a draft second score is not a pair; the first reviews alone are not units
     assert agreement_figures(dt.date(2026, 10, 1)) == []
 
