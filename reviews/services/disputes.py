@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -97,11 +98,6 @@ def may_decide(user, dispute: Dispute) -> bool:
     return user.pk != dispute.review.reviewer_id or trust_settings_get().dispute_same_reviewer
 
 
-def _sentence(message) -> str:
-    text = str(message)
-    return text[:1].upper() + text[1:]
-
-
 def _text(value: str, limit: int = MAX_REASON) -> str:
     return (value or "").strip()[:limit]
 
@@ -146,9 +142,9 @@ def dispute_open(*, actor, review: Review, contests: list[Contest]) -> Dispute:
         wanted = answer_text(clean_answers(spec, {key: c.answer}, labels).get(key))
         before = answer_text(review.answers.get(key))
         if wanted == before:
-            errors.append(_sentence(MSG_SAME_ANSWER % {"criterion": label}))
+            errors.append(capfirst(MSG_SAME_ANSWER % {"criterion": label}))
         if not _text(c.reason):
-            errors.append(_sentence(MSG_NO_REASON % {"criterion": label}))
+            errors.append(capfirst(MSG_NO_REASON % {"criterion": label}))
         rows.append(DisputedCriterion(
             criterion_id=int(key), identity=identities[key], answer_before=before, answer_wanted=wanted, reason=_text(c.reason)
         ))  # fmt: skip
@@ -216,11 +212,11 @@ def dispute_decide(
             continue
         label = labels.get(str(item.criterion_id), str(item.criterion_id))
         if ruling.decision not in (Decision.ACCEPTED, Decision.PARTLY, Decision.REJECTED):
-            errors.append(_sentence(MSG_BAD_DECISION % {"criterion": label}))
+            errors.append(capfirst(MSG_BAD_DECISION % {"criterion": label}))
             continue
         reason = _text(ruling.reason)
         if not reason:
-            errors.append(_sentence(MSG_DECISION_REASON % {"criterion": label}))
+            errors.append(capfirst(MSG_DECISION_REASON % {"criterion": label}))
         answer = {Decision.ACCEPTED: item.answer_wanted, Decision.REJECTED: item.answer_before}.get(
             ruling.decision
         )
@@ -228,7 +224,7 @@ def dispute_decide(
             key = str(item.criterion_id)
             answer = answer_text(clean_answers(spec, {key: ruling.answer}, labels).get(key))
             if answer in ("", item.answer_before, item.answer_wanted):
-                errors.append(_sentence(MSG_PARTLY_ANSWER % {"criterion": label}))
+                errors.append(capfirst(MSG_PARTLY_ANSWER % {"criterion": label}))
         item.decision, item.answer_decided, item.decision_reason = ruling.decision, answer, reason
         item.decided_by, item.decided_at = actor, now
     if errors:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -276,7 +277,7 @@ def _problems(review: Review, answers: dict, content: dict) -> list[str]:
         if criterion.key not in answers:
             labels = labels or criterion_labels(review)
             text = str(MSG_UNANSWERED % {"criterion": labels[criterion.key]})
-            problems.append(text[:1].upper() + text[1:])
+            problems.append(capfirst(text))
     if review.kind == ReviewKind.REGULAR:  # calibration and second scores give the agent no feedback
         for name, title in FEEDBACK_PARTS:
             if not content[name]:

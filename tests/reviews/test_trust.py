@@ -321,15 +321,11 @@ def test_the_pages_obey_the_same_visibility(client, session, released, keys, age
 # -- agreement figures ---------------------------------------------------------------------------
 
 
-def test_agreement_of_a_month_from_second_scores_worked_example(agent, reviewer, second, rubric, keys):
-    """Three interactions scored twice: criterion 1 (yes/no) yes/yes, no/no, yes/no. Nominal:
-    n = 6 (3 yes, 3 no); the one split unit gives D_o = 2 / 6; D_e = (36 − 18) / (6 × 5);
-    α = 1 − (2/6) / (18/30) = 4/9 = 0.444."""
-    from reviews.selectors.agreement import agreement_figures
-
+def scored_twice(agent, reviewer, second, keys):
+    """Three November interactions released by `reviewer` and scored again by `second`:
+    criterion 1 yes/yes, no/no, yes/no; everything else the same."""
     TrustSettings.objects.update_or_create(pk=1, defaults={"second_share": 100})
-    first_answers, second_answers = ["yes", "no", "yes"], ["yes", "no", "no"]
-    for day, (a, b) in enumerate(zip(first_answers, second_answers, strict=True), start=2):
+    for day, (a, b) in enumerate([("yes", "yes"), ("no", "no"), ("yes", "no")], start=2):
         assignment = make_assignment(
             agent, reviewer, when=timezone.make_aware(dt.datetime(2026, 11, day, 10))
         )
@@ -340,6 +336,15 @@ def test_agreement_of_a_month_from_second_scores_worked_example(agent, reviewer,
         copy = Review.every_kind.get(second_of=review)
         data = full(keys, c1=b, strengths="", improvement="", encouragement="")
         services.review_submit(actor=second, review=copy, data=data, expected_revision=copy.revision)
+
+
+def test_agreement_of_a_month_from_second_scores_worked_example(agent, reviewer, second, rubric, keys):
+    """Three interactions scored twice: criterion 1 (yes/no) yes/yes, no/no, yes/no. Nominal:
+    n = 6 (3 yes, 3 no); the one split unit gives D_o = 2 / 6; D_e = (36 − 18) / (6 × 5);
+    α = 1 − (2/6) / (18/30) = 4/9 = 0.444."""
+    from reviews.selectors.agreement import agreement_figures
+
+    scored_twice(agent, reviewer, second, keys)
     [figures] = agreement_figures(dt.date(2026, 11, 1), bootstrap=200)
     assert figures["units"] == 3
     c1 = next(r for r in figures["criteria"] if r["label"] == "States facts accurately")
@@ -545,18 +550,7 @@ def test_the_programme_page_shows_agreement_with_its_n(
     client.force_login(manager)
     page = client.get("/programme/?month=2026-11").content.decode()
     assert "Agreement between reviewers" in page and "agreement is — (n = 0)" in page
-    TrustSettings.objects.update_or_create(pk=1, defaults={"second_share": 100})
-    for day, (a, b) in enumerate([("yes", "yes"), ("no", "no"), ("yes", "no")], start=2):
-        assignment = make_assignment(
-            agent, reviewer, when=timezone.make_aware(dt.datetime(2026, 11, day, 10))
-        )
-        review = services.review_start(actor=reviewer, assignment=assignment)
-        review = services.review_submit(
-            actor=reviewer, review=review, data=full(keys, c1=a), expected_revision=review.revision
-        )
-        copy = Review.every_kind.get(second_of=review)
-        data = full(keys, c1=b, strengths="", improvement="", encouragement="")
-        services.review_submit(actor=second, review=copy, data=data, expected_revision=copy.revision)
+    scored_twice(agent, reviewer, second, keys)
     page = client.get("/programme/?month=2026-11").content.decode()
     assert "3 interactions scored twice or more" in page
     assert "Least agreement: States facts accurately" in page and "0.444" in page and "not reliable" in page
