@@ -14,3 +14,4 @@ class CoachingConfig(AppConfig):
         subscribe(Event.REVIEW_RESULTS_CHANGED, on_review_results_changed)
         subscribe(Event.INTERACTIONS_CHANGED, on_interactions_changed)
         subscribe(Event.PEOPLE_CHANGED, on_interactions_changed)  # the same: rebuild those months
+        subscribe(Event.ROOT_CAUSE_CHANGED, on_interactions_changed)

@@ -189,6 +189,7 @@ def empty_parts() -> dict:
     return {
         "qa": {
             "totals": [],
+            "controllable": [],  # the totals with misses the agent does not control left out
             "raw": [],
             "targets": [],
             "critical": 0,
@@ -210,6 +211,7 @@ def _add_parts(total: dict, parts: dict) -> None:
     """Add `parts` into `total`; sums kept as text become Decimals here (see `_as_text`)."""
     qa, into = parts["qa"], total["qa"]
     into["totals"] += qa["totals"]
+    into["controllable"] = into.get("controllable", []) + qa.get("controllable", [])
     into["raw"] += qa["raw"]
     into["targets"] += qa["targets"]
     into["critical"] += qa["critical"]
@@ -275,6 +277,8 @@ def qa_figures(qa: dict) -> dict:
     summary = summarise(totals)
     n = summary.n
     raw_mean = ratio(sum((Decimal(v) for v in qa["raw"]), Decimal(0)), n) if n else None
+    own = [Decimal(v) for v in qa.get("controllable", [])]  # records built before: unknown
+    own_mean = ratio(sum(own, Decimal(0)), len(own)) if own else None
     target = rounded(Fraction(sum((Decimal(t) for t in qa["targets"]), Decimal(0))) / n) if n else None
     sections = []
     for identity, s in qa["sections"].items():
@@ -299,6 +303,7 @@ def qa_figures(qa: dict) -> dict:
         "mean": _text(summary.mean), "low": _text(summary.low), "high": _text(summary.high),
         "median": _text(summary.median), "min": _text(summary.min), "max": _text(summary.max),
         "sd": _text(summary.sd), "raw_mean": _text(raw_mean), "target": _text(target),
+        "controllable_mean": _text(own_mean), "controllable_n": len(own),
         "critical": qa["critical"], "critical_rate": _text(ratio(qa["critical"], n, 100)),
         "sections": sections, "criteria": criteria,
         "rubrics": [

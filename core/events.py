@@ -24,6 +24,9 @@ class Event(StrEnum):
     # A person's role, team or hiring date, or a team's lead, changed (the admin): months (first
     # days) whose records name them.
     PEOPLE_CHANGED = "people.changed"
+    # A root cause became the agent's own or stopped being it (its misses count differently in
+    # the agent-controllable score): months (first days) with released misses of that cause.
+    ROOT_CAUSE_CHANGED = "root_cause.changed"
 
 
 _handlers: dict[Event, list[Callable]] = defaultdict(list)

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from core.models import Role, User
 from reviews.models import Interaction, Review, ReviewStatus
-from reviews.selectors.results import criterion_sums, review_totals, section_sums
+from reviews.selectors.results import controllable_totals, criterion_sums, review_totals, section_sums
 from reviews.services.sampling import sampling_policy_get
 from scoring.models import Rubric
 from scoring.selectors import rubric_data_pinned
@@ -99,16 +99,20 @@ def _qa_parts(month: dt.date, agent_ids) -> dict[int, dict]:
     totals, two that sum their section and criterion rows per agent (reviews.selectors.results),
     and one for the rubric versions involved (their structure is read once per process)."""
     rows = review_totals(month, agent_ids)
+    controllable = controllable_totals(month, agent_ids)
     rubrics = {r.pk: r for r in Rubric.objects.filter(pk__in={row[4] for row in rows})}
     layout = {pk: _layout(rubric) for pk, rubric in rubrics.items()}
     lineages = {pk: (str(r.lineage), r.name, r.version) for pk, r in rubrics.items()}
     hundredth = Decimal("0.01")
     out: dict[int, dict] = {}
-    for agent_id, total, raw_total, critical, rubric_id in rows:
+    for agent_id, total, raw_total, critical, rubric_id, review_id in rows:
         qa = out.get(agent_id)
         if qa is None:
             qa = out[agent_id] = metrics.empty_parts()["qa"]
         qa["totals"].append(str(total.quantize(hundredth)))
+        own = controllable.get(review_id, total)
+        if own is not None:
+            qa["controllable"].append(str(own.quantize(hundredth)))
         qa["raw"].append(str(raw_total.quantize(hundredth)))
         qa["targets"].append(str(layout[rubric_id][2]))
         qa["critical"] += bool(critical)

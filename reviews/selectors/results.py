@@ -10,6 +10,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from scoring import engine
+from scoring.selectors import rubric_spec_pinned
+
 from ..models import CriterionResult, Review, ReviewKind, ReviewStatus, SectionResult
 
 RELEASED = (ReviewStatus.SUBMITTED, ReviewStatus.ACKNOWLEDGED)
@@ -29,12 +32,32 @@ def _rows_of(model, month: dt.date, agent_ids) -> QuerySet:
 
 
 def review_totals(month: dt.date, agent_ids=None) -> list[tuple]:
-    """(agent id, total, raw total, critical failed, rubric id) of each released review."""
+    """(agent id, total, raw total, critical failed, rubric id, review id) of each released
+    review."""
     return list(
         released_reviews(month, agent_ids)
         .order_by()
-        .values_list("agent_id", "total", "raw_total", "critical_failed", "rubric_id")
+        .values_list("agent_id", "total", "raw_total", "critical_failed", "rubric_id", "id")
     )
+
+
+def controllable_totals(month: dt.date, agent_ids=None) -> dict[int, Decimal | None]:
+    """Review id -> its agent-controllable total, for the month's released reviews with a miss
+    whose root cause is not the agent's: the engine scores the review again with those criteria
+    left out, as if N/A (None when nothing is left to score). Reviews not listed: their total.
+    Read at each rebuild, so a cause a manager re-files counts the new way everywhere."""
+    misses: dict[int, set[str]] = defaultdict(set)
+    rows = _rows_of(CriterionResult, month, agent_ids).filter(root_cause__agent_controllable=False)
+    for review_id, criterion_id in rows.values_list("review_id", "criterion_id").order_by():
+        misses[review_id].add(str(criterion_id))
+    out: dict[int, Decimal | None] = {}
+    for review in Review.objects.filter(pk__in=list(misses)).select_related("rubric"):
+        answers = {k: v for k, v in review.answers.items() if k not in misses[review.pk]}
+        try:
+            out[review.pk] = engine.score(rubric_spec_pinned(review.rubric), answers, partial=True).total
+        except engine.ScoringError:
+            out[review.pk] = None
+    return out
 
 
 def section_sums(month: dt.date, agent_ids=None) -> list[tuple]:

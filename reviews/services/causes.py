@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
+from core.events import Event, publish
 from core.exceptions import DomainError, NotAllowed
 from core.models import AuditAction
 from core.permissions import Capability, user_can
 from core.services import audit_record
 
-from ..models import RootCause
+from ..models import CriterionResult, ReviewKind, RootCause
 
 MSG_NOT_MANAGER = gettext_lazy("Only a QA manager can change the list of root causes.")
 MSG_NAME_EMPTY = gettext_lazy("Give the root cause a name.")
@@ -51,8 +52,17 @@ def root_cause_save(
         cause = RootCause(position=(last or 0) + 1)
     elif name != cause.name:
         cause.code = ""  # renamed: the manager's words, no longer the seeded (translated) name
+    refiled = cause.pk is not None and cause.agent_controllable != agent_controllable
     cause.name, cause.agent_controllable, cause.active = name, agent_controllable, active
     cause.save()
+    if refiled:
+        months = (
+            CriterionResult.objects.filter(root_cause=cause, review__kind=ReviewKind.REGULAR)
+            .values_list("review__interaction__local_month", flat=True)
+            .distinct()
+            .order_by()
+        )
+        publish(Event.ROOT_CAUSE_CHANGED, months=[m for m in months if m is not None])
     audit_record(
         actor=actor,
         action=AuditAction.ROOT_CAUSE_SAVED,

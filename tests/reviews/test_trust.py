@@ -89,6 +89,51 @@ def test_a_root_cause_is_kept_for_a_miss_only_and_an_unknown_one_is_named(releas
     )
 
 
+def test_the_agent_controllable_score_leaves_out_misses_of_other_causes(
+    released, keys, reviewer, manager, agent, django_capture_on_commit_callbacks
+):
+    """Worked example: Knowledge (60 %) has c1 yes/no weight 2 and c2 0-4 weight 1; Process (40 %)
+    has c3. c2 = 2 gives Knowledge (2 + 0.5) / 3 = 83.33 and a total of 0.6 × 83.33 + 40 = 90.00.
+    With c2's miss put down to a process, c2 is left out: Knowledge 2 / 2 = 100, total 100.00."""
+    from coaching.models import PerformanceRecord, RecordLevel
+    from coaching.services.records import records_rebuild
+    from reviews.services.causes import root_cause_save
+
+    month = released.interaction.local_month
+    process = RootCause.objects.get(code="process")
+    data = full(keys, c2="2")
+    data.causes = {keys[1]: str(process.pk)}
+    services.review_change(actor=reviewer, review=released, data=data, expected_revision=released.revision)
+    records_rebuild(month=month)
+    qa = PerformanceRecord.objects.get(level=RecordLevel.AGENT, agent=agent, month=month).figures["qa"]
+    assert (qa["mean"], qa["n"]) == ("90.00", 1)
+    assert (qa["controllable_mean"], qa["controllable_n"]) == ("100.00", 1)
+    # The manager decides process misses are the agent's after all: the months with such misses
+    # are rebuilt and the controllable score equals the QA mean.
+    with django_capture_on_commit_callbacks(execute=True):
+        root_cause_save(actor=manager, cause=process, name=process.name, agent_controllable=True)
+    qa = PerformanceRecord.objects.get(level=RecordLevel.AGENT, agent=agent, month=month).figures["qa"]
+    assert (qa["controllable_mean"], qa["controllable_n"]) == ("90.00", 1)
+
+
+def test_a_review_with_only_non_agent_misses_left_has_no_controllable_total(
+    manager, reviewer, agent, rubric, keys
+):
+    """Every criterion of a one-criterion-per-section view left out: nothing to score, so the
+    agent-controllable figure is unknown for that review ("—", n = 0), never 0."""
+    from reviews.selectors.results import controllable_totals
+
+    review = services.review_start(actor=reviewer, assignment=make_assignment(agent, reviewer))
+    system = RootCause.objects.get(code="system")
+    data = full(keys, c1="no", c2="0", c3="no")
+    data.causes = {k: str(system.pk) for k in keys}
+    review = services.review_submit(
+        actor=reviewer, review=review, data=data, expected_revision=review.revision
+    )
+    assert review.total == Decimal("0.00")
+    assert controllable_totals(review.interaction.local_month) == {review.pk: None}
+
+
 def test_the_seeded_root_causes_and_a_manager_renaming_one(manager, reviewer):
     from reviews.services.causes import root_cause_save
 
