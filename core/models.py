@@ -137,6 +137,7 @@ class AuditAction(models.TextChoices):
     CALIBRATION_CREATED = "reviews.calibration_created", _("Calibration session created")
     CALIBRATION_REVEALED = "reviews.calibration_revealed", _("Calibration revealed")
     CALIBRATION_CLOSED = "reviews.calibration_closed", _("Calibration benchmark recorded")
+    GUIDANCE_PROPOSED = "reviews.guidance_proposed", _("Clearer guidance proposed from a calibration")
 
 
 class AuditEvent(models.Model):

@@ -6,11 +6,12 @@ from core.fields import MonthField
 from core.models import Channel, Role, Team, User
 from core.permissions import Capability, Scope, scope_of, users_with
 from core.widgets import QuickSelect
+from scoring.models import Rubric, RubricStatus
 
 from .imports.fields import FIELDS
 from .imports.files import ENCODINGS
 from .imports.pipeline import AgentDirectory
-from .models import ColumnMapping
+from .models import BenchmarkKind, ColumnMapping, TrustSettings
 from .selectors import review_queryset_for
 
 
@@ -333,3 +334,58 @@ class InteractionApiFilterForm(forms.Form):
     )
     month = MonthField(required=False)
     source = forms.CharField(label=_("Source system"), max_length=50, required=False)
+
+
+# -- calibration and trust settings ---------------------------------------------------------------
+
+
+class CalibrationCreateForm(forms.Form):
+    """A new calibration session: the interactions named one per line, or drawn from the month's
+    sample; the participants chosen among reviewers, leads and QA managers."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    rubric = forms.ModelChoiceField(label=_("Rubric version"), queryset=None)
+    month = MonthField(
+        label=_("Month it counts in"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    )
+    deadline = forms.DateField(label=_("Score by"), widget=forms.DateInput(attrs={"type": "date"}))
+    benchmark = forms.ChoiceField(label=_("Benchmark"), widget=forms.RadioSelect, choices=())
+    expert = forms.ModelChoiceField(
+        label=_("Expert (their answers are the benchmark)"), queryset=None, required=False
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    interactions = forms.CharField(
+        label=_("Interactions, one source id per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Write source:id where the same id exists in several sources."),
+    )
+    draw = forms.IntegerField(
+        label=_("…or draw this many from the month's sample"), required=False, min_value=1, max_value=20
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rubric"].queryset = Rubric.objects.filter(status=RubricStatus.PUBLISHED).order_by("name")
+        self.fields["benchmark"].choices = BenchmarkKind.choices
+        people = User.objects.filter(
+            is_active=True, role__in=[Role.REVIEWER, Role.LEAD, Role.MANAGER]
+        ).order_by("first_name", "username")
+        self.fields["expert"].queryset = people
+        self.fields["participants"].queryset = people
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("interactions") or "").strip() and not cleaned.get("draw"):
+            self.add_error("interactions", _("Name the interactions or say how many to draw."))
+        return cleaned
+
+
+class TrustSettingsForm(forms.ModelForm):
+    class Meta:
+        model = TrustSettings
+        fields = [
+            "second_share", "deviation_limit", "dispute_window_days", "dispute_decide_days", "dispute_same_reviewer",
+        ]  # fmt: skip

@@ -25,5 +25,16 @@ urlpatterns = [
     path("sampling/status/", views.draw_status, name="draw_status"),
     path("disputes/<int:pk>/", views.dispute_detail, name="dispute_detail"),
     path("calibration/", views.calibration_list, name="calibration_list"),
+    path("calibration/new/", views.calibration_create, name="calibration_create"),
+    path("calibration/reviewers/", views.calibration_reviewers, name="calibration_reviewers"),
     path("calibration/<int:pk>/", views.calibration_detail, name="calibration_detail"),
+    path("calibration/<int:pk>/meeting/", views.calibration_meeting, name="calibration_meeting"),
+    path("calibration/<int:pk>/reveal/", views.calibration_reveal, name="calibration_reveal"),
+    path("calibration/<int:pk>/close/", views.calibration_close, name="calibration_close"),
+    path("calibration/<int:pk>/guidance/", views.calibration_guidance, name="calibration_guidance"),
+    path(
+        "calibration/<int:pk>/items/<int:item_pk>/benchmark/",
+        views.calibration_benchmark,
+        name="calibration_benchmark",
+    ),
 ]

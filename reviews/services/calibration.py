@@ -17,13 +17,15 @@ from core.exceptions import DomainError, NotAllowed
 from core.models import AuditAction
 from core.permissions import Capability, user_can
 from core.services import audit_record, conflict, notification_send, revision_claim
-from scoring.models import RubricStatus
+from scoring.models import Rubric, RubricStatus
+from scoring.selectors import rubric_data_pinned
 
 from ..models import (
     BenchmarkKind,
     CalibrationItem,
     CalibrationSession,
     CalibrationStatus,
+    Interaction,
     Review,
     ReviewKind,
     ReviewStatus,
@@ -239,3 +241,103 @@ def calibration_close(
     )
     audit_record(actor=actor, action=AuditAction.CALIBRATION_CLOSED, target=session, summary=session.title)
     return session
+
+
+MSG_UNKNOWN_REF = gettext_lazy("Line %(line)s: there is no interaction “%(ref)s”.")
+MSG_AMBIGUOUS_REF = gettext_lazy(
+    "Line %(line)s: “%(ref)s” is an id in several sources (%(sources)s): write it as source:id."
+)
+MSG_SAMPLE_SHORT = gettext_lazy(
+    "The sample of %(month)s holds %(found)s interactions this rubric covers; %(wanted)s were asked for."
+)
+MSG_GUIDANCE_EMPTY = gettext_lazy("Write the clearer guidance you propose.")
+MSG_NOT_IN_RUBRIC = gettext_lazy("That criterion is not part of this session's rubric.")
+
+
+def interactions_by_reference(text: str) -> list[Interaction]:
+    """The interactions named one per line by their source id (or source:id where an id is used by
+    several sources); an unknown or ambiguous line is an error that names it."""
+    found, errors = [], []
+    for line, raw in enumerate((text or "").splitlines(), start=1):
+        ref = raw.strip()
+        if not ref:
+            continue
+        source, _sep, source_id = ref.rpartition(":")
+        matches = Interaction.objects.filter(source_id=source_id.strip())
+        if source:
+            matches = matches.filter(source=source.strip())
+        matches = list(matches[:10])
+        if not matches:
+            errors.append(str(MSG_UNKNOWN_REF % {"line": line, "ref": ref}))
+        elif len(matches) > 1:
+            errors.append(
+                str(
+                    MSG_AMBIGUOUS_REF
+                    % {"line": line, "ref": ref, "sources": ", ".join(m.source for m in matches)}
+                )
+            )
+        else:
+            found.append(matches[0])
+    if errors:
+        raise DomainError(_("Some interactions could not be found:"), errors=errors)
+    return found
+
+
+def calibration_draw(*, month: dt.date, rubric, count: int) -> list[Interaction]:
+    """`count` interactions of the month's sample that the rubric covers, chosen by their sample
+    key (the same ones on every run, spread across agents by the hash)."""
+    channels = [link.channel for link in rubric.channel_links.all()]
+    picked = list(
+        Interaction.objects.filter(sample_items__month=month.replace(day=1), channel__in=channels).order_by(
+            "sample_key", "pk"
+        )[:count]
+    )
+    if len(picked) < count:
+        raise DomainError(
+            MSG_SAMPLE_SHORT % {"month": f"{month:%Y-%m}", "found": len(picked), "wanted": count}
+        )
+    return picked
+
+
+@transaction.atomic
+def guidance_propose(*, actor, session: CalibrationSession, criterion_id: int, text: str) -> Rubric:
+    """A clearer guidance for a criterion the group split on: written into the draft of the
+    rubric's next version (started from the session's version when there is no draft yet), for
+    the manager to finish and publish as usual. Returns the draft."""
+    from scoring import services as scoring_services
+    from scoring.selectors import rubric_data
+
+    _require_manager(actor)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(MSG_GUIDANCE_EMPTY)
+    identity = next(
+        (
+            str(c.identity)
+            for s in rubric_data_pinned(session.rubric).sections
+            for c in s.criteria
+            if c.id == criterion_id
+        ),
+        None,
+    )
+    if identity is None:
+        raise DomainError(MSG_NOT_IN_RUBRIC)
+    draft = Rubric.objects.filter(lineage=session.rubric.lineage, status=RubricStatus.DRAFT).first()
+    if draft is None:
+        latest = Rubric.objects.filter(lineage=session.rubric.lineage).order_by("-version").first()
+        draft = scoring_services.rubric_new_version(actor=actor, rubric=latest)
+    data = rubric_data(draft)
+    target = next((c for s in data.sections for c in s.criteria if str(c.identity) == identity), None)
+    if target is None:  # the draft dropped the criterion: nothing to write it into
+        raise DomainError(MSG_NOT_IN_RUBRIC)
+    target.guidance = text
+    draft = scoring_services.rubric_save_draft(
+        actor=actor, rubric=draft, data=data, expected_revision=draft.revision
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.GUIDANCE_PROPOSED,
+        target=session,
+        summary=f"Guidance proposed for “{target.behaviour}” in {draft.name} v{draft.version}",
+    )
+    return draft

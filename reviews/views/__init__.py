@@ -1,3 +1,14 @@
+from .calibration import (
+    calibration_benchmark,
+    calibration_close,
+    calibration_create,
+    calibration_detail,
+    calibration_guidance,
+    calibration_list,
+    calibration_meeting,
+    calibration_reveal,
+    calibration_reviewers,
+)
 from .imports import import_detail, import_list, import_progress
 from .interactions import interaction_detail
 from .reviewing import (
@@ -12,12 +23,19 @@ from .reviewing import (
     review_submit,
 )
 from .sampling import assignment_skip, draw_status, queue, sampling_home
-from .trust import calibration_detail, calibration_list, dispute_decide, dispute_detail
+from .trust import dispute_decide, dispute_detail
 
 __all__ = [
     "assignment_skip",
+    "calibration_benchmark",
+    "calibration_close",
+    "calibration_create",
     "calibration_detail",
+    "calibration_guidance",
     "calibration_list",
+    "calibration_meeting",
+    "calibration_reveal",
+    "calibration_reviewers",
     "dispute_decide",
     "dispute_detail",
     "draw_status",

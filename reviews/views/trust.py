@@ -9,15 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import DomainError
 
 from ..models import Decision, DisputeStatus
-from ..selectors.trust import (
-    calibration_get_for,
-    calibration_queryset_for,
-    calibration_table,
-    calibration_todo,
-    dispute_get_for,
-)
+from ..selectors.trust import dispute_get_for
 from ..services import disputes
-from ..services.calibration import answers_visible
 from .reviewing import _options
 
 
@@ -62,31 +55,3 @@ def dispute_decide(request, pk: int):
     else:
         messages.success(request, _("Decisions saved; the other criteria are still to decide."))
     return redirect("reviews:dispute_detail", pk=pk)
-
-
-@require_GET
-@login_required
-def calibration_list(request):
-    """The sessions the person runs or takes part in, newest month first, with what is left to
-    score of their own."""
-    sessions = list(calibration_queryset_for(request.user).order_by("-month", "-id")[:100])
-    todo = calibration_todo(request.user, sessions)
-    for session in sessions:
-        session.todo = todo.get(session.pk, 0)
-    return render(request, "reviews/calibration_list.html", {"sessions": sessions})
-
-
-@require_GET
-@login_required
-def calibration_detail(request, pk: int):
-    session = calibration_get_for(user=request.user, pk=pk)
-    everyone = answers_visible(request.user, session)
-    return render(
-        request,
-        "reviews/calibration_detail.html",
-        {
-            "session": session,
-            "everyone": everyone,
-            "rows": calibration_table(session, everyone=everyone, user=request.user),
-        },
-    )

@@ -65,3 +65,17 @@ document.addEventListener("submit", function (event) {
   window.addEventListener("resize", function () { mark(document); });
   document.addEventListener("htmx:afterSwap", function (event) { mark(event.target); });
 })();
+
+// A link with data-key="ArrowLeft" (or another key) is followed when that key is pressed outside
+// a form field: the calibration meeting view steps through interactions with ← and →.
+(function () {
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest("input, textarea, select, [contenteditable]")) {
+      return;
+    }
+    var link = document.querySelector('a[data-key="' + event.key + '"]');
+    if (link) {
+      window.location.href = link.href;
+    }
+  });
+})();

@@ -64,7 +64,31 @@
     });
   }
 
-  var KINDS = { trend: trend, radar: radar, bars: bars };
+  // Several series over the same labels (reviewers' deviation, agreement per rubric), with an
+  // optional shaded band (the ±limit, or the "reliable" zone) and fixed y bounds.
+  var PALETTE = ["#1f5fbf", "#b23c17", "#2e7d32", "#6a3d9a", "#8a5a00", "#00838f", "#ad1457", "#455a64"];
+  function lines(canvas, d) {
+    var sets = d.series.map(function (s, i) {
+      var c = PALETTE[i % PALETTE.length];
+      return { label: s.label, data: s.data, borderColor: c, backgroundColor: c, pointRadius: 3, spanGaps: true };
+    });
+    if (d.band) {
+      var n = d.labels.length;
+      sets.push({ label: d.band.label + " ", data: Array(n).fill(d.band.low), borderWidth: 0, pointRadius: 0, fill: false });
+      sets.push({ label: d.band.label, data: Array(n).fill(d.band.high), borderWidth: 0, pointRadius: 0, backgroundColor: BAND, fill: "-1" });
+    }
+    return new Chart(canvas, {
+      type: "line",
+      data: { labels: d.labels, datasets: sets },
+      options: {
+        animation: false, maintainAspectRatio: false,
+        scales: { y: { suggestedMin: d.min, suggestedMax: d.max } },
+        plugins: { legend: { labels: { filter: function (item) { return item.text.slice(-1) !== " "; } } } }
+      }
+    });
+  }
+
+  var KINDS = { trend: trend, radar: radar, bars: bars, lines: lines };
 
   function draw() {
     if (typeof Chart === "undefined") { return; }
