@@ -27,6 +27,10 @@ def navigation(request):
     if user_can(user, Capability.PROGRAMME_MANAGE):
         items.append((_("KPIs"), reverse("coaching:kpi_scheme_list")))
         items.append((_("Ladder"), reverse("coaching:ladder")))
+    if user_can(user, Capability.CALIBRATION):
+        items.append((_("Calibration"), reverse("reviews:calibration_list")))
+    if user_can(user, Capability.DISPUTE_LIST):
+        items.append((_("Disputes"), reverse("reviews:dispute_list")))
     if user_can(user, Capability.RUBRIC_VIEW):
         items.append((_("Rubrics"), reverse("scoring:rubric_list")))
     if user_can(user, Capability.SAMPLING_MANAGE):

@@ -37,6 +37,8 @@ class Capability(StrEnum):
     COACH = "coaching.coach"  # plan and hold 1-on-1s: with whom, may_coach
     COACHING_WORKSPACE = "coaching.workspace"  # the workspace is their home (menu and landing)
     COACHING_VIEW_OWN = "coaching.view_own"  # an agent's own sessions, shared notes and items
+    CALIBRATION = "calibration.view"  # calibration sessions they take part in (every one: REVIEW_MANAGE)
+    DISPUTE_LIST = "dispute.list"  # the disputes page: which ones, reviews.selectors.trust
     ADMIN_SITE = "admin.site"
 
 
@@ -60,10 +62,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.INTERACTION_VIEW,
             Capability.REVIEW_SCORE,
             Capability.REVIEW_VIEW,
+            Capability.CALIBRATION,
+            Capability.DISPUTE_LIST,
         }
     ),
     Role.LEAD: frozenset(
         {
+            Capability.CALIBRATION,
+            Capability.DISPUTE_LIST,
             Capability.RUBRIC_VIEW,
             Capability.REVIEW_LIST,
             Capability.COACHING_WORKSPACE,
@@ -92,6 +98,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVIEW_VIEW,
             Capability.REVIEW_LIST,
             Capability.COACH,
+            Capability.CALIBRATION,
+            Capability.DISPUTE_LIST,
         }
     ),
 }

@@ -19,6 +19,7 @@ from core.models import Channel, Team
 from core.permissions import Capability, capability_required, may_coach, require
 from core.selectors import team_list_for
 from reviews.selectors.agreement import agreement_cached
+from reviews.selectors.programme import agreement_over_months, dispute_figures, non_agent_causes
 
 from ..forms import (
     KpiSchemeForm,
@@ -154,6 +155,9 @@ def programme(request):
         | {
             "month": month,
             "agreement": agreement_cached(month),
+            "agreement_months": agreement_over_months(month),
+            "disputes": dispute_figures(month),
+            "causes": non_agent_causes(month),
             "body": cached_html(
                 "programme",
                 key=(month,),

@@ -89,3 +89,20 @@ def blind_scores_to_do(user) -> list[Review]:
         .select_related("interaction", "calibration_item__session")
         .order_by("created_at", "id")[:200]
     )
+
+
+def disputes_to_decide(user) -> QuerySet[Dispute]:
+    """The open disputes `user` may decide now (services.disputes.may_decide, in the database): a
+    QA manager every open one; a reviewer those not escalated, not on their own review unless the
+    settings allow it, oldest deadline first."""
+    from ..services.seconds import trust_settings_get
+
+    qs = dispute_queryset_for(user).filter(status="open")
+    if user_can(user, Capability.REVIEW_MANAGE):
+        return qs.order_by("decide_by", "id")
+    if not user_can(user, Capability.REVIEW_SCORE):
+        return qs.none()
+    qs = qs.filter(escalated_at__isnull=True).exclude(review__agent=user).exclude(opened_by=user)
+    if not trust_settings_get().dispute_same_reviewer:
+        qs = qs.exclude(review__reviewer=user)
+    return qs.order_by("decide_by", "id")

@@ -9,8 +9,12 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
-from core.permissions import Capability, users_with
+from core.exceptions import NotAllowed
+from core.models import AuditAction
+from core.permissions import Capability, user_can, users_with
+from core.services import audit_record
 
 from ..models import Review, ReviewKind, ReviewStatus, TrustSettings
 from .results import results_write
@@ -66,3 +70,30 @@ def second_score_maybe(review: Review) -> Review | None:
         return Review.every_kind.get(second_of=review, kind=ReviewKind.SECOND)
     results_write(second)
     return second
+
+
+MSG_SETTINGS_NOT_MANAGER = gettext_lazy("Only a QA manager changes these settings.")
+
+
+@transaction.atomic
+def trust_settings_save(*, actor, values: dict) -> TrustSettings:
+    """Change the calibration, agreement and dispute settings (validated by the model's fields);
+    the change is audited with before and after."""
+    if not user_can(actor, Capability.REVIEW_MANAGE):
+        raise NotAllowed(MSG_SETTINGS_NOT_MANAGER)
+    settings = TrustSettings.objects.select_for_update().filter(pk=trust_settings_get().pk).get()
+    before = {name: str(getattr(settings, name)) for name in values}
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
+    changed = {
+        n: (before[n], str(getattr(settings, n))) for n in values if before[n] != str(getattr(settings, n))
+    }
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRUST_SETTINGS_SAVED,
+        target=settings,
+        summary="; ".join(f"{n}: {a} → {b}" for n, (a, b) in changed.items()) or "unchanged",
+    )
+    return settings

@@ -23,7 +23,7 @@ from .reviewing import (
     review_submit,
 )
 from .sampling import assignment_skip, draw_status, queue, sampling_home
-from .trust import dispute_decide, dispute_detail
+from .trust import dispute_decide, dispute_detail, dispute_list, root_causes, trust_settings
 
 __all__ = [
     "assignment_skip",
@@ -38,6 +38,7 @@ __all__ = [
     "calibration_reviewers",
     "dispute_decide",
     "dispute_detail",
+    "dispute_list",
     "draw_status",
     "import_detail",
     "import_list",
@@ -53,5 +54,7 @@ __all__ = [
     "review_open",
     "review_score",
     "review_submit",
+    "root_causes",
     "sampling_home",
+    "trust_settings",
 ]

@@ -42,19 +42,13 @@ def _errors(request, exc: DomainError) -> None:
         messages.error(request, line)
 
 
-def _no_agents(user) -> None:
-    """Agents never see calibration (their own interactions may be in a session)."""
-    if user_can(user, Capability.FEEDBACK_VIEW_OWN) and not user_can(user, Capability.REVIEW_MANAGE):
-        raise PermissionDenied
-
-
 def _revision(request) -> int | None:
     value = request.POST.get("revision") or ""
     return int(value) if value.isdigit() else None
 
 
 @require_GET
-@login_required
+@capability_required(Capability.CALIBRATION)
 def calibration_list(request):
     """The sessions the person runs or takes part in, newest month first, with what is left to
     score of their own."""
@@ -247,7 +241,7 @@ def calibration_guidance(request, pk: int):
 
 
 @require_GET
-@login_required
+@capability_required(Capability.CALIBRATION)
 def calibration_reviewers(request):
     """Each reviewer's deviation from the benchmark per month of calibration: QA managers see
     everyone, a participant their own."""

@@ -18,7 +18,7 @@ from core.permissions import Capability, capability_required
 from .. import selectors, services
 from ..forms import DrawForm, MonthFilterForm, QueueFilterForm, SamplingPolicyForm, SkipForm
 from ..models import Assignment, DrawStatus, SampleDraw
-from ..selectors.trust import blind_scores_to_do
+from ..selectors.trust import blind_scores_to_do, disputes_to_decide
 from .rows import QUEUE_COLUMNS, progress_items, queue_rows
 
 
@@ -51,6 +51,7 @@ def queue(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    due = disputes_to_decide(request.user).select_related("review__interaction", "review__agent")
     return render(
         request,
         "reviews/queue.html",
@@ -66,6 +67,9 @@ def queue(request):
             "progress_items": progress_items(progress["agents"]),
             "in_progress": selectors.queue_waiting_elsewhere(reviewer=request.user, month=month),
             "blind": blind_scores_to_do(request.user),
+            "disputes_due": list(due[:5]),
+            "disputes_due_n": due.count(),
+            "now": timezone.now(),
         },
     )
 
