@@ -138,7 +138,10 @@ class AuditAction(models.TextChoices):
     CALIBRATION_REVEALED = "reviews.calibration_revealed", _("Calibration revealed")
     CALIBRATION_CLOSED = "reviews.calibration_closed", _("Calibration benchmark recorded")
     GUIDANCE_PROPOSED = "reviews.guidance_proposed", _("Clearer guidance proposed from a calibration")
-    TRUST_SETTINGS_SAVED = "reviews.trust_settings_saved", _("Calibration, agreement and dispute settings saved")
+    TRUST_SETTINGS_SAVED = (
+        "reviews.trust_settings_saved",
+        _("Calibration, agreement and dispute settings saved"),
+    )
 
 
 class AuditEvent(models.Model):
