@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, api_trust
+from . import api, api_calibration, api_trust
 
 urlpatterns = [
     path("interactions/", api.InteractionListApi.as_view(), name="api_interaction_list"),
@@ -18,5 +18,29 @@ urlpatterns = [
     path("disputes/<int:pk>/", api_trust.DisputeDetailApi.as_view(), name="api_dispute_detail"),
     path("disputes/<int:pk>/decide/", api_trust.DisputeDecideApi.as_view(), name="api_dispute_decide"),
     path("agreement/", api_trust.AgreementApi.as_view(), name="api_agreement"),
+    path("calibration/", api_calibration.CalibrationListApi.as_view(), name="api_calibration_list"),
+    path(
+        "calibration/<int:pk>/", api_calibration.CalibrationDetailApi.as_view(), name="api_calibration_detail"
+    ),
+    path(
+        "calibration/<int:pk>/items/<int:item_pk>/score/",
+        api_calibration.CalibrationScoreApi.as_view(),
+        name="api_calibration_score",
+    ),
+    path(
+        "calibration/<int:pk>/items/<int:item_pk>/benchmark/",
+        api_calibration.CalibrationBenchmarkApi.as_view(),
+        name="api_calibration_benchmark",
+    ),
+    path(
+        "calibration/<int:pk>/reveal/",
+        api_calibration.CalibrationRevealApi.as_view(),
+        name="api_calibration_reveal",
+    ),
+    path(
+        "calibration/<int:pk>/close/",
+        api_calibration.CalibrationCloseApi.as_view(),
+        name="api_calibration_close",
+    ),
     path("root-causes/", api_trust.RootCauseListApi.as_view(), name="api_root_causes"),
 ]

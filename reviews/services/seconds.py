@@ -21,10 +21,9 @@ from .results import results_write
 
 
 def trust_settings_get() -> TrustSettings:
-    settings = TrustSettings.objects.order_by("pk").first()
-    if settings is None:
-        settings, _created = TrustSettings.objects.get_or_create(pk=1)
-    return settings
+    """The settings in force: the saved row, or the defaults (unsaved) until a manager saves them;
+    reading never writes."""
+    return TrustSettings.objects.order_by("pk").first() or TrustSettings()
 
 
 def chosen_for_second(review: Review, share: Decimal) -> bool:
@@ -81,7 +80,8 @@ def trust_settings_save(*, actor, values: dict) -> TrustSettings:
     the change is audited with before and after."""
     if not user_can(actor, Capability.REVIEW_MANAGE):
         raise NotAllowed(MSG_SETTINGS_NOT_MANAGER)
-    settings = TrustSettings.objects.select_for_update().filter(pk=trust_settings_get().pk).get()
+    TrustSettings.objects.get_or_create(pk=1)
+    settings = TrustSettings.objects.select_for_update().order_by("pk").first()
     before = {name: str(getattr(settings, name)) for name in values}
     for name, value in values.items():
         setattr(settings, name, value)

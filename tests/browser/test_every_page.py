@@ -26,6 +26,7 @@ def _objects(user: User) -> dict[str, int | None]:
     """An object of each kind this person may open (the first they can see)."""
     from coaching.selectors.sessions import session_queryset_for
     from reviews.selectors import interaction_queryset_for, review_queryset_for
+    from reviews.selectors.trust import calibration_queryset_for, dispute_queryset_for
 
     review = review_queryset_for(user).order_by("-pk").first()
     assignment = Assignment.objects.filter(reviewer=user).order_by("pk").first()
@@ -40,11 +41,14 @@ def _objects(user: User) -> dict[str, int | None]:
         "session": session_queryset_for(user).order_by("-pk").values_list("pk", flat=True).first(),
         "import": ImportJob.objects.values_list("pk", flat=True).first(),
         "report": ReportJob.objects.values_list("pk", flat=True).first(),
+        "calibration": calibration_queryset_for(user).order_by("-pk").values_list("pk", flat=True).first(),
+        "dispute": dispute_queryset_for(user).order_by("-pk").values_list("pk", flat=True).first(),
     }
 
 
 PK_OF = {"rubrics": "rubric", "reviews": "review", "assignments": "assignment", "interactions": "interaction",
-         "team": "team", "records": "agent", "coaching": "session", "imports": "import", "reports": "report"}  # fmt: skip
+         "team": "team", "records": "agent", "coaching": "session", "imports": "import", "reports": "report",
+         "calibration": "calibration", "disputes": "dispute"}  # fmt: skip
 
 
 def _pages(user: User) -> list[str]:

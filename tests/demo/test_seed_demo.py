@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -152,3 +154,41 @@ def test_seed_demo_fills_six_months_of_history_that_the_dashboards_can_show(sett
     new = User.objects.filter(username="agent8").get()
     assert not Interaction.objects.filter(agent=new, local_date__lt=new.hired_on).exists()
     call_command("verify_scores")
+    _trust_is_shown(today)
+
+
+def _trust_is_shown(today):
+    """Issue 18's demo: second scores to agree on, calibrations with a lenient reviewer and a
+    criterion read every way, disputes in every state, causes on misses."""
+    from decimal import Decimal
+
+    from reviews.models import CalibrationSession, CriterionResult, Dispute, Review
+    from reviews.selectors.agreement import agreement_figures
+    from reviews.selectors.calibration import deviation_trend
+
+    assert Review.every_kind.filter(kind="second", status="submitted").count() >= 50
+    last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    standard = next(
+        r for r in agreement_figures(last, bootstrap=50) if r["rubric"] == "Standard service quality"
+    )
+    assert standard["units"] >= 10 and standard["rows"][0]["alpha"] is not None
+    assert sorted(CalibrationSession.objects.values_list("status", flat=True)) == [
+        "closed",
+        "closed",
+        "scoring",
+    ]
+    lenient = User.objects.get(username="reviewer3")
+    assert max(m.mean for m in deviation_trend(Decimal(5))[lenient.pk]) > 5
+    states = {
+        (d.status, d.escalated_at is not None, tuple(c.decision for c in d.criteria.all()))
+        for d in Dispute.objects.prefetch_related("criteria")
+    }
+    assert states == {
+        ("decided", False, ("accepted",)), ("decided", False, ("partly",)), ("decided", False, ("rejected",)),
+        ("open", False, ("",)), ("open", True, ("",)),
+    }  # fmt: skip
+    causes = CriterionResult.objects.filter(root_cause__isnull=False)
+    assert (
+        causes.filter(root_cause__agent_controllable=False).exists()
+        and causes.filter(root_cause__code="agent").exists()
+    )

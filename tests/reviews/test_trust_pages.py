@@ -134,7 +134,7 @@ def test_reviewers_queue_lists_the_disputes_they_may_decide(
     assert "dispute to decide" not in client.get("/queue/").content.decode()
     assert f"/disputes/{dispute.pk}/" not in client.get("/disputes/").content.decode()
     assert f"/disputes/{dispute.pk}/" in client.get("/disputes/?show=open").content.decode()
-    TrustSettings.objects.update(dispute_same_reviewer=True)
+    TrustSettings.objects.update_or_create(pk=1, defaults={"dispute_same_reviewer": True})
     assert list(disputes_to_decide(reviewer)) == [dispute]
     # Past its deadline: escalated to the managers; the overview marks it.
     disputes.disputes_escalate(now=timezone.now() + dt.timedelta(days=30))

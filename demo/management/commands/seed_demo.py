@@ -20,6 +20,7 @@ from core.services import mail_muted
 from demo.coaching import load_demo_coaching
 from demo.history import load_demo_history
 from demo.reviews import load_demo_interactions, load_demo_reviews
+from demo.trust import load_demo_trust
 from reviews.models import DrawStatus, SampleDraw
 from reviews.services import sample_draw
 from scoring.models import ChannelRubric, Rubric, RubricStatus
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         # The demo agents' "new feedback" e-mails would only clutter the console.
         with mail_muted(), paused(), transaction.atomic():
             reviews = load_demo_reviews(month)
+            trust = load_demo_trust(today)
         records = records_rebuild_months(record_months())
         with mail_muted():
             sessions = load_demo_coaching(today)
@@ -103,7 +105,7 @@ class Command(BaseCommand):
                 f"{imported.created} interactions imported, {history} past reviews over "
                 f"{history_months} months, {added} sampled for {month:%Y-%m}, {reviews} reviews scored "
                 f"this month, {records.created + records.changed} performance records built, "
-                f"{sessions} past 1-on-1s)."
+                f"{sessions} past 1-on-1s; " + ", ".join(f"{n} {what}" for what, n in trust.items()) + ")."
             )
         )
         self.stdout.write(
