@@ -368,7 +368,11 @@ class CalibrationCreateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rubric"].queryset = Rubric.objects.filter(status=RubricStatus.PUBLISHED).order_by("name")
+        published = Rubric.objects.filter(status=RubricStatus.PUBLISHED).order_by("name")
+        self.fields["rubric"].queryset = published
+        only = list(published[:2])
+        if len(only) == 1:  # one rubric in force: nothing to choose
+            self.fields["rubric"].initial = only[0].pk
         self.fields["benchmark"].choices = BenchmarkKind.choices
         people = User.objects.filter(
             is_active=True, role__in=[Role.REVIEWER, Role.LEAD, Role.MANAGER]
