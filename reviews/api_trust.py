@@ -144,6 +144,7 @@ class DisputeDecideApi(APIView):
     @extend_schema(request=DisputeDecideSerializer, responses=DisputeOutputSerializer)
     def post(self, request, pk: int):
         dispute = dispute_get_for(user=request.user, pk=pk)
+        disputes.dispute_check_decider(request.user, dispute)  # who may not decide learns it first
         serializer = DisputeDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rulings = [

@@ -98,6 +98,18 @@ def may_decide(user, dispute: Dispute) -> bool:
     return user.pk != dispute.review.reviewer_id or trust_settings_get().dispute_same_reviewer
 
 
+def dispute_check_decider(actor, dispute: Dispute) -> None:
+    """Refuse, with the reason, a person who may not decide this dispute (or one decided)."""
+    if dispute.status != DisputeStatus.OPEN:
+        raise DomainError(MSG_DECIDED)
+    if not may_decide(actor, dispute):
+        raise NotAllowed(
+            MSG_ESCALATED
+            if dispute.escalated_at and user_can(actor, Capability.REVIEW_SCORE)
+            else MSG_NOT_DECIDER
+        )
+
+
 def _text(value: str, limit: int = MAX_REASON) -> str:
     return (value or "").strip()[:limit]
 
@@ -189,14 +201,7 @@ def dispute_decide(
     dispute = Dispute.objects.select_related(
         "review__agent__team", "review__interaction", "review__rubric"
     ).get(pk=dispute.pk)
-    if dispute.status != DisputeStatus.OPEN:
-        raise DomainError(MSG_DECIDED)
-    if not may_decide(actor, dispute):
-        raise NotAllowed(
-            MSG_ESCALATED
-            if dispute.escalated_at and user_can(actor, Capability.REVIEW_SCORE)
-            else MSG_NOT_DECIDER
-        )
+    dispute_check_decider(actor, dispute)
     if not revision_claim(
         Dispute.objects.filter(pk=dispute.pk), expected_revision=expected_revision, actor=actor
     ):
