@@ -243,34 +243,34 @@ class CalibrationScoreApi(APIView):
         return Response({"revision": copy.revision})
 
 
-class CalibrationRevealApi(APIView):
+class _SessionStepApi(APIView):
+    """Move a session on (reveal, close), at the revision the caller read."""
+
     may_conflict = True
     permission_classes = [HasCapability(Capability.REVIEW_MANAGE)]
+    step = None
 
     @extend_schema(request=CalibrationRevisionSerializer, responses=CalibrationSessionSerializer)
     def post(self, request, pk: int):
         session = calibration_get_for(user=request.user, pk=pk)
         serializer = CalibrationRevisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        session = cal.calibration_reveal(
+        session = type(self).step(
             actor=request.user, session=session, expected_revision=serializer.validated_data["revision"]
         )
         return Response(_session_out(request, session))
 
 
-class CalibrationCloseApi(APIView):
-    may_conflict = True
-    permission_classes = [HasCapability(Capability.REVIEW_MANAGE)]
+class CalibrationRevealApi(_SessionStepApi):
+    """Reveal everyone's answers to the participants who submitted."""
 
-    @extend_schema(request=CalibrationRevisionSerializer, responses=CalibrationSessionSerializer)
-    def post(self, request, pk: int):
-        session = calibration_get_for(user=request.user, pk=pk)
-        serializer = CalibrationRevisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        session = cal.calibration_close(
-            actor=request.user, session=session, expected_revision=serializer.validated_data["revision"]
-        )
-        return Response(_session_out(request, session))
+    step = staticmethod(cal.calibration_reveal)
+
+
+class CalibrationCloseApi(_SessionStepApi):
+    """Close the session once every interaction has its benchmark."""
+
+    step = staticmethod(cal.calibration_close)
 
 
 class CalibrationBenchmarkApi(APIView):

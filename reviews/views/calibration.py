@@ -170,30 +170,31 @@ def calibration_meeting(request, pk: int):
     )
 
 
-@require_POST
-@capability_required(Capability.REVIEW_MANAGE)
-def calibration_reveal(request, pk: int):
+def _step(request, pk: int, step, done: str):
+    """Move a session on (reveal, close) from its page: the revision the page was read at guards
+    against a second manager's change in between."""
     session = calibration_get_for(user=request.user, pk=pk)
     try:
-        cal.calibration_reveal(actor=request.user, session=session, expected_revision=_revision(request))
+        step(actor=request.user, session=session, expected_revision=_revision(request))
     except DomainError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("Revealed: the participants can compare their answers."))
+        messages.success(request, done)
     return redirect("reviews:calibration_detail", pk=pk)
+
+
+@require_POST
+@capability_required(Capability.REVIEW_MANAGE)
+def calibration_reveal(request, pk: int):
+    return _step(
+        request, pk, cal.calibration_reveal, _("Revealed: the participants can compare their answers.")
+    )
 
 
 @require_POST
 @capability_required(Capability.REVIEW_MANAGE)
 def calibration_close(request, pk: int):
-    session = calibration_get_for(user=request.user, pk=pk)
-    try:
-        cal.calibration_close(actor=request.user, session=session, expected_revision=_revision(request))
-    except DomainError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Benchmark recorded; the session is closed."))
-    return redirect("reviews:calibration_detail", pk=pk)
+    return _step(request, pk, cal.calibration_close, _("Benchmark recorded; the session is closed."))
 
 
 @require_POST

@@ -144,32 +144,12 @@ def test_who_may_do_what_through_the_calibration_api(
 
 def test_creating_names_every_problem(api, manager, reviewer, rubric):
     api.force_authenticate(manager)
-    response = api.post(
-        "/api/calibration/",
-        {
-            "title": "",
-            "rubric": rubric.pk,
-            "month": "2026-11",
-            "deadline": "2026-01-01",
-            "benchmark": "expert",
-            "participants": [reviewer.pk],
-            "interactions": [999999],
-        },
-        format="json",
-    )
+    payload = {
+        "title": "", "rubric": rubric.pk, "month": "2026-11", "deadline": "2026-01-01", "benchmark": "expert",
+        "participants": [reviewer.pk], "interactions": [999999],
+    }  # fmt: skip
+    response = api.post("/api/calibration/", payload, format="json")
     assert response.status_code == 400 and "title" in response.json()["errors"]
-    response = api.post(
-        "/api/calibration/",
-        {
-            "title": "T",
-            "rubric": rubric.pk,
-            "month": "2026-11",
-            "deadline": "2026-01-01",
-            "benchmark": "expert",
-            "participants": [reviewer.pk],
-            "interactions": [999999],
-        },
-        format="json",
-    )
+    response = api.post("/api/calibration/", payload | {"title": "T"}, format="json")
     assert response.status_code == 400 and "There is no interaction with id 999999." in str(response.json())
     assert not CalibrationSession.objects.exists()
