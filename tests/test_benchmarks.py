@@ -69,6 +69,7 @@ def test_records_benchmark_rebuilds_and_prints_its_ratio(tmp_path):
     )
     assert ratio(out, "ratio rebuild / raw SQL:") > 0
     assert ratio(out, "ratio unchanged rebuild / raw SQL:") > 0
+    assert ratio(out, "ratio reading / raw SQL:") > 0
 
 
 def test_export_benchmark_exports_and_prints_its_ratio_and_memory(tmp_path):
