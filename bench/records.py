@@ -36,8 +36,7 @@ vendor = django_with_fresh_database("records")
 from django.db import connection  # noqa: E402
 from month_data import reviewed_month  # noqa: E402
 
-from coaching.models import PerformanceRecord  # noqa: E402
-from coaching.models import KpiSettings  # noqa: E402
+from coaching.models import KpiSettings, PerformanceRecord  # noqa: E402
 from coaching.services.records import _kpi_parts, _qa_parts, records_rebuild  # noqa: E402
 
 MONTH = dt.date(2026, 11, 1)
