@@ -12,6 +12,7 @@ FLAG_LABELS = {
     Flag.CRITICAL: _("Critical failure"),
     Flag.FALLING: _("Falling"),
     Flag.BELOW_TARGET: _("Below target"),
+    # xgettext:no-python-format
     Flag.NEAR_TARGET: _("At ≥ 90% of target"),
     Flag.SHORT_SAMPLE: _("Short sample"),
     Flag.NINETY_MISSED: _("90/90 missed"),

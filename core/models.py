@@ -57,6 +57,13 @@ class User(AbstractUser):
         help_text=_("Agents belong to exactly one team; other roles belong to none."),
     )
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the pages, e-mails and notifications (empty: as the browser asks)."),
+    )
     review_capacity = models.PositiveIntegerField(
         _("monthly review capacity"),
         null=True,

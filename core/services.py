@@ -183,8 +183,10 @@ def mail_muted():
 
 def notification_send(*, recipient, message: str, url: str = "", email_subject: str = "") -> None:
     """Tell a person in the app and, after the transaction commits, by e-mail (when they have
-    an address). A failing mail server does not undo the change that caused the message."""
+    an address). A failing mail server does not undo the change that caused the message. Call it
+    inside `core.i18n.speaking_to(recipient)`: the texts are fixed here, in the language active."""
 
+    message, email_subject = str(message), str(email_subject)
     Notification.objects.create(recipient=recipient, message=message[:300], url=url[:300])
     if not recipient.email or _mail_muted.get():
         return

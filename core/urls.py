@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("language/", views.language_switch, name="language"),
     path("help/<slug:name>/", views.help_page, name="help"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notification_read_all, name="notification_read_all"),

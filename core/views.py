@@ -129,3 +129,31 @@ def help_page(request, name: str):
     return render(
         request, "core/help.html", {"title": title, "body": body, "pages": HELP_PAGES, "name": name}
     )
+
+
+@require_POST
+def language_switch(request):
+    """中文 / English in the header: remembered in a cookie, and on the person's profile when
+    signed in (so their e-mails and notifications follow it). Back to the page they were on."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .i18n import KNOWN
+
+    language = request.POST.get("language", "")
+    back = request.POST.get("next") or request.headers.get("referer") or "/"
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    response = redirect(back)
+    if language not in KNOWN:
+        return response
+    if request.user.is_authenticated and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    translation.activate(language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )  # fmt: skip
+    return response

@@ -94,6 +94,7 @@ class KpiWeight(models.Model):
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
     )
     cap = models.DecimalField(
+        # xgettext:no-python-format
         _("cap % of target"),
         max_digits=6,
         decimal_places=2,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.i18n import speaking_to
 from core.models import Notification
 from core.services import notification_send
 from reviews.models import Review
@@ -28,12 +29,13 @@ def review_alert(*, review_id: int) -> bool:
     lead, url = review.agent.team.lead, reverse("reviews:review_detail", args=[review.pk])
     if Notification.objects.filter(recipient=lead, url=url).exists():
         return False  # already told about this review
-    if review.critical_failed:
-        message = _("%(agent)s had a critical failure (score %(total)s).") % {
-            "agent": review.agent, "total": review.total}  # fmt: skip
-    else:
-        message = _("%(agent)s scored %(total)s, below %(low)s.") % {
-            "agent": review.agent, "total": review.total, "low": low}  # fmt: skip
-    notification_send(recipient=lead, message=message, url=url, email_subject=_("QA alert: %(agent)s") % {
-        "agent": review.agent})  # fmt: skip
+    with speaking_to(lead):
+        if review.critical_failed:
+            message = _("%(agent)s had a critical failure (score %(total)s).") % {
+                "agent": review.agent, "total": review.total}  # fmt: skip
+        else:
+            message = _("%(agent)s scored %(total)s, below %(low)s.") % {
+                "agent": review.agent, "total": review.total, "low": low}  # fmt: skip
+        notification_send(recipient=lead, message=message, url=url, email_subject=_("QA alert: %(agent)s") % {
+            "agent": review.agent})  # fmt: skip
     return True

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, NotAllowed
+from core.i18n import speaking_to
 from core.models import AuditAction
 from core.permissions import Capability, may_coach, user_can
 from core.services import audit_record, notification_send
@@ -84,12 +85,13 @@ def agent_level_confirm(*, actor, agent, level: str, note: str = "") -> AgentLev
         target=confirmed,
         summary=confirmed.get_level_display(),
     )
-    notification_send(
-        recipient=agent,
-        message=_("%(lead)s confirmed your level: %(level)s.")
-        % {"lead": actor, "level": confirmed.get_level_display()},
-        url=reverse("coaching:my_coaching"),
-    )
+    with speaking_to(agent):
+        notification_send(
+            recipient=agent,
+            message=_("%(lead)s confirmed your level: %(level)s.")
+            % {"lead": actor, "level": confirmed.get_level_display()},
+            url=reverse("coaching:my_coaching"),
+        )
     return confirmed
 
 

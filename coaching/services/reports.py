@@ -190,11 +190,14 @@ def _summary(workbook: Workbook, scope: ReportScope, team_ids: list[int]) -> Non
         nn = current.figures.get("ninety_ninety") or {}
         for label, value, n, fmt in (
             (_("QA mean"), current.qa_mean, current.reviews_n, None),
+            # xgettext:no-python-format
             (_("95% interval, low"), current.qa_low, current.reviews_n, None),
+            # xgettext:no-python-format
             (_("95% interval, high"), current.qa_high, current.reviews_n, None),
             (_("QA target"), current.qa_target, current.reviews_n, None),
             (_("Critical failures"), current.critical_n, current.reviews_n, None),
             (_("Composite"), current.composite, None, None),
+            # xgettext:no-python-format
             (_("Agents at ≥ 90% of target (90/90)"), _dec(nn.get("share")), nn.get("n"), PERCENT),
         ):
             sheet.append([label, sheet.cell(value, number_format=fmt) if value is not None else "—", n])
@@ -260,7 +263,12 @@ def kpi_name(code: str) -> str:
 
 def _agents(workbook: Workbook, agents: list[PerformanceRecord]) -> None:
     header = [
-        _("Agent"), _("Team"), "n", _("QA mean"), _("95% low"), _("95% high"), _("Median"), _("Min"), _("Max"),
+        _("Agent"), _("Team"), "n", _("QA mean"),
+        # xgettext:no-python-format
+        _("95% low"),
+        # xgettext:no-python-format
+        _("95% high"),
+        _("Median"), _("Min"), _("Max"),
         _("Target"), _("Critical failures"), _("Composite"), _("Flags"),
         *[kpi_name(k) for k in AGENT_KPIS], _("Interactions"),
     ]  # fmt: skip
@@ -432,6 +440,7 @@ HOW = (
     (gettext_lazy("Section attainment"), gettext_lazy("Section mean ÷ mean section target × 100.")),
     (
         gettext_lazy("Criterion"),
+        # xgettext:no-python-format
         gettext_lazy("Yes/no: answers yes ÷ answers (N/A left out). Scales: mean score as % of the scale."),
     ),
     (gettext_lazy("AHT"), gettext_lazy("Σ (talk + hold + after-contact work) ÷ handled, seconds.")),

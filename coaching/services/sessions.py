@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, NotAllowed
+from core.i18n import speaking_to
 from core.models import AuditAction
 from core.permissions import Capability, is_subject, may_coach, user_can
 from core.services import audit_record, conflict, notification_send, revision_claim
@@ -265,12 +266,15 @@ def session_close(*, actor, session: CoachingSession, expected_revision: int) ->
     session.refresh_from_db()
     shared = session.items.filter(shared=True).count()
     audit_record(actor=actor, action=AuditAction.SESSION_CLOSED, target=session)
-    notification_send(
-        recipient=session.agent,
-        message=_("Your 1-on-1 with %(lead)s of %(day)s is written up: %(n)s action items for you to see.")
-        % {"lead": actor, "day": session.scheduled_for.isoformat(), "n": shared},
-        url=reverse("coaching:my_coaching"),
-    )
+    with speaking_to(session.agent):
+        notification_send(
+            recipient=session.agent,
+            message=_(
+                "Your 1-on-1 with %(lead)s of %(day)s is written up: %(n)s action items for you to see."
+            )
+            % {"lead": actor, "day": session.scheduled_for.isoformat(), "n": shared},
+            url=reverse("coaching:my_coaching"),
+        )
     return session
 
 
@@ -331,11 +335,12 @@ def items_due_remind(*, today: dt.date) -> int:
                 reminded_at=timezone.now()
             ):
                 continue
-            notification_send(
-                recipient=item.agent,
-                message=_("Your action item “%(text)s” is due %(day)s.")
-                % {"text": item.text, "day": item.due_on.isoformat()},
-                url=reverse("coaching:my_coaching"),
-            )
+            with speaking_to(item.agent):
+                notification_send(
+                    recipient=item.agent,
+                    message=_("Your action item “%(text)s” is due %(day)s.")
+                    % {"text": item.text, "day": item.due_on.isoformat()},
+                    url=reverse("coaching:my_coaching"),
+                )
             told += 1
     return told

@@ -175,7 +175,12 @@ def trend_data(trend) -> dict:
         "high": [val(r, "qa_high") for _m, r in trend],
         "target": [val(r, "qa_target") for _m, r in trend],
         "n": [r.reviews_n if r else 0 for _m, r in trend],
-        "names": {"mean": _("QA mean"), "band": _("95% interval"), "target": _("Target")},
+        "names": {
+            "mean": _("QA mean"),
+            # xgettext:no-python-format
+            "band": _("95% interval"),
+            "target": _("Target"),
+        },
     }
 
 

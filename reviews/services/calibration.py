@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, NotAllowed
+from core.i18n import speaking_to
 from core.models import AuditAction
 from core.permissions import Capability, user_can
 from core.services import audit_record, conflict, notification_send, revision_claim
@@ -117,12 +118,13 @@ def calibration_create(
             results_write(score)
     audit_record(actor=actor, action=AuditAction.CALIBRATION_CREATED, target=session, summary=session.title)
     for person in people.values():
-        notification_send(
-            recipient=person,
-            message=_("Calibration “%(title)s”: score %(n)s interactions by %(date)s.")
-            % {"title": session.title, "n": len(interactions), "date": f"{deadline:%Y-%m-%d}"},
-            url=calibration_url(session),
-        )
+        with speaking_to(person):
+            notification_send(
+                recipient=person,
+                message=_("Calibration “%(title)s”: score %(n)s interactions by %(date)s.")
+                % {"title": session.title, "n": len(interactions), "date": f"{deadline:%Y-%m-%d}"},
+                url=calibration_url(session),
+            )
     return session
 
 
@@ -185,12 +187,13 @@ def calibration_reveal(
             CalibrationItem.objects.filter(pk=score.calibration_item_id).update(benchmark=score)
     audit_record(actor=actor, action=AuditAction.CALIBRATION_REVEALED, target=session, summary=session.title)
     for person in session.participants.all():
-        notification_send(
-            recipient=person,
-            message=_("Calibration “%(title)s” is revealed: compare your answers.")
-            % {"title": session.title},
-            url=calibration_url(session),
-        )
+        with speaking_to(person):
+            notification_send(
+                recipient=person,
+                message=_("Calibration “%(title)s” is revealed: compare your answers.")
+                % {"title": session.title},
+                url=calibration_url(session),
+            )
     return session
 
 

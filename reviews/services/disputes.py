@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError, NotAllowed
+from core.i18n import speaking_to
 from core.models import AuditAction
 from core.permissions import Capability, is_subject, may_coach, user_can, users_with
 from core.services import audit_record, conflict, notification_send, revision_claim
@@ -181,13 +182,14 @@ def dispute_open(*, actor, review: Review, contests: list[Contest]) -> Dispute:
     deciders = [review.reviewer] if settings.dispute_same_reviewer else []
     deciders += list(users_with(Capability.REVIEW_MANAGE, administrators=False))
     for person in {p.pk: p for p in deciders}.values():
-        notification_send(
-            recipient=person,
-            message=_("%(who)s disputes %(n)s criteria of the review of %(date)s (decide by %(by)s).")
-            % {"who": str(actor), "n": len(rows), "date": f"{review.interaction.local_date:%Y-%m-%d}",
-               "by": f"{timezone.localtime(dispute.decide_by):%Y-%m-%d}"},
-            url=dispute_url(dispute),
-        )  # fmt: skip
+        with speaking_to(person):
+            notification_send(
+                recipient=person,
+                message=_("%(who)s disputes %(n)s criteria of the review of %(date)s (decide by %(by)s).")
+                % {"who": str(actor), "n": len(rows), "date": f"{review.interaction.local_date:%Y-%m-%d}",
+                   "by": f"{timezone.localtime(dispute.decide_by):%Y-%m-%d}"},
+                url=dispute_url(dispute),
+            )  # fmt: skip
     return dispute
 
 
@@ -263,14 +265,15 @@ def dispute_decide(
         tell.append(review.agent.team.lead)
     overturned = sum(1 for i in items.values() if i.decision != Decision.REJECTED)
     for person in tell:
-        notification_send(
-            recipient=person,
-            message=_("The dispute of the review of %(date)s is decided: %(changed)s of %(n)s criteria changed; total %(before)s → %(after)s.")
-            % {"date": f"{review.interaction.local_date:%Y-%m-%d}", "changed": overturned, "n": len(items),
-               "before": dispute.total_before, "after": dispute.total_after},
-            url=dispute_url(dispute),
-            email_subject=_("Your dispute is decided"),
-        )  # fmt: skip
+        with speaking_to(person):
+            notification_send(
+                recipient=person,
+                message=_("The dispute of the review of %(date)s is decided: %(changed)s of %(n)s criteria changed; total %(before)s → %(after)s.")
+                % {"date": f"{review.interaction.local_date:%Y-%m-%d}", "changed": overturned, "n": len(items),
+                   "before": dispute.total_before, "after": dispute.total_after},
+                url=dispute_url(dispute),
+                email_subject=_("Your dispute is decided"),
+            )  # fmt: skip
     return dispute
 
 
@@ -289,10 +292,11 @@ def disputes_escalate(now: dt.datetime | None = None) -> int:
     managers = list(users_with(Capability.REVIEW_MANAGE, administrators=False))
     for dispute in due:
         for manager in managers:
-            notification_send(
-                recipient=manager,
-                message=_("A dispute of the review of %(date)s is past its deadline: decide it.")
-                % {"date": f"{dispute.review.interaction.local_date:%Y-%m-%d}"},
-                url=dispute_url(dispute),
-            )
+            with speaking_to(manager):
+                notification_send(
+                    recipient=manager,
+                    message=_("A dispute of the review of %(date)s is past its deadline: decide it.")
+                    % {"date": f"{dispute.review.interaction.local_date:%Y-%m-%d}"},
+                    url=dispute_url(dispute),
+                )
     return len(due)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from core.events import Event, publish
 from core.exceptions import DomainError, NotAllowed
+from core.i18n import speaking_to
 from core.models import AuditAction
 from core.permissions import is_subject, may_score
 from core.services import audit_record, conflict, notification_read, notification_send, revision_claim
@@ -395,17 +396,18 @@ def _release(*, actor, review: Review, data: ReviewInput) -> Review:
     if review.kind != ReviewKind.REGULAR:
         return review  # it measures the reviewer: the agent never hears of it
     interaction = review.interaction
-    notification_send(
-        recipient=review.agent,
-        message=_("New feedback on your %(channel)s interaction of %(date)s: %(total)s.")
-        % {
-            "channel": interaction.get_channel_display().lower(),
-            "date": f"{interaction.local_date:%Y-%m-%d}",
-            "total": review.total,
-        },
-        url=_review_url(review),
-        email_subject=_("You have new QA feedback"),
-    )
+    with speaking_to(review.agent):
+        notification_send(
+            recipient=review.agent,
+            message=_("New feedback on your %(channel)s interaction of %(date)s: %(total)s.")
+            % {
+                "channel": interaction.get_channel_display().lower(),
+                "date": f"{interaction.local_date:%Y-%m-%d}",
+                "total": review.total,
+            },
+            url=_review_url(review),
+            email_subject=_("You have new QA feedback"),
+        )
     _results_changed(review)
     from .seconds import second_score_maybe
 
@@ -505,17 +507,18 @@ def review_rescore(
         review=review, changed_by=actor, before=before, after=after, summary="\n".join(lines)
     )
     if review.kind == ReviewKind.REGULAR:
-        notification_send(
-            recipient=review.agent,
-            message=_("Your feedback of %(date)s was changed by %(who)s: %(what)s.")
-            % {
-                "date": f"{review.interaction.local_date:%Y-%m-%d}",
-                "who": str(actor),
-                "what": "; ".join(lines)[:200],
-            },
-            url=_review_url(review),
-            email_subject=_("Your QA feedback was changed"),
-        )
+        with speaking_to(review.agent):
+            notification_send(
+                recipient=review.agent,
+                message=_("Your feedback of %(date)s was changed by %(who)s: %(what)s.")
+                % {
+                    "date": f"{review.interaction.local_date:%Y-%m-%d}",
+                    "who": str(actor),
+                    "what": "; ".join(lines)[:200],
+                },
+                url=_review_url(review),
+                email_subject=_("Your QA feedback was changed"),
+            )
     audit_record(
         actor=actor,
         action=AuditAction.REVIEW_CHANGED,

@@ -1,0 +1,151 @@
+"""Simplified Chinese and English (issue 19): the choice (browser, header switch, profile), what
+reaches a person in their language (pages, notifications, e-mails), and the catalogue kept
+complete and compiled."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.core import mail
+
+from reviews import services as review_services
+from scoring import services as scoring_services
+from tests.factories import make_assignment, rubric_data
+from tests.reviews.conftest import full
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+def test_the_browser_language_is_the_first_choice(client):
+    chinese = client.get("/login/", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    assert '<html lang="zh-hans">' in chinese.text and "用户名" in chinese.text and "登录" in chinese.text
+    english = client.get("/login/", headers={"accept-language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in english.text and "Username" in english.text
+
+
+def test_the_switch_on_the_login_page_is_remembered(client):
+    page = client.get("/login/", headers={"accept-language": "en"}).text
+    assert 'name="language" value="zh-hans"' in page and ">中文</button>" in page
+    response = client.post("/language/", {"language": "zh-hans", "next": "/login/"})
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert response.cookies["django_language"].value == "zh-hans"
+    assert "用户名" in client.get("/login/", headers={"accept-language": "en"}).text
+    client.post("/language/", {"language": "en", "next": "/login/"})
+    assert "Username" in client.get("/login/").text
+
+
+def test_a_signed_in_persons_choice_is_saved_and_follows_them(client, agent, django_user_model):
+    client.force_login(agent)
+    client.post("/language/", {"language": "zh-hans", "next": "/"})
+    agent.refresh_from_db()
+    assert agent.language == "zh-hans"
+    # Another browser, asking for English, no cookie: the saved choice wins.
+    from django.test import Client
+
+    other = Client()
+    other.force_login(agent)
+    page = other.get("/my-feedback/", headers={"accept-language": "en"}, follow=True).text
+    assert '<html lang="zh-hans">' in page and "我的反馈" in page and "退出登录" in page
+
+
+def test_the_switch_refuses_unknown_languages_and_other_sites(client, agent):
+    client.force_login(agent)
+    response = client.post("/language/", {"language": "fr", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    agent.refresh_from_db()
+    assert agent.language == "" and "django_language" not in response.cookies
+    assert client.get("/language/").status_code == 405
+
+
+def test_notifications_and_e_mails_are_written_in_the_recipients_language(manager, reviewer, agent):
+    agent.language, agent.email = "zh-hans", "agent@example.com"
+    agent.save()
+    rubric = scoring_services.rubric_create(actor=manager, data=rubric_data())
+    scoring_services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
+    keys = [str(c.pk) for s in rubric.sections.order_by("position") for c in s.criteria.order_by("position")]
+    review = review_services.review_start(actor=reviewer, assignment=make_assignment(agent, reviewer))
+    review_services.review_submit(
+        actor=reviewer, review=review, data=full(keys), expected_revision=review.revision
+    )  # the reviewer works in English
+    from core.models import Notification
+
+    note = Notification.objects.get(recipient=agent)
+    assert note.message.startswith("你 2026-11-03 的电话会话有新的反馈"), note.message
+    # (the mail is sent when the transaction commits: the test runs inside one)
+
+
+def test_a_mail_is_in_the_recipients_language(agent, django_capture_on_commit_callbacks):
+    from django.utils.translation import gettext as _
+
+    from core.i18n import speaking_to
+    from core.services import notification_send
+
+    agent.language, agent.email = "zh-hans", "agent@example.com"
+    agent.save()
+    with django_capture_on_commit_callbacks(execute=True), speaking_to(agent):
+        subject = _("Your dispute is decided")
+        notification_send(recipient=agent, message=subject, email_subject=subject)
+    assert mail.outbox[0].subject == "你的申诉已裁定"
+
+
+# -- the catalogue ------------------------------------------------------------------------------
+
+
+def _entries(catalogue) -> dict:
+    return {
+        (e.msgctxt, e.msgid): (e.msgstr_plural.get(0) if e.msgid_plural else e.msgstr)
+        for e in catalogue
+        if not e.obsolete
+    }
+
+
+def test_the_catalogue_has_every_string_translated_and_nothing_fuzzy():
+    po = polib.pofile(str(PO))
+    untranslated = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert not untranslated and not fuzzy, (untranslated[:10], fuzzy[:10])
+    assert len(po) > 1500  # the whole interface, not a sample
+
+
+def test_the_compiled_catalogue_is_the_catalogue():
+    """The .mo in the repository (so a new machine needs no gettext tools) says what the .po says:
+    after editing the .po, compile it (msgfmt --check, or `make messages`)."""
+    assert _entries(polib.mofile(str(MO))) == {
+        key: value for key, value in _entries(polib.pofile(str(PO))).items() if key[1]
+    }
+
+
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="gettext is not installed (apt-get install gettext)"
+)
+def test_every_marked_string_is_in_the_catalogue(tmp_path):
+    """makemessages over a copy of the tree adds no entry that the catalogue lacks: a string marked
+    for translation since the catalogue was last filled fails here, named."""
+    copy = tmp_path / "tree"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "artifacts", "staticfiles", "node_modules", "*.sqlite3", "media", "__pycache__",
+            ".pytest_cache", ".ruff_cache", ".hypothesis", "bench", "tests",
+        ),
+    )  # fmt: skip
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--ignore=.venv"],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DJANGO_DEBUG": "true"},
+    )
+    fresh = polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    missing = [e.msgid for e in fresh if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    assert not missing, f"{len(missing)} strings not in the catalogue: {missing[:10]}"
+    assert len(_entries(fresh)) == len(_entries(polib.pofile(str(PO))))
