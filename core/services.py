@@ -93,7 +93,7 @@ def team_save(*, actor, team: Team) -> Team:
         actor=actor,
         action=AuditAction.TEAM_CREATED if created else AuditAction.TEAM_CHANGED,
         target=team,
-        summary=f"{team.name} ({_('lead')}: {team.lead or '—'})",
+        summary="{} ({}: {})".format(team.name, _("lead"), team.lead or "—"),
     )
     publish(Event.PEOPLE_CHANGED, months=_recent_months())
     return team

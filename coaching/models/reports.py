@@ -46,7 +46,8 @@ class ReportJob(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.team or _('all teams')}"
+        everyone = _("all teams")
+        return f"{self.month:%Y-%m} {self.team or everyone}"
 
     @property
     def filename(self) -> str:

@@ -289,6 +289,8 @@ def interactions_by_reference(text: str) -> list[Interaction]:
 def calibration_draw(*, month: dt.date, rubric, count: int) -> list[Interaction]:
     """`count` interactions of the month's sample that the rubric covers, chosen by their sample
     key (the same ones on every run, spread across agents by the hash)."""
+    if rubric is None or rubric.status != RubricStatus.PUBLISHED:
+        raise DomainError(_("The session cannot be created yet:"), errors=[str(MSG_RUBRIC)])
     channels = [link.channel for link in rubric.channel_links.all()]
     picked = list(
         Interaction.objects.filter(sample_items__month=month.replace(day=1), channel__in=channels).order_by(

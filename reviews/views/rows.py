@@ -35,11 +35,18 @@ def queue_rows(assignments, *, csrf_token: str, first_is_primary: bool) -> SafeS
     channels, statuses = labels(Channel.choices), labels(AssignmentStatus.choices)
     token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
     view, score, resume = escape(_("View")), escape(_("Score")), escape(_("Continue"))
+    # (the texts are taken out of the f-strings: xgettext does not look inside them)
+    t_skip, t_why, t_example = (
+        escape(_("Skip")),
+        escape(_("Why skip it?")),
+        escape(_("e.g. recording is silent")),
+    )
+    t_replace = escape(_("Skip and replace"))
     skip = (
-        f'<details class="skip"><summary>{escape(_("Skip"))}</summary>'
-        f'<form method="post" action="%s">{token}<label>{escape(_("Why skip it?"))}'
-        f'<input name="reason" required maxlength="300" placeholder="{escape(_("e.g. recording is silent"))}">'
-        f'</label> <button type="submit">{escape(_("Skip and replace"))}</button></form></details>'
+        f'<details class="skip"><summary>{t_skip}</summary>'
+        f'<form method="post" action="%s">{token}<label>{t_why}'
+        f'<input name="reason" required maxlength="300" placeholder="{t_example}">'
+        f'</label> <button type="submit">{t_replace}</button></form></details>'
     )
     rows = []
     for n, a in enumerate(assignments):
@@ -77,10 +84,8 @@ BAD, UNREAD = ' class="bad"', ' class="unread"'
 
 def progress_items(agents: list[dict]) -> SafeString:
     """One ``<li>`` per agent of the queue: name, "short sample" badge, done of total."""
-    short = (
-        f' <span class="badge badge-warn" title="{escape(_("Fewer eligible interactions than the minimum"))}">'
-        f"{escape(_('short sample'))}</span>"
-    )
+    t_title, t_short = escape(_("Fewer eligible interactions than the minimum")), escape(_("short sample"))
+    short = f' <span class="badge badge-warn" title="{t_title}">{t_short}</span>'
     return mark_safe(  # every text is escaped
         "\n".join(
             f"<li><span>{escape(a['name'])}{short if a['short'] else ''}</span> "
@@ -108,11 +113,11 @@ def review_rows(reviews, *, show_agent: bool, show_reviewer: bool) -> SafeString
     detail_url = url_maker("reviews:review_detail")
     channels = {key: escape(label) for key, label in labels(Channel.choices).items()}
     statuses = {key: escape(label) for key, label in labels(ReviewStatus.choices).items()}
-    unread = (
-        f' <span class="badge badge-unread" title="{escape(_("The agent has not opened it since it was released or last changed."))}">'
-        f"{escape(_('Unread'))}</span>"
-    )
-    chip = f'<span class="chip%s" title="{escape(_("score / target"))}">%s %s</span>'
+    t_unread_title = escape(_("The agent has not opened it since it was released or last changed."))
+    t_unread = escape(_("Unread"))
+    unread = f' <span class="badge badge-unread" title="{t_unread_title}">{t_unread}</span>'
+    t_chip = escape(_("score / target"))
+    chip = f'<span class="chip%s" title="{t_chip}">%s %s</span>'
     not_applicable = escape(_("N/A"))
     state = {True: " chip-met", False: " chip-missed", None: ""}
     rows = []

@@ -153,3 +153,22 @@ def test_creating_names_every_problem(api, manager, reviewer, rubric):
     response = api.post("/api/calibration/", payload | {"title": "T"}, format="json")
     assert response.status_code == 400 and "There is no interaction with id 999999." in str(response.json())
     assert not CalibrationSession.objects.exists()
+
+
+def test_drawing_for_a_rubric_that_does_not_exist_or_is_a_draft_is_refused(
+    api, manager, reviewer, second, rubric
+):
+    """Found by schemathesis: `draw` with an unknown rubric id crashed (500)."""
+    from scoring.services import rubric_new_version
+
+    api.force_authenticate(manager)
+    draft = rubric_new_version(actor=manager, rubric=rubric)
+    for rubric_id in (999999, draft.pk):
+        payload = {
+            "title": "T", "rubric": rubric_id, "month": "2026-11", "deadline": "2026-12-31", "benchmark": "consensus",
+            "participants": [reviewer.pk, second.pk], "interactions": [], "draw": 1,
+        }  # fmt: skip
+        response = api.post("/api/calibration/", payload, format="json")
+        assert response.status_code == 400, response.content
+        assert "Calibrate against a published rubric version." in str(response.json())
+    assert not CalibrationSession.objects.exists()
