@@ -25,9 +25,13 @@ def records_rebuild_recent() -> dict:
 
 @shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
 def report_build(job_id: int) -> None:
+    from core.i18n import speaking_to_author
+
+    from .models import ReportJob
     from .services.reports import report_job_run
 
-    report_job_run(job_id)
+    with speaking_to_author(ReportJob, job_id):
+        report_job_run(job_id)
 
 
 @shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)

@@ -4,14 +4,18 @@ import logging
 
 from celery import shared_task
 
+from core.i18n import speaking_to_author
+
 from . import services
+from .models import ImportJob
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, time_limit=15 * 60, soft_time_limit=14 * 60)
 def import_read(job_id: int) -> None:
-    services.import_job_read(job_id)
+    with speaking_to_author(ImportJob, job_id):
+        services.import_job_read(job_id)
 
 
 @shared_task
@@ -22,12 +26,14 @@ def import_files_purge() -> int:
 
 @shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)
 def import_check(job_id: int) -> None:
-    services.import_job_check(job_id)
+    with speaking_to_author(ImportJob, job_id):
+        services.import_job_check(job_id)
 
 
 @shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)
 def import_run(job_id: int) -> None:
-    services.import_job_run(job_id)
+    with speaking_to_author(ImportJob, job_id):
+        services.import_job_run(job_id)
 
 
 @shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)

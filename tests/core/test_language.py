@@ -61,7 +61,7 @@ def test_the_switch_refuses_unknown_languages_and_other_sites(client, agent):
     response = client.post("/language/", {"language": "fr", "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
     agent.refresh_from_db()
-    assert agent.language == "" and "django_language" not in response.cookies
+    assert agent.language != "fr" and "django_language" not in response.cookies
     assert client.get("/language/").status_code == 405
 
 
@@ -149,3 +149,41 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
     missing = [e.msgid for e in fresh if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
     assert not missing, f"{len(missing)} strings not in the catalogue: {missing[:10]}"
     assert len(_entries(fresh)) == len(_entries(polib.pofile(str(PO))))
+
+
+def test_signing_in_keeps_the_browsers_language_until_a_choice(client, agent):
+    agent.set_password("pw")
+    agent.save()
+    client.post(
+        "/login/",
+        {"username": agent.username, "password": "pw"},
+        headers={"accept-language": "zh-CN,zh;q=0.9"},
+    )
+    agent.refresh_from_db()
+    assert agent.language == "zh-hans"
+    # A later sign-in from an English browser does not undo it: only the switch changes it.
+    client.logout()
+    client.post("/login/", {"username": agent.username, "password": "pw"}, headers={"accept-language": "en"})
+    agent.refresh_from_db()
+    assert agent.language == "zh-hans"
+
+
+def test_a_background_job_writes_in_the_language_of_who_started_it(manager, team, tmp_path, settings):
+    """The report's sheets and charts (and an import's row problems) are built by a worker with
+    no request: in the language of the person who asked for them."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from coaching import tasks
+    from coaching.models import ReportJob
+
+    manager.language = "zh-hans"
+    manager.save()
+    job = ReportJob.objects.create(created_by=manager, month="2026-11-01")
+    tasks.report_build(job.pk)  # as a worker runs it: English is active here
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    with job.file.open("rb") as handle:
+        book = load_workbook(io.BytesIO(handle.read()))
+    assert "汇总" in book.sheetnames and "计算方法" in book.sheetnames, book.sheetnames
