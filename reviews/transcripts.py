@@ -6,10 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# An optional time stamp, then a speaker of up to four words, then a colon:
-# "Agent: …", "[10:02] Chen Smith: …", "(00:01:12) Customer: …".
-SPEAKER = re.compile(r"^\s*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?([^\W\d][\w .'-]{0,40}?)\s*:\s+(.*)$")
+# An optional time stamp, then a speaker of up to four words, then a colon (with a space after
+# it) or a full-width colon (Chinese text, usually without one):
+# "Agent: …", "[10:02] Chen Smith: …", "(00:01:12) Customer: …", "坐席：您好", "[10:02] 客户： …".
+SPEAKER = re.compile(
+    r"^\s*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?([^\W\d][\w .'-]{0,40}?)\s*(:\s+|：\s*)(.*)$"
+)
 MAX_SPEAKER_WORDS = 4
+MAX_CJK_SPEAKER = 10  # characters before a full-width colon: a name or role, not a sentence
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,13 @@ def transcript_lines(transcript: str) -> list[TranscriptLine]:
         if not text:
             continue
         match = SPEAKER.match(text)
-        if match and len(match.group(1).split()) <= MAX_SPEAKER_WORDS:
-            lines.append(TranscriptLine(number, text, match.group(1).strip().lower(), match.group(2)))
+        speaker = match.group(1).strip() if match else ""
+        if (
+            match
+            and len(speaker.split()) <= MAX_SPEAKER_WORDS
+            and (match.group(2).startswith(":") or len(speaker) <= MAX_CJK_SPEAKER)
+        ):
+            lines.append(TranscriptLine(number, text, speaker.lower(), match.group(3)))
         else:
             lines.append(TranscriptLine(number, text, "", text))
     return lines
