@@ -18,6 +18,8 @@ from reviews.models import Review
 from reviews.selectors.results import scores_by_identity
 from scoring.selectors import rubric_data_pinned
 
+from .language import say
+
 # Candidate 1-on-1 days: the 1st and the 15th of the past months, oldest first.
 DAYS = (1, 15)
 
@@ -77,11 +79,11 @@ def _session(lead, agent, day, *, identity="", label="", goal, reality, options,
         services.note_save(actor=lead, session=session, data={
             "goal": goal, "reality": reality, "options": options, "way_forward": way, "shared": True} | target)  # fmt: skip
         services.note_save(actor=lead, session=session, data={
-            "goal": "Keep an eye on confidence after the hard month", "shared": False})  # fmt: skip
+            "goal": say("Keep an eye on confidence after the hard month"), "shared": False})  # fmt: skip
         made = services.item_save(actor=lead, session=session, data={
             "text": item, "due_on": day + dt.timedelta(days=7), "owner": "agent", "shared": True} | target)  # fmt: skip
         services.item_save(actor=lead, session=session, data={
-            "text": "Ask QA to calibrate on this criterion", "due_on": day + dt.timedelta(days=3),
+            "text": say("Ask QA to calibrate on this criterion"), "due_on": day + dt.timedelta(days=3),
             "owner": "lead", "shared": False})  # fmt: skip
         session = services.session_close(actor=lead, session=session, expected_revision=session.revision)
         services.session_acknowledge(actor=agent, session=session)
@@ -104,25 +106,27 @@ def load_demo_coaching(today: dt.date) -> int:
         if found:
             day, identity, label = found
             _session(lead, improved, day, identity=identity, label=label,
-                     goal=f"Meet “{label}” in every call", reality="Missed in most of last month's reviews",
-                     options="Listen to two good calls; a checklist on the desk", way="Use the checklist on every call",
-                     item=f"Practise “{label}” with the checklist")  # fmt: skip
+                     goal=say("Meet “{label}” in every call", label=label),
+                     reality=say("Missed in most of last month's reviews"),
+                     options=say("Listen to two good calls; a checklist on the desk"),
+                     way=say("Use the checklist on every call"),
+                     item=say("Practise “{label}” with the checklist", label=label))  # fmt: skip
             made += 1
         flat, found = _first(list(reversed(agents)), loop.NOT_IMPROVED, today, skip=improved)
         if found:
             day, identity, label = found
             _session(lead, flat, day, identity=identity, label=label,
-                     goal=f"Raise “{label}”", reality="Uneven from call to call",
-                     options="Shadow a senior colleague", way="Two shadowing sessions this week",
-                     item=f"Shadow a senior colleague on “{label}”", done=False)  # fmt: skip
+                     goal=say("Raise “{label}”", label=label), reality=say("Uneven from call to call"),
+                     options=say("Shadow a senior colleague"), way=say("Two shadowing sessions this week"),
+                     item=say("Shadow a senior colleague on “{label}”", label=label), done=False)  # fmt: skip
             made += 1
         # Last week's 1-on-1 with the first agent: an item now overdue.
         recent = services.session_plan(actor=lead, agent=agents[0], day=today - dt.timedelta(days=7))
         services.note_save(actor=lead, session=recent, data={
-            "goal": "Shorter holds", "reality": "Holds of two minutes while searching the knowledge base",
-            "options": "Bookmark the five most used articles", "way_forward": "Bookmarks by Friday"})  # fmt: skip
+            "goal": say("Shorter holds"), "reality": say("Holds of two minutes while searching the knowledge base"),
+            "options": say("Bookmark the five most used articles"), "way_forward": say("Bookmarks by Friday")})  # fmt: skip
         services.item_save(actor=lead, session=recent, data={
-            "text": "Bookmark the five most used articles", "due_on": today - dt.timedelta(days=2)})  # fmt: skip
+            "text": say("Bookmark the five most used articles"), "due_on": today - dt.timedelta(days=2)})  # fmt: skip
         services.session_close(actor=lead, session=recent, expected_revision=recent.revision)
         made += 1
     return made

@@ -26,6 +26,7 @@ from reviews.services.reviewing import ReviewInput, review_acknowledge, review_s
 from scoring import engine
 from scoring.selectors import rubric_spec_pinned
 
+from .language import say
 from .reviews import ENCOURAGEMENTS, IMPROVEMENTS, STRENGTHS, demo_comment
 
 IMPROVING = {1, 2, 9, 10, 17, 18}
@@ -126,9 +127,9 @@ def _score_month(month: dt.date, index: int, last: int, rng: random.Random) -> i
         data = ReviewInput(
             answers=answers,
             comments=comments,
-            strengths=rng.choice(STRENGTHS),
-            improvement=rng.choice(IMPROVEMENTS),
-            encouragement=rng.choice(ENCOURAGEMENTS),
+            strengths=say(rng.choice(STRENGTHS)),
+            improvement=say(rng.choice(IMPROVEMENTS)),
+            encouragement=say(rng.choice(ENCOURAGEMENTS)),
         )
         review = review_submit(
             actor=assignment.reviewer, review=review, data=data, expected_revision=review.revision

@@ -23,6 +23,8 @@ from reviews.services.reviewing import (
 from scoring import engine
 from scoring.selectors import rubric_spec_pinned
 
+from .language import say
+
 # Mean wait before an answer, seconds (the service-level thresholds are 20 s and 30 s).
 WAIT_MEAN = {"phone": 16, "chat": 22}
 TOPICS = {
@@ -90,19 +92,19 @@ def demo_items(today: dt.date, rng: random.Random, months: int = 1) -> list[dict
                     if answered and rng.random() < 0.45
                     else None
                 )
-                daypart = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
+                daypart = say("morning" if hour < 12 else "afternoon" if hour < 18 else "evening")
                 transcript = "\n".join([
-                    rng.choice(OPENINGS).format(agent=agent.first_name or agent.username, daypart=daypart),
-                    PROBLEMS[topic],
-                    "Agent: I'm sorry to hear that. Let me check your account.",
-                    rng.choice(CLOSINGS_GOOD if good else CLOSINGS_WEAK),
+                    say(rng.choice(OPENINGS), agent=agent.first_name or agent.username, daypart=daypart),
+                    say(PROBLEMS[topic]),
+                    say("Agent: I'm sorry to hear that. Let me check your account."),
+                    say(rng.choice(CLOSINGS_GOOD if good else CLOSINGS_WEAK)),
                 ])  # fmt: skip
                 items.append(
                     {
                         "source_id": f"demo-{agent.username}-{date:%Y%m%d}-{n}",
                         "agent": agent.username,
                         "channel": channel,
-                        "queue": topic,
+                        "queue": say(topic),
                         "started_at": when,
                         "answered": answered,
                         # Most calls and chats are answered within seconds, a few wait minutes.
@@ -162,11 +164,13 @@ COMMENTS = (
 def demo_comment(rng: random.Random, transcript: str) -> str:
     """A reviewer's comment on a missed criterion; it quotes a weak closing line when the call
     had one, as reviewers do, so the 1-on-1 planner can find that line in the transcript."""
-    comment = rng.choice(COMMENTS)
-    weak = next((line for line in transcript.splitlines() if line in CLOSINGS_WEAK), None)
+    comment = say(rng.choice(COMMENTS))
+    weak_lines = {say(line) for line in CLOSINGS_WEAK}
+    weak = next((line for line in transcript.splitlines() if line in weak_lines), None)
     if weak is None:
         return comment
-    return f"Closed with ‘{weak.removeprefix('Agent: ')}’: no solution or next step. {comment}"
+    spoken = weak.split(":", 1)[-1].split("：", 1)[-1].strip()
+    return say("Closed with ‘{line}’: no solution or next step. {comment}", line=spoken, comment=comment)
 
 
 def load_demo_reviews(month) -> int:
@@ -211,9 +215,9 @@ def load_demo_reviews(month) -> int:
             data = ReviewInput(
                 answers=answers,
                 comments=comments,
-                strengths=rng.choice(STRENGTHS),
-                improvement=rng.choice(IMPROVEMENTS),
-                encouragement=rng.choice(ENCOURAGEMENTS),
+                strengths=say(rng.choice(STRENGTHS)),
+                improvement=say(rng.choice(IMPROVEMENTS)),
+                encouragement=say(rng.choice(ENCOURAGEMENTS)),
             )
             if index < 6:
                 review = review_submit(

@@ -33,6 +33,7 @@ from scoring.models import ChannelRubric, Rubric, RubricStatus
 from scoring.selectors import rubric_spec_pinned
 
 from .history import past_months
+from .language import say
 
 LENIENT = "reviewer3"
 
@@ -142,7 +143,7 @@ def _calibrations(today: dt.date, rng: random.Random) -> int:
         )
         if len(calls) < 2:
             continue
-        title = f"Calibration {month:%Y-%m}"
+        title = say("Calibration {month}", month=f"{month:%Y-%m}")
         session = cal.calibration_create(
             actor=manager, title=title, rubric=rubric, month=month,
             deadline=max(today, month + dt.timedelta(days=20)) if state == "scoring" else today,
@@ -226,15 +227,15 @@ def _disputes(today: dt.date, rng: random.Random) -> int:
         pool.remove(review)
         dispute = disputes.dispute_open(
             actor=review.agent, review=review,
-            contests=[disputes.Contest(str(miss.criterion_id), wanted, "I did this: listen from 02:10 in the call.")],
+            contests=[disputes.Contest(str(miss.criterion_id), wanted, say("I did this: listen from 02:10 in the call."))],
         )  # fmt: skip
         made += 1
         decider = next(r for r in reviewers if r.pk != review.reviewer_id)
         if outcome in ("accepted", "partly", "rejected"):
             ruling = disputes.Ruling(
                 str(miss.criterion_id), outcome, middle if outcome == "partly" else "",
-                {"accepted": "Confirmed on the recording.", "partly": "Partly there: the second step is missing.",
-                 "rejected": "Not in the recording: the step was skipped."}[outcome],
+                say({"accepted": "Confirmed on the recording.", "partly": "Partly there: the second step is missing.",
+                     "rejected": "Not in the recording: the step was skipped."}[outcome]),
             )  # fmt: skip
             disputes.dispute_decide(
                 actor=decider, dispute=dispute, rulings=[ruling], expected_revision=dispute.revision

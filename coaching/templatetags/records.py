@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -95,7 +96,7 @@ def sparkline(points, width: int = 96, height: int = 24):
     """Six months of QA means as a small SVG line; the values are its label (and in a title)."""
     values = [p[1] for p in points]
     known = [float(v) for v in values if v is not None]
-    words = ", ".join(f"{m:%b}: {fig(v)} (n {n})" for m, v, n in points)
+    words = ", ".join(f"{date_format(m, 'M')}: {fig(v)} (n {n})" for m, v, n in points)
     if not known:
         return format_html('<span class="hint">{}</span>', DASH)
     low, high = min([*known, 60.0]), max([*known, 100.0])

@@ -192,3 +192,45 @@ def _trust_is_shown(today):
         causes.filter(root_cause__agent_controllable=False).exists()
         and causes.filter(root_cause__code="agent").exists()
     )
+
+
+def test_the_chinese_demo_has_chinese_people_data_and_rubrics(client, settings):
+    """seed_demo --language zh-hans: names, teams, queues, transcripts, feedback and the rubrics it
+    creates in Chinese; the KPI schemes a new install starts with weigh the Chinese sections; the
+    demo logins read the interface in Chinese."""
+    from coaching.models import KpiWeight
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--language", "zh-hans", "--history-months", "1")
+    agent = User.objects.get(username="agent1")
+    assert (agent.get_full_name(), agent.language) == ("王安娜", "zh-hans")
+    assert set(Team.objects.values_list("name", flat=True)) == {"极光组", "北辰组", "天鹅组"}
+    assert Rubric.objects.filter(name="标准服务质量", status=RubricStatus.PUBLISHED).exists()
+    call = Interaction.objects.filter(agent=agent).exclude(transcript="").first()
+    assert call.transcript.startswith("坐席：") and "客户：" in call.transcript
+    assert call.queue in {
+        "账单",
+        "银行卡冻结",
+        "地址变更",
+        "退款",
+        "配送",
+        "订单状态",
+        "密码重置",
+        "产品咨询",
+        "发票补开",
+        "投诉",
+        "合同",
+    }
+    assert call.transcript_lines[0].speaker == "坐席"
+    assert set(KpiWeight.objects.exclude(section_name="").values_list("section_name", flat=True)) == {
+        "业务知识",
+        "流程",
+    }
+    from reviews.models import Review
+
+    feedback = Review.objects.exclude(strengths="").first()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in feedback.strengths)
+    call_command("verify_scores")
+    client.force_login(agent)
+    page = client.get("/my-feedback/", headers={"accept-language": "en"}).content.decode()
+    assert "我的反馈" in page and "业务知识" in page and "Knowledge" not in page

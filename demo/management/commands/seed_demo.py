@@ -11,14 +11,16 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from coaching.models import KpiScheme, KpiWeight
 from coaching.services.records import record_months, records_rebuild_months
 from core.events import paused
 from core.models import Role, Team, User
 from core.services import mail_muted
 from demo.coaching import load_demo_coaching
 from demo.history import load_demo_history
+from demo.language import demo_language, person_name, say
 from demo.reviews import load_demo_interactions, load_demo_reviews
 from demo.trust import load_demo_trust
 from reviews.models import DrawStatus, SampleDraw
@@ -68,19 +70,35 @@ class Command(BaseCommand):
             help="Run even though DEBUG is off. Demo logins have a known password.",
         )
         parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default="en",
+            help="The language of the demo's names, teams, transcripts, comments and notes, and of "
+            "the rubrics it creates (default en; zh-hans: Simplified Chinese). The demo logins "
+            "read the interface in it too.",
+        )
+        parser.add_argument(
             "--history-months",
             type=int,
             default=6,
             help="How many past months to fill with scored samples (default 6).",
         )
 
-    def handle(self, *args, allow_production: bool = False, history_months: int = 6, **options):
+    def handle(
+        self, *args, allow_production: bool = False, history_months: int = 6, language="en", **options
+    ):
         if not settings.DEBUG and not allow_production:
             raise CommandError(
                 "DEBUG is off: demo logins with the password 'demo' do not belong on a "
                 "production server. Pass --allow-production to load them anyway."
             )
+        self.language = language
+        with demo_language(language), translation.override(language):
+            self._load(history_months)
+
+    def _load(self, history_months: int) -> None:
         with paused(), transaction.atomic():  # the records are built once, at the end
+            self._seeded_in_language()
             created = self._people()
             rubrics = self._rubrics()
             imported = load_demo_interactions(months=max(1, history_months))
@@ -116,7 +134,25 @@ class Command(BaseCommand):
             "  agent1 .. agent24       agents, eight per team\n"
         )
 
-    def _user(self, username: str, role: str, first: str, last: str, team=None) -> tuple[User, bool]:
+    def _seeded_in_language(self) -> None:
+        """The KPI schemes a new install starts with (English names, weighing the English rubric's
+        sections) in the demo's language, so that they weigh the sections of the rubric it
+        creates."""
+        if self.language == "en":
+            return
+        for scheme in KpiScheme.objects.all():
+            if say(scheme.name) != scheme.name:
+                scheme.name = say(scheme.name)
+                scheme.save(update_fields=["name"])
+        for weight in KpiWeight.objects.exclude(section_name=""):
+            if say(weight.section_name) != weight.section_name:
+                weight.section_name = say(weight.section_name)
+                weight.save(update_fields=["section_name"])
+
+    def _user(
+        self, username: str, role: str, first: str, last: str, team=None, index=None
+    ) -> tuple[User, bool]:
+        first, last = person_name(username, first, last, index)
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -125,6 +161,8 @@ class Command(BaseCommand):
                 "last_name": last,
                 "team": team,
                 "email": f"{username}@example.com",
+                # The Chinese demo's people read it in Chinese; the English one's follow their browser.
+                "language": "" if self.language == "en" else self.language,
             },
         )
         if created:
@@ -146,7 +184,7 @@ class Command(BaseCommand):
         for i, name in enumerate(TEAMS, start=1):
             lead, c = self._user(f"lead{i}", Role.LEAD, ("Liam", "Lucia", "Lin")[i - 1], "Lead")
             count += c
-            team, _created = Team.objects.get_or_create(name=name, defaults={"lead": lead})
+            team, _created = Team.objects.get_or_create(name=say(name), defaults={"lead": lead})
             teams.append(team)
         for i in range(1, 25):
             _u, c = self._user(
@@ -155,6 +193,7 @@ class Command(BaseCommand):
                 FIRST_NAMES[i - 1],
                 LAST_NAMES[(i - 1) % len(LAST_NAMES)],
                 team=teams[(i - 1) // 8],
+                index=i,
             )
             if c:  # one new starter per team (they get the maximum sample); the rest 1 to 3 years in
                 days = 40 if i % 8 == 0 else 400 + 100 * (i % 8)
