@@ -195,7 +195,7 @@ def editor_rows(data: RubricData, problems: list[Problem]) -> list[dict]:
 
 
 class RubricFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=(), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=(), required=False)
 
     def __init__(self, *args, **kwargs):
         from .models import RubricStatus

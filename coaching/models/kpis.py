@@ -45,7 +45,12 @@ class KpiScheme(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     team = models.OneToOneField(
-        "core.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="kpi_scheme"
+        "core.Team",
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="kpi_scheme",
     )
     # A composite needs data (docs/metrics.md): a KPI counts from `min_n` interactions or answers
     # (QA and sections from `qa_min_n` reviews), and the composite is shown only when KPIs that

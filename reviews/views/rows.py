@@ -41,7 +41,7 @@ def queue_rows(assignments, *, csrf_token: str, first_is_primary: bool) -> SafeS
         escape(_("Why skip it?")),
         escape(_("e.g. recording is silent")),
     )
-    t_replace = escape(_("Skip and replace"))
+    t_replace, t_csat = escape(_("Skip and replace")), escape(_("CSAT"))
     skip = (
         f'<details class="skip"><summary>{t_skip}</summary>'
         f'<form method="post" action="%s">{token}<label>{t_why}'
@@ -51,7 +51,7 @@ def queue_rows(assignments, *, csrf_token: str, first_is_primary: bool) -> SafeS
     rows = []
     for n, a in enumerate(assignments):
         status = a["status"]
-        csat = f" · CSAT {a['item__interaction__csat']}" if a["item__interaction__csat"] else ""
+        csat = f" · {t_csat} {a['item__interaction__csat']}" if a["item__interaction__csat"] else ""
         hint = f'<div class="hint">{escape(a["skip_reason"])}</div>' if a["skip_reason"] else ""
         if status == AssignmentStatus.DONE and a["review__id"]:
             action = f'<a href="{review_url(a["review__id"])}">{view}</a>'

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import DomainError
@@ -67,10 +67,10 @@ def dispute_decide(request, pk: int):
 
 
 DISPUTE_VIEWS = {
-    "decide": _lazy("To decide"),
-    "open": _lazy("Open"),
-    "decided": _lazy("Decided"),
-    "all": _lazy("All"),
+    "decide": gettext_lazy("To decide"),
+    "open": gettext_lazy("Open"),
+    "decided": gettext_lazy("Decided"),
+    "all": gettext_lazy("All"),
 }
 
 
