@@ -39,7 +39,7 @@
     totalOut.textContent = fmt(total);
     var ok = Math.abs(total - 100) < 0.001;
     totalOut.className = ok ? "ok" : "bad";
-    hint.textContent = ok ? "" : (total < 100 ? fmt(100 - total) + " " + (form.dataset.msgMissing || "to go") : fmt(total - 100) + " " + (form.dataset.msgOver || "too many"));
+    hint.textContent = ok ? "" : (total < 100 ? fmt(100 - total) + " " + form.dataset.msgMissing : fmt(total - 100) + " " + form.dataset.msgOver);
     sectionsList.querySelectorAll(":scope > [data-section]").forEach(function (section) {
       var crits = section.querySelectorAll("[data-criteria] > [data-criterion]");
       var sum = 0;

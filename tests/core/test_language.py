@@ -187,3 +187,24 @@ def test_a_background_job_writes_in_the_language_of_who_started_it(manager, team
     with job.file.open("rb") as handle:
         book = load_workbook(io.BytesIO(handle.read()))
     assert "汇总" in book.sheetnames and "计算方法" in book.sheetnames, book.sheetnames
+
+
+def test_the_api_answers_a_token_in_its_persons_language(reviewer, agent):
+    """The API's refusals and problems read in the caller's saved language (else Accept-Language)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    reviewer.language = "zh-hans"
+    reviewer.save()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reviewer).key}")
+    refused = api.post("/api/calibration/", {"title": "x"}, format="json")
+    assert refused.status_code == 403 and refused.json()["message"] == "你没有执行此操作的权限。"
+    assert refused["Content-Language"] == "zh-hans"
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=agent).key}")
+    english = other.get("/api/calibration/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        english.status_code == 403
+        and english.json()["message"] == "You do not have permission to perform this action."
+    )
