@@ -164,13 +164,15 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=64, choices=AuditAction.choices)
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    target_id = models.PositiveBigIntegerField()
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("target type")
+    )
+    target_id = models.PositiveBigIntegerField(verbose_name=_("target id"))
     target = GenericForeignKey("target_type", "target_id")
     # Lets one history cover related objects, e.g. every version of a rubric.
-    group_key = models.CharField(max_length=100, blank=True, db_index=True)
+    group_key = models.CharField(max_length=100, blank=True, db_index=True, verbose_name=_("group key"))
     summary = models.TextField(_("summary"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -34,7 +34,7 @@ class Rubric(models.Model):
     review can always refer to the exact version it was scored against.
     """
 
-    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True, verbose_name=_("lineage"))
     version = models.PositiveIntegerField(_("version"), default=1)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -42,17 +42,25 @@ class Rubric(models.Model):
         _("status"), max_length=20, choices=RubricStatus.choices, default=RubricStatus.DRAFT
     )
     # Bumped by every saved change; a save that names an older revision is refused.
-    revision = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(default=1, verbose_name=_("revision"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
-    published_at = models.DateTimeField(null=True, blank=True)
-    retired_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
+    retired_at = models.DateTimeField(null=True, blank=True, verbose_name=_("retired at"))
 
     class Meta:
         ordering = ["name", "-version"]
@@ -87,7 +95,9 @@ class Rubric(models.Model):
 
 
 class RubricChannel(models.Model):
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="channel_links")
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, related_name="channel_links", verbose_name=_("rubric")
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
 
     class Meta:
@@ -101,11 +111,13 @@ class RubricChannel(models.Model):
 
 
 class Section(models.Model):
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="sections")
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, related_name="sections", verbose_name=_("rubric")
+    )
     # The same section across versions of a rubric: a new version copies it, so results keyed by
     # it make one trend line however often the rubric is revised.
-    identity = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
-    position = models.PositiveIntegerField(default=0)
+    identity = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True, verbose_name=_("identity"))
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     weight = models.DecimalField(_("weight %"), max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS)
@@ -125,9 +137,13 @@ class Section(models.Model):
 
 
 class Criterion(models.Model):
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="criteria")
-    identity = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)  # as Section's
-    position = models.PositiveIntegerField(default=0)
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("section")
+    )
+    identity = models.UUIDField(
+        default=uuid.uuid4, editable=False, db_index=True, verbose_name=_("identity")
+    )  # as Section's
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
     behaviour = models.CharField(
         _("observable behaviour"),
         max_length=300,

@@ -65,9 +65,14 @@ class KpiScheme(models.Model):
         _("composite shown from weight with data (%)"), max_digits=5, decimal_places=2, default=60,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )  # fmt: skip
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
 
     class Meta:
@@ -87,8 +92,10 @@ class KpiScheme(models.Model):
 
 
 class KpiWeight(models.Model):
-    scheme = models.ForeignKey(KpiScheme, on_delete=models.CASCADE, related_name="weights")
-    position = models.PositiveSmallIntegerField(default=0)
+    scheme = models.ForeignKey(
+        KpiScheme, on_delete=models.CASCADE, related_name="weights", verbose_name=_("KPI scheme")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     kpi = models.CharField(_("KPI"), max_length=20, choices=Kpi.choices)
     section_name = models.CharField(
         _("section"), max_length=200, blank=True, help_text=_("For a QA section score: the section's name.")
@@ -109,6 +116,8 @@ class KpiWeight(models.Model):
 
     class Meta:
         ordering = ["scheme", "position", "id"]
+        verbose_name = _("KPI weight")
+        verbose_name_plural = _("KPI weights")
         constraints = [
             models.CheckConstraint(condition=Q(weight__gt=0, weight__lte=100), name="kpi_weight_range"),
             models.CheckConstraint(condition=Q(cap__gte=0), name="kpi_cap_positive"),
@@ -138,8 +147,10 @@ DEFAULT_SERVICE_LEVEL_SECONDS = {"phone": 20, "chat": 30, "email": 86400, "socia
 class KpiSettings(models.Model):
     """Programme-wide settings of the records (one row)."""
 
-    service_level_seconds = models.JSONField(default=dict, blank=True)  # channel -> seconds
-    updated_at = models.DateTimeField(auto_now=True)
+    service_level_seconds = models.JSONField(
+        default=dict, blank=True, verbose_name=_("service level thresholds")
+    )  # channel -> seconds
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("KPI settings")

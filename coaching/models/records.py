@@ -32,29 +32,51 @@ class PerformanceRecord(models.Model):
     each with its n. The columns repeat the figures a list sorts or filters on.
     """
 
-    level = models.CharField(max_length=10, choices=RecordLevel.choices)
-    month = models.DateField()  # its first day
+    level = models.CharField(max_length=10, choices=RecordLevel.choices, verbose_name=_("level"))
+    month = models.DateField(verbose_name=_("month"))  # its first day
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="records"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("agent"),
     )
     team = models.ForeignKey(
-        "core.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="records"
+        "core.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name=_("team"),
     )
-    built_at = models.DateTimeField()  # when its figures last changed
-    reviews_n = models.PositiveIntegerField(default=0)
-    interactions_n = models.PositiveIntegerField(default=0)
-    agents_n = models.PositiveIntegerField(default=0)  # teams and programme: agents with a record
-    qa_mean = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    qa_low = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    qa_high = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    qa_target = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    critical_n = models.PositiveIntegerField(default=0)
-    composite = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    flags = models.JSONField(default=list, blank=True)
-    figures = DocumentField(default=dict, blank=True)
-    parts = DocumentField(default=dict, blank=True)
+    built_at = models.DateTimeField(verbose_name=_("built at"))  # when its figures last changed
+    reviews_n = models.PositiveIntegerField(default=0, verbose_name=_("reviews"))
+    interactions_n = models.PositiveIntegerField(default=0, verbose_name=_("interactions"))
+    agents_n = models.PositiveIntegerField(
+        default=0, verbose_name=_("agents")
+    )  # teams and programme: agents with a record
+    qa_mean = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("QA mean")
+    )
+    qa_low = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("QA interval, low")
+    )
+    qa_high = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("QA interval, high")
+    )
+    qa_target = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("QA target")
+    )
+    critical_n = models.PositiveIntegerField(default=0, verbose_name=_("critical failures"))
+    composite = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, verbose_name=_("composite")
+    )
+    flags = models.JSONField(default=list, blank=True, verbose_name=_("flags"))
+    figures = DocumentField(default=dict, blank=True, verbose_name=_("figures"))
+    parts = DocumentField(default=dict, blank=True, verbose_name=_("parts"))
     fingerprint = models.CharField(
-        max_length=64, blank=True
+        max_length=64, blank=True, verbose_name=_("fingerprint")
     )  # of parts and figures: unchanged, not rewritten
 
     class Meta:

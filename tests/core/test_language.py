@@ -208,3 +208,30 @@ def test_the_api_answers_a_token_in_its_persons_language(reviewer, agent):
         english.status_code == 403
         and english.json()["message"] == "You do not have permission to perform this action."
     )
+
+
+def test_the_admin_names_every_model_and_field_in_the_readers_language(client, admin_user):
+    """Every model the admin shows (and its inlines') has translatable names for itself and each
+    field; the admin reads in Chinese for a person who chose it."""
+    from django.contrib import admin
+    from django.utils.functional import Promise
+
+    ours = {"core", "scoring", "reviews", "coaching"}
+    models = set()
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label in ours:
+            models.add(model)
+            models.update(inline.model for inline in model_admin.inlines)
+    untranslatable = [
+        f"{m.__name__}.{f.name}"
+        for m in models
+        for f in m._meta.get_fields()
+        if f.concrete and not f.auto_created and not isinstance(f.verbose_name, Promise)
+    ] + [m.__name__ for m in models if not isinstance(m._meta.verbose_name, Promise)]
+    assert untranslatable == []
+    admin_user.language = "zh-hans"
+    admin_user.save()
+    client.force_login(admin_user)
+    assert "绩效记录" in client.get("/admin/coaching/performancerecord/").content.decode()
+    form = client.get("/admin/core/team/add/").content.decode()
+    assert "增加 班组" in form and "班组长" in form, form[:300]
