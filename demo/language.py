@@ -82,13 +82,6 @@ ZH = {
     "Confirmed on the recording.": "录音中已确认。",
     "Partly there: the second step is missing.": "部分做到：缺少第二步。",
     "Not in the recording: the step was skipped.": "录音中没有：这一步被跳过了。",
-    # The KPI schemes a new install starts with, and the rubric sections they weigh
-    "Phone": "电话",
-    "Online chat": "在线聊天",
-    "Technical support": "技术支持",
-    "Ticketing (e-mail)": "工单（邮件）",
-    "Knowledge": "业务知识",
-    "Process": "流程",
     # Teams
     "Team Aurora": "极光组",
     "Team Borealis": "北辰组",

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .structure import CriterionData, RubricData, SectionData
@@ -276,3 +279,45 @@ HEARD = RubricTemplate(
 )
 
 RUBRIC_TEMPLATES: dict[str, RubricTemplate] = {t.key: t for t in (DEFAULT, HEARD)}
+
+
+def _names(text) -> dict[str, str]:
+    """{a lazily translated text in every language of the app, lower-case: its English text}."""
+    with translation.override("en"):
+        english = str(text)
+    names = {english.strip().lower(): english}
+    for code, _label in settings.LANGUAGES:
+        with translation.override(code):
+            names[str(text).strip().lower()] = english
+    return names
+
+
+@lru_cache(maxsize=1)
+def _section_names() -> dict[str, str]:
+    """{a template section's name in any language, lower-case: its English name}; a name two
+    sections share in some language (a translation that says two things alike) is left out,
+    so it is matched as written rather than guessed."""
+    names: dict[str, str] = {}
+    shared: set[str] = set()
+    for template in RUBRIC_TEMPLATES.values():
+        for section in template.sections:
+            for alias, english in _names(section[0]).items():
+                if names.setdefault(alias, english) != english:
+                    shared.add(alias)
+    return {alias: english for alias, english in names.items() if alias not in shared}
+
+
+def section_key(name: str) -> str:
+    """How a KPI scheme and a record name a rubric section: lower-case, and a template's section
+    by its English name, whichever language its rubric was created in — a scheme that weighs
+    "Knowledge" weighs "业务知识" of a rubric created from the template in Chinese."""
+    key = (name or "").strip().lower()
+    english = _section_names().get(key)
+    return english.lower() if english else key
+
+
+def section_title(key: str, stored: str = "") -> str:
+    """A section's name for the reader: a template's section in the reader's language, any other
+    as it was written (`stored`, else the key)."""
+    english = _section_names().get(key)
+    return translation.gettext(english) if english else (stored or key)

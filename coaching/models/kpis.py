@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Channel
+from scoring.templates_data import section_key, section_title
 
 
 class Kpi(models.TextChoices):
@@ -32,10 +33,38 @@ class Kpi(models.TextChoices):
     UTILISATION = "utilisation", _("Utilisation")
 
 
+def kpi_title(code: str, stored: str = "") -> str:
+    """A KPI's name in the reader's language, from its code ("fcr", "section:knowledge"): a
+    record stores the code beside the label it was built with (`stored`), which is in the
+    language of whoever built it."""
+    if code.startswith("section:"):
+        key = code.partition(":")[2]
+        return section_title(key, stored or key.title())
+    try:
+        return str(Kpi(code).label)
+    except ValueError:
+        return stored or code
+
+
 class Direction(models.TextChoices):
     HIGHER = "higher", _("Higher is better")
     LOWER = "lower", _("Lower is better")
     BALANCED = "balanced", _("Closest to target")
+
+
+# The schemes a new install starts with (migration 0002), named in English when nobody chose a
+# language: while a scheme keeps its starting name, each reader sees it in their own language.
+STARTING_SCHEME_NAMES = {
+    "Phone": _("Phone"),
+    "Online chat": _("Online chat"),
+    "Technical support": _("Technical support"),
+    "Ticketing (e-mail)": _("Ticketing (e-mail)"),
+}
+
+
+def scheme_label(name: str) -> str:
+    """A scheme's name for the reader: a starting scheme's in their language, any other as named."""
+    return str(STARTING_SCHEME_NAMES.get(name, name))
 
 
 class KpiScheme(models.Model):
@@ -88,7 +117,11 @@ class KpiScheme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return scheme_label(self.name)
 
 
 class KpiWeight(models.Model):
@@ -131,12 +164,15 @@ class KpiWeight(models.Model):
 
     @property
     def code(self) -> str:
-        """The key of this KPI among a record's values: "section:<name>" for a section score."""
-        return f"section:{self.section_name.strip().lower()}" if self.kpi == Kpi.SECTION else self.kpi
+        """The key of this KPI among a record's values: "section:<name>" for a section score
+        (a template's section by its English name, so that it matches in every language)."""
+        return f"section:{section_key(self.section_name)}" if self.kpi == Kpi.SECTION else self.kpi
 
     @property
     def label(self) -> str:
-        return self.section_name if self.kpi == Kpi.SECTION else str(self.get_kpi_display())
+        if self.kpi == Kpi.SECTION:
+            return section_title(section_key(self.section_name), self.section_name)
+        return str(self.get_kpi_display())
 
 
 # Answered within this many seconds counts toward the service level. Phone: DOMAIN's "80% in

@@ -20,6 +20,7 @@ from ..evidence import evidence_lines
 from ..metrics import rounded
 from ..models import AGENDA_SPLIT, ActionItem, CoachingSession, ItemStatus, PerformanceRecord, RecordLevel
 from ..models import SessionStatus as Status
+from ..models.kpis import kpi_title
 from ..services.records import RELEASED
 from .ladder import ladder_position
 from .records import weakest_criteria
@@ -221,7 +222,7 @@ def plan_build(*, agent, day: dt.date, minutes: int) -> dict:
     if record is not None and (record.figures.get("composite") or {}).get("rows"):
         kpis = [
             _("%(label)s: %(actual)s (target %(target)s, n = %(n)s)%(mark)s") % {
-                "label": row["label"], "actual": row["actual"], "target": row["target"], "n": row["n"],
+                "label": kpi_title(row["kpi"], row["label"]), "actual": row["actual"], "target": row["target"], "n": row["n"],
                 "mark": " ✓" if Decimal(row["attainment"]) >= 100 else " ✗"}
             for row in record.figures["composite"]["rows"]
             if row["actual"] is not None and row["attainment"] is not None and row["kpi"] != "qa"

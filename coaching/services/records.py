@@ -29,6 +29,7 @@ from reviews.selectors.results import controllable_totals, criterion_sums, revie
 from reviews.services.sampling import sampling_policy_get
 from scoring.models import Rubric
 from scoring.selectors import rubric_data_pinned
+from scoring.templates_data import section_key
 
 from .. import metrics
 from ..models import KpiScheme, KpiSettings, PerformanceRecord, RecordLevel
@@ -288,7 +289,7 @@ def figures_for(
     values["qa"] = (Fraction(hundredths, 100 * len(totals)) if totals else None, len(totals))
     for acc in parts["qa"]["sections"].values():
         n = acc["n"]
-        values[f"section:{acc['name'].strip().lower()}"] = (
+        values[f"section:{section_key(acc['name'])}"] = (
             Fraction(Decimal(acc["score"])) / n if n else None,
             n,
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coaching.forms import FLAG_LABELS
-from coaching.models import Kpi
+from coaching.models.kpis import kpi_title, scheme_label
 from coaching.services.records import Flag
 from core.display import half_up
 
@@ -35,13 +35,19 @@ def flag_label(code: str) -> str:
 
 
 @register.filter
-def kpi_label(code: str) -> str:
-    if code.startswith("section:"):
-        return code.partition(":")[2].title()
-    try:
-        return str(Kpi(code).label)
-    except ValueError:
-        return code
+def kpi_label(code: str, stored: str = "") -> str:
+    return kpi_title(code, stored)
+
+
+@register.filter
+def row_label(row: dict) -> str:
+    """The name of a composite's row (stored as {"kpi": code, "label": ...})."""
+    return kpi_title(row.get("kpi", ""), row.get("label", ""))
+
+
+@register.filter
+def scheme_name(name: str) -> str:
+    return scheme_label(name or "")
 
 
 KPI_UNITS = {"aht": " s", "asa": " s", "volume": "", "csat_mean": "", "ces": "", "nps": ""}

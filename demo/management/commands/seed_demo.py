@@ -13,7 +13,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
 
-from coaching.models import KpiScheme, KpiWeight
 from coaching.services.records import record_months, records_rebuild_months
 from core.events import paused
 from core.models import Role, Team, User
@@ -98,7 +97,6 @@ class Command(BaseCommand):
 
     def _load(self, history_months: int) -> None:
         with paused(), transaction.atomic():  # the records are built once, at the end
-            self._seeded_in_language()
             created = self._people()
             rubrics = self._rubrics()
             imported = load_demo_interactions(months=max(1, history_months))
@@ -133,21 +131,6 @@ class Command(BaseCommand):
             "  lead1 .. lead3          team leads (one team each)\n"
             "  agent1 .. agent24       agents, eight per team\n"
         )
-
-    def _seeded_in_language(self) -> None:
-        """The KPI schemes a new install starts with (English names, weighing the English rubric's
-        sections) in the demo's language, so that they weigh the sections of the rubric it
-        creates."""
-        if self.language == "en":
-            return
-        for scheme in KpiScheme.objects.all():
-            if say(scheme.name) != scheme.name:
-                scheme.name = say(scheme.name)
-                scheme.save(update_fields=["name"])
-        for weight in KpiWeight.objects.exclude(section_name=""):
-            if say(weight.section_name) != weight.section_name:
-                weight.section_name = say(weight.section_name)
-                weight.save(update_fields=["section_name"])
 
     def _user(
         self, username: str, role: str, first: str, last: str, team=None, index=None
