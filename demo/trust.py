@@ -12,6 +12,7 @@ import datetime as dt
 import random
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import Role, User
 from reviews.models import (
@@ -295,12 +296,14 @@ def _root_causes(today: dt.date, rng: random.Random) -> int:
 
 
 def load_demo_trust(today: dt.date) -> dict:
-    if CalibrationSession.objects.exists():
-        return {}
-    rng = random.Random(18)
-    return {
-        "second scores": _second_scores(today, rng),
-        "calibration sessions": _calibrations(today, rng),
-        "root causes": _root_causes(today, rng),
-        "disputes": _disputes(today, rng),
+    """{what was added: how many}; nothing is added a second time."""
+    loaders = {
+        _("second scores"): _second_scores,
+        _("calibration sessions"): _calibrations,
+        _("root causes"): _root_causes,
+        _("disputes"): _disputes,
     }
+    if CalibrationSession.objects.exists():
+        return dict.fromkeys(loaders, 0)
+    rng = random.Random(18)
+    return {what: load(today, rng) for what, load in loaders.items()}

@@ -235,3 +235,58 @@ def test_the_admin_names_every_model_and_field_in_the_readers_language(client, a
     assert "绩效记录" in client.get("/admin/coaching/performancerecord/").content.decode()
     form = client.get("/admin/core/team/add/").content.decode()
     assert "增加 班组" in form and "班组长" in form, form[:300]
+
+
+@pytest.mark.urls("tests.core.error_urls")
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hans", {"404": "这里什么也没有", "403": "无权访问", "500": "我们这边出错了", "csrf": "登录"}),
+        (
+            "en",
+            {"404": "There is nothing here", "403": "Not allowed", "500": "Something went wrong on our side"},
+        ),
+    ],
+)
+def test_the_error_pages_and_the_apis_errors_read_in_the_persons_language(agent, language, words):
+    """404, 403, 500 and the CSRF page, and the API's JSON errors, for a person who chose Chinese
+    and for one who did not (their browser asks for Chinese: the saved choice wins)."""
+    from django.test import Client
+
+    agent.language = language
+    agent.save(update_fields=["language"])
+    client = Client(
+        raise_request_exception=False, headers={"accept-language": "zh-CN" if language == "en" else "en"}
+    )
+    client.force_login(agent)
+    not_found = client.get("/no-such-page/")
+    assert not_found.status_code == 404 and words["404"] in not_found.text
+    refused = client.get("/imports/")
+    assert refused.status_code == 403 and words["403"] in refused.text
+    failed = client.get("/fails/")
+    assert failed.status_code == 500 and words["500"] in failed.text
+    api = {
+        "404": client.get("/api/v1/no-such-thing/").json()["message"],
+        "500": client.get("/api/v1/fails/").json()["message"],
+    }
+    if language == "zh-hans":
+        assert api == {"404": "未找到。", "500": "服务器出错，已记录日志。未做任何修改。"}
+        anonymous = Client(enforce_csrf_checks=True, headers={"accept-language": "zh-CN"})
+        csrf = anonymous.post("/login/", {"username": "x", "password": "y"})
+        assert csrf.status_code == 403 and '<html lang="zh-hans">' in csrf.text
+        assert not english_words_in(csrf.text)
+    else:
+        assert api == {
+            "404": "Not found.",
+            "500": "Something went wrong on the server; it was logged. Nothing was changed.",
+        }
+
+
+def english_words_in(html: str) -> set[str]:
+    """The English words a page shows (tags, scripts and styles left out)."""
+    import re
+
+    from tests.browser.test_chinese import english_words
+
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return english_words(re.sub(r"<[^>]+>", " ", body))

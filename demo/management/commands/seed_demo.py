@@ -12,6 +12,8 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from coaching.services.records import record_months, records_rebuild_months
 from core.events import paused
@@ -115,21 +117,35 @@ class Command(BaseCommand):
         records = records_rebuild_months(record_months())
         with mail_muted():
             sessions = load_demo_coaching(today)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready ({created} people created, {rubrics} rubrics published, "
-                f"{imported.created} interactions imported, {history} past reviews over "
-                f"{history_months} months, {added} sampled for {month:%Y-%m}, {reviews} reviews scored "
-                f"this month, {records.created + records.changed} performance records built, "
-                f"{sessions} past 1-on-1s; " + ", ".join(f"{n} {what}" for what, n in trust.items()) + ")."
-            )
+        # Said in the demo's language (the command runs in it: see handle).
+        counts = {
+            "people": created, "rubrics": rubrics, "interactions": imported.created, "history": history,
+            "months": history_months, "sampled": added, "month": f"{month:%Y-%m}", "reviews": reviews,
+            "records": records.created + records.changed, "sessions": sessions,
+        }  # fmt: skip
+        more = pgettext("list separator", ", ").join(
+            pgettext("a count of things", "%(n)s %(what)s") % {"n": n, "what": what}
+            for what, n in trust.items()
         )
+        summary = _(
+            "Demo data ready (%(people)s people created, %(rubrics)s rubrics published, "
+            "%(interactions)s interactions imported, %(history)s past reviews over %(months)s months, "
+            "%(sampled)s sampled for %(month)s, %(reviews)s reviews scored this month, "
+            "%(records)s performance records built, %(sessions)s past 1-on-1s; %(more)s)."
+        ) % (counts | {"more": more})
+        self.stdout.write(self.style.SUCCESS(summary))
         self.stdout.write(
-            "\nDemo logins (password for all: demo)\n"
-            "  manager                 QA manager\n"
-            "  reviewer1 .. reviewer3  QA reviewers\n"
-            "  lead1 .. lead3          team leads (one team each)\n"
-            "  agent1 .. agent24       agents, eight per team\n"
+            "\n"
+            + "\n".join(
+                [
+                    _("Demo logins (password for all: demo)"),
+                    "  manager                 " + _("QA manager"),
+                    "  reviewer1 .. reviewer3  " + _("QA reviewers"),
+                    "  lead1 .. lead3          " + _("team leads (one team each)"),
+                    "  agent1 .. agent24       " + _("agents, eight per team"),
+                ]
+            )
+            + "\n"
         )
 
     def _user(
