@@ -70,8 +70,15 @@ def markdown_page(text: str, *, pages) -> tuple[str, str]:
     title = ""
     for i, token in enumerate(tokens):
         if token.type == "heading_open":
-            inline = tokens[i + 1].content
-            token.attrSet("id", _anchor(inline))
+            # "## 综合得分（KPI 方案） {#the-composite-score-kpi-schemes}": a translated heading
+            # keeps the English heading's anchor, so that the pages' links find it.
+            inline = tokens[i + 1]
+            explicit = re.search(r"\s*\{#([\w-]+)\}\s*$", inline.content)
+            if explicit:
+                inline.content = inline.content[: explicit.start()]
+                inline.children = md.parseInline(inline.content)[0].children
+            token.attrSet("id", explicit[1] if explicit else _anchor(inline.content))
+            inline = inline.content
             if token.tag == "h1" and not title:
                 title = inline
         if token.type == "inline" and token.children:

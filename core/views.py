@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notification
@@ -99,17 +100,18 @@ def server_error(request):
 
 # -- the documentation, readable inside the app ------------------------------------------------------
 
-HELP_PAGES = (
-    "metrics",
-    "coaching",
-    "reviewing",
-    "sampling",
-    "scoring",
-    "importing",
-    "agreement",
-    "disputes",
-    "domain",
-)
+HELP_LABELS = {
+    "metrics": pgettext_lazy("help page", "Records and figures"),
+    "coaching": pgettext_lazy("help page", "Coaching"),
+    "reviewing": pgettext_lazy("help page", "Reviewing"),
+    "sampling": pgettext_lazy("help page", "Sampling"),
+    "scoring": pgettext_lazy("help page", "Scoring"),
+    "importing": pgettext_lazy("help page", "Importing"),
+    "agreement": pgettext_lazy("help page", "Agreement"),
+    "disputes": pgettext_lazy("help page", "Disputes"),
+    "domain": pgettext_lazy("help page", "The field"),
+}
+HELP_PAGES = tuple(HELP_LABELS)
 
 
 @require_GET
@@ -119,15 +121,19 @@ def help_page(request, name: str):
     anchors (#the-composite-score-kpi-schemes) that the pages' "How?" links point at."""
     from django.conf import settings
     from django.http import Http404
+    from django.utils.translation import get_language
 
     from .display import markdown_page
 
     if name not in HELP_PAGES:
         raise Http404
-    text = (settings.BASE_DIR / "docs" / f"{name}.md").read_text(encoding="utf-8")
+    # docs/<name>.md is English; docs/<language>/<name>.md the same document in that language.
+    docs = settings.BASE_DIR / "docs"
+    translated = docs / (get_language() or "en") / f"{name}.md"
+    text = (translated if translated.is_file() else docs / f"{name}.md").read_text(encoding="utf-8")
     title, body = markdown_page(text, pages=HELP_PAGES)
     return render(
-        request, "core/help.html", {"title": title, "body": body, "pages": HELP_PAGES, "name": name}
+        request, "core/help.html", {"title": title, "body": body, "pages": HELP_LABELS.items(), "name": name}
     )
 
 

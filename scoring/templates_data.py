@@ -12,6 +12,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .structure import CriterionData, RubricData, SectionData
 
@@ -222,7 +223,8 @@ HEARD = RubricTemplate(
             ),
         ),
         (
-            _("Acknowledge"),
+            # the HEARD step (own the problem), not the agent's "Acknowledge" of their feedback
+            pgettext_lazy("HEARD step", "Acknowledge"),
             "15",
             "90",
             _("Apologise and own the problem."),

@@ -1,10 +1,14 @@
 """Home pages link to what exists and show the month so far; the documentation is readable in the
 app; terms link to their explanation (issue 17 §6)."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from coaching.selectors.records import ATTENTION, by_severity
+from core.views import HELP_PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +147,56 @@ def test_every_headline_figure_says_its_change_against_last_month(client, lead, 
     assert '-2.50 <span class="hint">against last month' in page  # composite
     assert '-10% <span class="hint">against last month' in page  # 90/90 share
     assert "within the intervals" in page  # the QA mean: 85 -> 85
+
+
+def _structure(text: str) -> dict:
+    """What a translation must keep of a document: its headings' anchors (the pages link to
+    them), its code (`…`: commands, settings, paths), its decimal figures (the worked examples)
+    and its tables."""
+    import re
+
+    from core.display import _anchor
+
+    body = re.sub(r"```.*?```", "", text, flags=re.S)
+    anchors = []
+    for heading in re.findall(r"^#{2,6} (.+)$", body, flags=re.M):
+        explicit = re.search(r"\{#([\w-]+)\}\s*$", heading)
+        anchors.append(explicit[1] if explicit else _anchor(heading))
+    return {
+        "anchors": anchors,
+        "code": sorted(set(re.findall(r"`([^`\n]+)`", body))),
+        "decimals": sorted(set(re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", body))),
+        "tables": len(re.findall(r"^\|[-| ]+\|$", body, flags=re.M)),
+    }
+
+
+@pytest.mark.parametrize("name", HELP_PAGES)
+def test_every_help_page_has_a_chinese_document_that_keeps_its_anchors_code_and_figures(name):
+    """docs/zh-hans/<name>.md is docs/<name>.md in Chinese: a heading, a command or a figure of a
+    worked example added to one and not the other fails here."""
+    docs = settings.BASE_DIR / "docs"
+    english = _structure((docs / f"{name}.md").read_text(encoding="utf-8"))
+    chinese_text = (docs / "zh-hans" / f"{name}.md").read_text(encoding="utf-8")
+    chinese = _structure(chinese_text)
+    assert chinese["anchors"] == english["anchors"]
+    assert set(english["code"]) <= set(chinese["code"]), set(english["code"]) - set(chinese["code"])
+    assert set(english["decimals"]) <= set(chinese["decimals"]), set(english["decimals"]) - set(
+        chinese["decimals"]
+    )
+    assert chinese["tables"] == english["tables"]
+    prose = re.sub(r"`[^`]*`|```.*?```|\(\S+\.md[^)]*\)", "", chinese_text, flags=re.S)
+    assert sum("\u4e00" <= ch <= "\u9fff" for ch in prose) > len(prose) // 4  # written in Chinese
+
+
+def test_the_help_pages_read_in_the_persons_language_with_the_same_anchors(client, agent):
+    client.force_login(agent)
+    english = client.get(reverse("help", args=["metrics"]), headers={"accept-language": "en"}).text
+    assert "<title>Performance records" in english or "Performance records: every figure" in english
+    agent.language = "zh-hans"
+    agent.save(update_fields=["language"])
+    page = client.get(reverse("help", args=["metrics"])).text
+    assert "绩效记录：每个数字及其计算方法" in page and "Performance records: every figure" not in page
+    assert '<h2 id="the-composite-score-kpi-schemes">综合得分（KPI 方案）</h2>' in page
+    assert '<h2 id="flags">标记</h2>' in page and "{#" not in page
+    assert 'href="/help/domain/"' in page  # links between the documents still lead to the help pages
+    assert 'aria-current="page">绩效记录与数字</a>' in page and ">业务背景</a>" in page  # the help menu

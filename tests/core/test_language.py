@@ -290,3 +290,24 @@ def english_words_in(html: str) -> set[str]:
 
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return english_words(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_a_word_of_the_rubric_templates_is_not_shared_with_the_interface():
+    """ "Acknowledge" is a button (确认: I have read my feedback) and a HEARD step (认错: own the
+    problem): one msgid would give both one translation. A template's words that the interface
+    also uses carry a context."""
+    from django.utils import translation
+
+    from scoring.templates_data import RUBRIC_TEMPLATES
+
+    shared = [
+        entry.msgid
+        for entry in polib.pofile(str(PO))
+        if not entry.msgctxt
+        and any(path == "scoring/templates_data.py" for path, _line in entry.occurrences)
+        and any(path != "scoring/templates_data.py" for path, _line in entry.occurrences)
+    ]
+    assert shared == []
+    with translation.override("zh-hans"):
+        heard = [str(section[0]) for section in RUBRIC_TEMPLATES["heard"].sections]
+        assert translation.gettext("Acknowledge") == "确认" and "认错" in heard
