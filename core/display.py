@@ -56,6 +56,29 @@ def _anchor(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.lower()).strip("-")
 
 
+def _wide(ch: str) -> bool:
+    """A character of a script written without spaces between words (Chinese, Japanese) or a
+    full-width punctuation mark."""
+    return bool(ch) and (
+        "\u2e80" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\uff00" <= ch <= "\uffef"
+        or ch in "“”‘’…—"
+    )
+
+
+def _join_wide_lines(children) -> None:
+    """A line break inside a paragraph is a space in English and nothing in Chinese: a wrapped
+    Chinese sentence must not show a space where its source line ended."""
+    for i, child in enumerate(children):
+        if child.type != "softbreak":
+            continue
+        before = next((c.content for c in reversed(children[:i]) if c.content), "")
+        after = next((c.content for c in children[i + 1 :] if c.content), "")
+        if _wide(before[-1:]) or _wide(after[:1]):
+            child.type, child.content = "text", ""
+
+
 def markdown_page(text: str, *, pages) -> tuple[str, str]:
     """A documentation page as (title, HTML): Markdown with tables, raw HTML off (escaped),
     headings with anchors, links between the documents turned into the app's help pages."""
@@ -82,6 +105,7 @@ def markdown_page(text: str, *, pages) -> tuple[str, str]:
             if token.tag == "h1" and not title:
                 title = inline
         if token.type == "inline" and token.children:
+            _join_wide_lines(token.children)
             for child in token.children:
                 href = child.attrGet("href") if child.type == "link_open" else None
                 found = re.fullmatch(r"(?:\.\./)?(?:docs/)?([a-z]+)\.md(#[\w-]+)?", href or "")

@@ -200,3 +200,10 @@ def test_the_help_pages_read_in_the_persons_language_with_the_same_anchors(clien
     assert '<h2 id="flags">标记</h2>' in page and "{#" not in page
     assert 'href="/help/domain/"' in page  # links between the documents still lead to the help pages
     assert 'aria-current="page">绩效记录与数字</a>' in page and ">业务背景</a>" in page  # the help menu
+
+
+def test_a_wrapped_chinese_line_shows_no_space_where_its_source_line_ended():
+    from core.display import markdown_page
+
+    _title, html = markdown_page("# 标题\n\n质检分数\n和每个维度。An English\nline keeps its space.\n", pages=())
+    assert "质检分数和每个维度。An English\nline keeps its space." in html
