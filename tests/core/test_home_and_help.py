@@ -205,5 +205,7 @@ def test_the_help_pages_read_in_the_persons_language_with_the_same_anchors(clien
 def test_a_wrapped_chinese_line_shows_no_space_where_its_source_line_ended():
     from core.display import markdown_page
 
-    _title, html = markdown_page("# 标题\n\n质检分数\n和每个维度。An English\nline keeps its space.\n", pages=())
+    _title, html = markdown_page(
+        "# 标题\n\n质检分数\n和每个维度。An English\nline keeps its space.\n", pages=()
+    )
     assert "质检分数和每个维度。An English\nline keeps its space." in html

@@ -3,6 +3,7 @@ reaches a person in their language (pages, notifications, e-mails), and the cata
 complete and compiled."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -187,6 +188,19 @@ def test_a_background_job_writes_in_the_language_of_who_started_it(manager, team
     with job.file.open("rb") as handle:
         book = load_workbook(io.BytesIO(handle.read()))
     assert "汇总" in book.sheetnames and "计算方法" in book.sheetnames, book.sheetnames
+    titles = [
+        "".join(run.t for paragraph in chart.title.tx.rich.p for run in paragraph.r or [])
+        for sheet in book.worksheets
+        for chart in sheet._charts
+        if chart.title is not None
+    ]
+    assert titles and all(any("\u4e00" <= ch <= "\u9fff" for ch in title) for title in titles), titles
+    # The CSV opens in Excel on a Chinese Windows machine: UTF-8 with a byte-order mark.
+    with job.csv_file.open("rb") as handle:
+        raw = handle.read()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header = raw[3:].decode("utf-8").splitlines()[0]
+    assert "坐席" in header and not re.search(r"[A-Za-z]{3,}", header), header
 
 
 def test_the_api_answers_a_token_in_its_persons_language(reviewer, agent):
