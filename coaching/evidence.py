@@ -4,11 +4,13 @@
 Transcripts carry no marks of which line a criterion concerns, so the lines are found from what the
 reviewer wrote and what the criterion asks:
 
-1. a line holding a phrase the reviewer quoted in the comment ("…", “…”, '…', «…») comes first;
+1. a line holding a phrase the reviewer quoted in the comment ("…", “…”, '…', «…», 「…」) comes
+   first;
 2. then lines sharing at least two words with the comment, the criterion's behaviour and its
    guidance (words of four letters or more, compared by their first five letters once a plain
    ending such as "-s", "-ed" or "-ing" is taken off, so "verify" meets "verified" and "hear"
-   meets "hears"; common words such as "customer" do not count), most shared words first;
+   meets "hears"; common words such as "customer" do not count; Chinese, written without spaces,
+   by pairs of neighbouring characters), most shared words first;
 3. other lines are not shown: a line that does not show the behaviour would mislead more than no
    line (the agenda links the reviews, whose transcripts are a click away).
 
@@ -24,12 +26,33 @@ from dataclasses import dataclass
 
 from reviews.transcripts import TranscriptLine, transcript_lines
 
-AGENT_LABELS = frozenset({"agent", "rep", "representative", "advisor", "adviser", "associate", "operator"})
-CUSTOMER_LABELS = frozenset({"customer", "caller", "client", "member", "visitor", "user"})
+AGENT_LABELS = frozenset(
+    {"agent", "rep", "representative", "advisor", "adviser", "associate", "operator",
+     "坐席", "座席", "客服", "客服代表", "人工客服", "话务员"}
+)  # fmt: skip
+CUSTOMER_LABELS = frozenset(
+    {
+        "customer",
+        "caller",
+        "client",
+        "member",
+        "visitor",
+        "user",
+        "客户",
+        "顾客",
+        "用户",
+        "来电人",
+        "访客",
+        "会员",
+    }
+)
 # Double quotes of any kind may hold apostrophes ("There's"); a single quote opens and closes
 # only beside a non-letter, so the apostrophe in "can't" is not a quote.
 QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{6,}?)[\"”“»]|(?<!\w)[‘']((?:[^‘’']|\b'\b){6,}?)[’'](?!\w)")
-WORD = re.compile(r"[^\W\d_]{4,}")
+# Chinese quotes hold short phrases (“不知道”, 「稍等」): two characters are enough there.
+QUOTED_WIDE = re.compile(r"[“「『]([^“”「」『』]{2,}?)[”」』]")
+WORD = re.compile(r"[^\W\d_\u2e80-\u9fff]{4,}")  # a word of a spaced script (not Chinese)
+WIDE = re.compile(r"[\u3400-\u9fff]{2,}")  # a run of Chinese characters: compared by character pairs
 STEM = 5
 MAX_CHARS = 200
 # Words that say nothing of the behaviour: they turn up in every transcript and every rubric.
@@ -44,6 +67,15 @@ COMMON = frozenset(
     }
 )  # fmt: skip
 
+
+# Chinese pairs that say nothing of the behaviour (客户, 您好, 没有 …).
+COMMON_WIDE = frozenset(
+    {
+        "客户", "坐席", "客服", "您好", "你好", "谢谢", "感谢", "请问", "我们", "您的", "你的", "一下", "可以",
+        "没有", "这个", "那个", "什么", "是否", "评分", "质检", "说明", "时候", "已经", "因为", "所以", "如果",
+        "就是", "不是", "还有", "来电", "帮您", "为您", "您是", "是的", "好的", "的话", "一个", "问题",
+    }
+)  # fmt: skip
 
 MIN_SHARED = 2  # one shared word ("check" in "checklist") says too little
 
@@ -88,11 +120,20 @@ def _stem(word: str) -> str:
 
 
 def _stems(text: str) -> set[str]:
-    return {_stem(w) for w in (m.lower() for m in WORD.findall(text or "")) if w not in COMMON}
+    """The words to compare: stems of words of four letters or more, and in Chinese (written
+    without spaces) each pair of neighbouring characters ("确认客户理解" → 确认, 认客, 户理, 理解)."""
+    stems = {_stem(w) for w in (m.lower() for m in WORD.findall(text or "")) if w not in COMMON}
+    for run in WIDE.findall(text or ""):
+        stems.update(
+            pair for pair in (run[i : i + 2] for i in range(len(run) - 1)) if pair not in COMMON_WIDE
+        )
+    return stems
 
 
 def quoted_phrases(comment: str) -> list[str]:
-    return [q.strip().lower() for pair in QUOTED.findall(comment or "") for q in pair if q.strip()]
+    phrases = [q for pair in QUOTED.findall(comment or "") for q in pair]
+    phrases += QUOTED_WIDE.findall(comment or "")
+    return list(dict.fromkeys(q.strip().lower() for q in phrases if q.strip()))
 
 
 def evidence_lines(

@@ -83,3 +83,27 @@ def test_the_example_in_docs_coaching_md():
     assert [(line.number, line.text) for line in lines] == [
         (4, "Agent: There's nothing more I can do today, sorry.")
     ]
+
+
+CHINESE_CALL = """坐席：您好，这里是客服中心，请问有什么可以帮您？
+客户：我这个月的账单被重复扣款了，确认一下是怎么回事。
+坐席：非常抱歉给您带来不便，我先核实一下您的身份。
+坐席：我跟您确认一下，后续的退款流程您理解了吗？
+客户：理解了，谢谢。
+坐席：稍等，今天我这边没办法处理了。"""
+
+
+def test_a_chinese_transcript_its_speakers_quotes_and_words():
+    """坐席：/客户： are the agent and the customer; 「…」 and “…” quote short phrases; words
+    written without spaces are compared by pairs of neighbouring characters."""
+    assert [line.number for line in agent_lines(CHINESE_CALL)] == [1, 3, 4, 6]
+    assert quoted_phrases("结束语「没办法处理」，也没有“下一步”") == ["没办法处理", "下一步"]
+    quoted = evidence_lines(CHINESE_CALL, comments=["以「没办法处理」结束：没有给出下一步。"], limit=1)
+    assert texts(quoted) == ["坐席：稍等，今天我这边没办法处理了。"]
+    # 确认 and 理解 are shared with the comment: line 4. The customer's line 2 (确认) and line 5
+    # (理解) are never the agent's evidence; line 1 shares only common pairs (客户, 请问 …).
+    found = evidence_lines(
+        CHINESE_CALL, comments=["没有确认客户是否理解后续步骤"], about=["确认客户理解了下一步"]
+    )
+    assert [line.number for line in found] == [4] and found[0].shared >= 2
+    assert evidence_lines(CHINESE_CALL, comments=["语速太快"]) == []  # nothing in common: no line
