@@ -269,3 +269,22 @@ def test_the_error_names_the_column_holding_the_bad_date(tmp_path, ana):
         call_command("import_interactions", str(write_csv(tmp_path / "old.csv", rows)), "--default-channel", "phone",
                      stdout=StringIO(), stderr=err)  # fmt: skip
     assert "row 3, column A · date: “18500101” The year 1850 is outside 1900–2199" in err.getvalue()
+
+
+def test_the_command_speaks_the_installations_language(tmp_path, ana, settings):
+    """A command has no person: it speaks DJANGO_LANGUAGE_CODE (settings.LANGUAGE_CODE)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    translation.deactivate()  # nothing active: as `manage.py import_interactions` runs
+    try:
+        out, _err = command(write_csv(tmp_path / "a.csv", ROWS), "--dry-run")
+        with pytest.raises(CommandError) as refused:
+            command(write_csv(tmp_path / "b.csv", [["Call Id", "Agent"], ["K-9", "ana"]]))
+    finally:
+        translation.activate("en")
+    assert "2 rows: 2 new" not in out and "Columns not imported" not in out
+    assert "通话时长" in out and "Region" in out, (
+        out
+    )  # the field's name in Chinese, the file's header as it is
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in str(refused.value)), refused.value
