@@ -24,28 +24,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reviews.transcripts import TranscriptLine, transcript_lines
+from reviews.transcripts import agent_lines
 
-AGENT_LABELS = frozenset(
-    {"agent", "rep", "representative", "advisor", "adviser", "associate", "operator",
-     "坐席", "座席", "客服", "客服代表", "人工客服", "话务员"}
-)  # fmt: skip
-CUSTOMER_LABELS = frozenset(
-    {
-        "customer",
-        "caller",
-        "client",
-        "member",
-        "visitor",
-        "user",
-        "客户",
-        "顾客",
-        "用户",
-        "来电人",
-        "访客",
-        "会员",
-    }
-)
 # Double quotes of any kind may hold apostrophes ("There's"); a single quote opens and closes
 # only beside a non-letter, so the apostrophe in "can't" is not a quote.
 QUOTED = re.compile(r"[\"“”«]([^\"“”«»]{6,}?)[\"”“»]|(?<!\w)[‘']((?:[^‘’']|\b'\b){6,}?)[’'](?!\w)")
@@ -94,16 +74,6 @@ class Line:
     def strength(self) -> tuple:
         """Sorts the strongest evidence first (then by position)."""
         return (not self.quoted, -self.shared)
-
-
-def agent_lines(transcript: str, names: Iterable[str] = ()) -> list[TranscriptLine]:
-    """The agent's lines: those spoken by an agent label or one of `names` (the agent's first
-    name, full name, username). When no line is the agent's by name (no speakers at all, or
-    speakers this function does not know, or an e-mail's "Re:"), every line but the customer's."""
-    lines = transcript_lines(transcript)
-    labels = AGENT_LABELS | {n.strip().lower() for n in names if n and n.strip()}
-    own = [line for line in lines if line.speaker in labels]
-    return own or [line for line in lines if line.speaker not in CUSTOMER_LABELS]
 
 
 SUFFIXES = ("ing", "ies", "ed", "es", "ly", "s")

@@ -10,10 +10,33 @@ from dataclasses import dataclass
 # it) or a full-width colon (Chinese text, usually without one):
 # "Agent: …", "[10:02] Chen Smith: …", "(00:01:12) Customer: …", "坐席：您好", "[10:02] 客户： …".
 SPEAKER = re.compile(
-    r"^\s*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*)?([^\W\d][\w .'-]{0,40}?)\s*(:\s+|：\s*)(.*)$"
+    r"^\s*(?:[\[(]?(\d{1,2}:\d{2}(?::\d{2})?)[\])]?\s*)?([^\W\d][\w .'-]{0,40}?)\s*(:\s+|：\s*)(.*)$"
 )
 MAX_SPEAKER_WORDS = 4
 MAX_CJK_SPEAKER = 10  # characters before a full-width colon: a name or role, not a sentence
+
+
+# Who is the agent and who the customer, when a transcript names roles rather than people.
+AGENT_LABELS = frozenset(
+    {"agent", "rep", "representative", "advisor", "adviser", "associate", "operator",
+     "坐席", "座席", "客服", "客服代表", "人工客服", "话务员"}
+)  # fmt: skip
+CUSTOMER_LABELS = frozenset(
+    {
+        "customer",
+        "caller",
+        "client",
+        "member",
+        "visitor",
+        "user",
+        "客户",
+        "顾客",
+        "用户",
+        "来电人",
+        "访客",
+        "会员",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +45,17 @@ class TranscriptLine:
     text: str  # the line as written (trimmed)
     speaker: str  # lower case; "" when the line names no speaker
     speech: str  # what was said, without time stamp and speaker
+    at: int | None = None  # its time stamp in seconds ("[01:05]" = 65, "(1:02:03)" = 3723), if any
+
+
+def _seconds(stamp: str | None) -> int | None:
+    """A time stamp read as [h:]mm:ss from the start of the contact."""
+    if not stamp:
+        return None
+    seconds = 0
+    for part in stamp.split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
 
 
 def transcript_lines(transcript: str) -> list[TranscriptLine]:
@@ -32,13 +66,29 @@ def transcript_lines(transcript: str) -> list[TranscriptLine]:
         if not text:
             continue
         match = SPEAKER.match(text)
-        speaker = match.group(1).strip() if match else ""
+        speaker = match.group(2).strip() if match else ""
         if (
             match
             and len(speaker.split()) <= MAX_SPEAKER_WORDS
-            and (match.group(2).startswith(":") or len(speaker) <= MAX_CJK_SPEAKER)
+            and (match.group(3).startswith(":") or len(speaker) <= MAX_CJK_SPEAKER)
         ):
-            lines.append(TranscriptLine(number, text, speaker.lower(), match.group(3)))
+            lines.append(
+                TranscriptLine(number, text, speaker.lower(), match.group(4), _seconds(match.group(1)))
+            )
         else:
             lines.append(TranscriptLine(number, text, "", text))
     return lines
+
+
+def agent_lines(transcript: str | list[TranscriptLine], names=()) -> list[TranscriptLine]:
+    """The agent's lines: those spoken by an agent label or one of `names` (the agent's first
+    name, full name, username). When no line is the agent's by name (no speakers at all, or
+    speakers not known here, or an e-mail's "Re:"), every line but the customer's."""
+    lines = transcript_lines(transcript) if isinstance(transcript, str) else transcript
+    labels = AGENT_LABELS | {n.strip().lower() for n in names if n and n.strip()}
+    own = [line for line in lines if line.speaker in labels]
+    return own or [line for line in lines if line.speaker not in CUSTOMER_LABELS]
+
+
+def customer_lines(lines: list[TranscriptLine]) -> list[TranscriptLine]:
+    return [line for line in lines if line.speaker in CUSTOMER_LABELS]

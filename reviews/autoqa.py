@@ -1,0 +1,241 @@
+"""Transcript rules: a criterion checked automatically on every interaction with a transcript
+(docs/autoqa.md). Pure functions, no ORM: a rule and a transcript's lines in, a verdict out.
+
+A rule is one of
+
+- **must**: one of its phrases appears in the speaker's turns (in their first or last N turns,
+  or anywhere); fails when none does;
+- **must not**: none of its phrases appears there; fails on the first that does;
+- **before**: one of its phrases appears in the speaker's turns before the first line (anyone's)
+  holding one of the `until` phrases — "verifies identity before account details"; N/A when no
+  line holds an `until` phrase;
+- **after**: each time the customer says one of the `trigger` phrases, one of its phrases follows
+  in the agent's next N turns — "an empathy phrase after a complaint"; N/A without a trigger;
+- **silence**: no gap between the time stamps of two turns is longer than `seconds`; N/A when
+  the transcript carries fewer than two time stamps.
+
+Phrases are plain text, matched without regard to case, with any run of spaces matching any run
+of spaces; `*` stands for up to 40 characters of the same line ("thank you for calling * bank").
+A phrase that starts or ends with a Latin letter or digit matches only at a word's edge there
+("help" is not found in "helpful"), and nowhere else is an edge assumed: Chinese text, written
+without spaces, matches anywhere ("您好" in "您好，请问"). No other pattern syntax exists, so no
+rule can make the matcher backtrack for ever.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from .transcripts import CUSTOMER_LABELS, TranscriptLine, agent_lines
+
+MAX_PHRASES = 50
+MAX_PHRASE_CHARS = 200
+MAX_TURNS = 50
+GAP = ".{0,40}?"  # what "*" stands for
+
+
+class Kind(StrEnum):
+    MUST = "must"
+    MUST_NOT = "must_not"
+    BEFORE = "before"
+    AFTER = "after"
+    SILENCE = "silence"
+
+
+KIND_LABELS = {
+    Kind.MUST: _("must be said"),
+    Kind.MUST_NOT: _("must never be said"),
+    Kind.BEFORE: _("must be said before"),
+    Kind.AFTER: _("must follow"),
+    Kind.SILENCE: _("no silence longer than"),
+}
+
+
+class Speaker(StrEnum):
+    AGENT = "agent"
+    CUSTOMER = "customer"
+    ANY = "any"
+
+
+class Where(StrEnum):
+    ANYWHERE = "anywhere"
+    FIRST = "first"
+    LAST = "last"
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NA = "na"  # the rule does not apply to this interaction
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    phrases: tuple[str, ...] = ()
+    speaker: str = Speaker.AGENT
+    where: str = Where.ANYWHERE
+    turns: int = 0  # N for first / last N turns, and for "after": the agent's next N turns
+    until: tuple[str, ...] = ()  # before: the phrases that end the window
+    trigger: tuple[str, ...] = ()  # after: what the customer says that calls for the phrases
+    seconds: int = 0  # silence: the longest gap allowed
+    compiled: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def pattern(self, name: str = "phrases") -> re.Pattern | None:
+        """The rule's phrases (or its `until` / `trigger` phrases) as one compiled pattern."""
+        if name not in self.compiled:
+            self.compiled[name] = compile_phrases(getattr(self, name))
+        return self.compiled[name]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: str
+    line: int | None = None  # the transcript line that decided it (1-based), if one did
+    detail: str = ""  # what was found or missed, for the reviewer
+
+
+_EDGE = re.compile(r"[A-Za-z0-9]")
+
+
+def phrase_regex(phrase: str) -> str:
+    """One phrase as a regular expression (see the module's docstring)."""
+    text = " ".join(phrase.split())
+    parts = [re.escape(part) for part in text.split("*")]
+    body = GAP.join(r"\s+".join(p.split(r"\ ")) for p in parts)
+    if text and _EDGE.match(text[0]):
+        body = r"(?<![A-Za-z0-9])" + body
+    if text and _EDGE.match(text[-1]):
+        body += r"(?![A-Za-z0-9])"
+    return body
+
+
+def compile_phrases(phrases) -> re.Pattern | None:
+    cleaned = [p for p in (" ".join((p or "").split()) for p in phrases) if p.strip("* ")]
+    if not cleaned:
+        return None
+    return re.compile("|".join(f"(?:{phrase_regex(p)})" for p in cleaned), re.IGNORECASE)
+
+
+def problems(rule: Rule) -> list[str]:
+    """What is wrong with a rule, in words for the person writing it (empty when it can run)."""
+    found = []
+    if rule.kind not in Kind.__members__.values():
+        return [str(_("“%(kind)s” is not a kind of rule.") % {"kind": rule.kind})]
+    lists = {"phrases": rule.phrases, "until": rule.until, "trigger": rule.trigger}
+    needed = {"phrases": rule.kind != Kind.SILENCE, "until": rule.kind == Kind.BEFORE,
+              "trigger": rule.kind == Kind.AFTER}  # fmt: skip
+    labels = {"phrases": _("Phrases"), "until": _("Before what"), "trigger": _("After what")}
+    for name, phrases in lists.items():
+        real = [p for p in phrases if (p or "").strip("* ")]
+        if needed[name] and not real:
+            found.append(str(_("%(field)s: write at least one phrase.") % {"field": labels[name]}))
+        if len(real) > MAX_PHRASES:
+            found.append(
+                str(_("%(field)s: at most %(n)s phrases.") % {"field": labels[name], "n": MAX_PHRASES})
+            )
+        for phrase in real:
+            if len(phrase) > MAX_PHRASE_CHARS:
+                found.append(
+                    str(
+                        _("%(field)s: “%(start)s…” is longer than %(n)s characters.")
+                        % {"field": labels[name], "start": phrase[:20], "n": MAX_PHRASE_CHARS}
+                    )
+                )
+    if rule.speaker not in Speaker.__members__.values():
+        found.append(str(_("“%(value)s” is not a speaker.") % {"value": rule.speaker}))
+    if rule.where not in Where.__members__.values():
+        found.append(str(_("“%(value)s” is not a place in the conversation.") % {"value": rule.where}))
+    if (rule.where != Where.ANYWHERE or rule.kind == Kind.AFTER) and not 1 <= rule.turns <= MAX_TURNS:
+        found.append(str(_("Turns: a number from 1 to %(n)s.") % {"n": MAX_TURNS}))
+    if rule.kind == Kind.SILENCE and not 1 <= rule.seconds <= 3600:
+        found.append(str(_("Seconds: a number from 1 to 3600.")))
+    return found
+
+
+def _speakers_lines(lines: list[TranscriptLine], speaker: str, names) -> list[TranscriptLine]:
+    if speaker == Speaker.AGENT:
+        return agent_lines(lines, names)
+    if speaker == Speaker.CUSTOMER:
+        return [line for line in lines if line.speaker in CUSTOMER_LABELS]
+    return lines
+
+
+def _window(turns: list[TranscriptLine], rule: Rule) -> list[TranscriptLine]:
+    if rule.where == Where.FIRST:
+        return turns[: rule.turns]
+    if rule.where == Where.LAST:
+        return turns[-rule.turns :] if rule.turns else []
+    return turns
+
+
+def _first(pattern: re.Pattern, lines) -> tuple[TranscriptLine, str] | None:
+    for line in lines:
+        found = pattern.search(line.speech)
+        if found:
+            return line, found.group(0)
+    return None
+
+
+def evaluate(rule: Rule, lines: list[TranscriptLine], names=()) -> Verdict:
+    """The rule's verdict on a transcript (its lines; `names`: the agent's names as speakers)."""
+    if not lines:
+        return Verdict(Outcome.NA)
+    if rule.kind == Kind.SILENCE:
+        return _silence(rule, lines)
+    turns = _speakers_lines(lines, rule.speaker, names)
+    pattern = rule.pattern()
+    if rule.kind in (Kind.MUST, Kind.MUST_NOT):
+        window = _window(turns, rule)
+        if not window:
+            return Verdict(Outcome.NA)
+        found = _first(pattern, window)
+        if rule.kind == Kind.MUST:
+            return (
+                Verdict(Outcome.PASS, found[0].number, found[1])
+                if found
+                else Verdict(Outcome.FAIL, window[-1].number)
+            )
+        return Verdict(Outcome.FAIL, found[0].number, found[1]) if found else Verdict(Outcome.PASS)
+    if rule.kind == Kind.BEFORE:
+        end = _first(rule.pattern("until"), lines)
+        if end is None:
+            return Verdict(Outcome.NA)
+        found = _first(pattern, [line for line in turns if line.number < end[0].number])
+        return (
+            Verdict(Outcome.PASS, found[0].number, found[1])
+            if found
+            else Verdict(Outcome.FAIL, end[0].number, end[1])
+        )
+    # AFTER: every trigger the customer says is answered in the agent's next N turns
+    said = [line for line in lines if line.speaker in CUSTOMER_LABELS] or [
+        line for line in lines if line not in turns
+    ]
+    trigger, answered = rule.pattern("trigger"), None
+    mine = agent_lines(lines, names)
+    for line in said:
+        cause = trigger.search(line.speech)
+        if not cause:
+            continue
+        following = [turn for turn in mine if turn.number > line.number][: rule.turns]
+        answered = _first(pattern, following)
+        if answered is None:
+            return Verdict(Outcome.FAIL, line.number, cause.group(0))
+    if answered is None:
+        return Verdict(Outcome.NA)
+    return Verdict(Outcome.PASS, answered[0].number, answered[1])
+
+
+def _silence(rule: Rule, lines: list[TranscriptLine]) -> Verdict:
+    timed = [line for line in lines if line.at is not None]
+    if len(timed) < 2:
+        return Verdict(Outcome.NA)
+    for before, after in zip(timed, timed[1:], strict=False):
+        gap = after.at - before.at
+        if gap > rule.seconds:
+            return Verdict(Outcome.FAIL, after.number, f"{gap} s")
+    return Verdict(Outcome.PASS)
