@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 
 from django.utils.translation import gettext_lazy as _
 
@@ -234,7 +235,7 @@ def _silence(rule: Rule, lines: list[TranscriptLine]) -> Verdict:
     timed = [line for line in lines if line.at is not None]
     if len(timed) < 2:
         return Verdict(Outcome.NA)
-    for before, after in zip(timed, timed[1:], strict=False):
+    for before, after in pairwise(timed):
         gap = after.at - before.at
         if gap > rule.seconds:
             return Verdict(Outcome.FAIL, after.number, f"{gap} s")
