@@ -145,6 +145,7 @@ class AuditAction(models.TextChoices):
     CALIBRATION_REVEALED = "reviews.calibration_revealed", _("Calibration revealed")
     CALIBRATION_CLOSED = "reviews.calibration_closed", _("Calibration benchmark recorded")
     GUIDANCE_PROPOSED = "reviews.guidance_proposed", _("Clearer guidance proposed from a calibration")
+    TRANSCRIPT_RULE_SAVED = "reviews.transcript_rule_saved", _("Transcript rule saved")
     TRUST_SETTINGS_SAVED = (
         "reviews.trust_settings_saved",
         _("Calibration, agreement and dispute settings saved"),

@@ -240,3 +240,101 @@ def _silence(rule: Rule, lines: list[TranscriptLine]) -> Verdict:
         if gap > rule.seconds:
             return Verdict(Outcome.FAIL, after.number, f"{gap} s")
     return Verdict(Outcome.PASS)
+
+
+# -- agreement with the reviewers ---------------------------------------------------------------------
+
+Z95 = 1.959964
+RELIABLE_KAPPA = 0.60  # "substantial" agreement (Landis & Koch)
+RELIABLE_N = 20  # pairs at least, before a rule's agreement is trusted
+
+
+@dataclass(frozen=True)
+class Share:
+    """A proportion with its 95 % Wilson interval; None (shown "—") when n = 0."""
+
+    hits: int
+    n: int
+
+    @property
+    def value(self) -> float | None:
+        return self.hits / self.n if self.n else None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        if not self.n:
+            return None
+        p, n, z = self.hits / self.n, self.n, Z95
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+        return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class RuleAgreement:
+    """A rule's verdicts against the reviewers' answers on the same interactions and criterion:
+    `both` missed, `rule_only` (the rule said missed, the reviewer met), `reviewer_only`, `neither`."""
+
+    both: int
+    rule_only: int
+    reviewer_only: int
+    neither: int
+
+    @property
+    def n(self) -> int:
+        return self.both + self.rule_only + self.reviewer_only + self.neither
+
+    @property
+    def agreement(self) -> Share:
+        return Share(self.both + self.neither, self.n)
+
+    @property
+    def precision(self) -> Share:
+        """Of the interactions the rule said missed, the share the reviewer said missed."""
+        return Share(self.both, self.both + self.rule_only)
+
+    @property
+    def recall(self) -> Share:
+        """Of the interactions the reviewer said missed, the share the rule caught."""
+        return Share(self.both, self.both + self.reviewer_only)
+
+    def _chance(self) -> float:
+        n = self.n
+        rule_missed, reviewer_missed = (self.both + self.rule_only) / n, (self.both + self.reviewer_only) / n
+        return rule_missed * reviewer_missed + (1 - rule_missed) * (1 - reviewer_missed)
+
+    @property
+    def kappa(self) -> float | None:
+        """Cohen's kappa: (observed − chance agreement) ÷ (1 − chance); None when undefined (no
+        pairs, or both always gave the same single answer)."""
+        if not self.n:
+            return None
+        chance = self._chance()
+        if chance >= 1:
+            return None
+        return (self.agreement.value - chance) / (1 - chance)
+
+    @property
+    def kappa_interval(self) -> tuple[float, float] | None:
+        """kappa ± 1.96 × √(p_o (1 − p_o) ÷ (n (1 − p_e)²)), clipped to −1..1."""
+        kappa = self.kappa
+        if kappa is None:
+            return None
+        observed, chance = self.agreement.value, self._chance()
+        half = Z95 * (observed * (1 - observed) / (self.n * (1 - chance) ** 2)) ** 0.5
+        return max(-1.0, kappa - half), min(1.0, kappa + half)
+
+    @property
+    def reliable(self) -> bool:
+        """Enough pairs, and kappa at least 0.60: used to draw the sample's risk share."""
+        return self.n >= RELIABLE_N and self.kappa is not None and self.kappa >= RELIABLE_KAPPA
+
+
+def rule_agreement(pairs) -> RuleAgreement:
+    """`pairs`: (the rule said missed, the reviewer said missed) per interaction."""
+    counts = {(True, True): 0, (True, False): 0, (False, True): 0, (False, False): 0}
+    for rule_missed, reviewer_missed in pairs:
+        counts[(bool(rule_missed), bool(reviewer_missed))] += 1
+    return RuleAgreement(
+        counts[(True, True)], counts[(True, False)], counts[(False, True)], counts[(False, False)]
+    )

@@ -62,3 +62,18 @@ def disputes_escalate() -> int:
     from .services.disputes import disputes_escalate as escalate
 
     return escalate()
+
+
+@shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)
+def autoqa_check_task(month: str, rule_ids: list[int] | None = None) -> int:
+    """Check the interactions of `month` (YYYY-MM-DD) with the transcript rules `rule_ids`
+    (default: every active rule); returns how many verdicts were written."""
+    import datetime as dt
+
+    from .models import TranscriptRule
+    from .services.autoqa import autoqa_check
+
+    rules = TranscriptRule.objects.filter(active=True)
+    if rule_ids is not None:
+        rules = rules.filter(pk__in=rule_ids)
+    return autoqa_check(month=dt.date.fromisoformat(month), rules=list(rules)).verdicts

@@ -1,6 +1,7 @@
 """The reviews app's models, one module per domain word: interactions, imports, sampling,
 reviews. Import them from here."""
 
+from .autoqa import AutoVerdict, TranscriptRule
 from .imports import ColumnMapping, ImportJob, ImportStatus
 from .interactions import DERIVED_FIELDS, Interaction, local_parts, sample_key
 from .results import SEEDED_CAUSES, CriterionResult, RootCause, SectionResult
@@ -23,6 +24,7 @@ __all__ = [
     "SEEDED_CAUSES",
     "Assignment",
     "AssignmentStatus",
+    "AutoVerdict",
     "BenchmarkKind",
     "CalibrationItem",
     "CalibrationSession",
@@ -48,6 +50,7 @@ __all__ = [
     "SamplingPolicy",
     "SamplingQuota",
     "SectionResult",
+    "TranscriptRule",
     "TrustSettings",
     "local_parts",
     "sample_key",

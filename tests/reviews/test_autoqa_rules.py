@@ -87,3 +87,29 @@ def test_a_rule_is_checked_before_it_is_saved():
 @pytest.mark.parametrize("text", ["", "   \n  "])
 def test_an_empty_transcript_is_not_judged(text):
     assert evaluate(Rule(Kind.MUST_NOT, ("x",)), transcript_lines(text)) == Verdict(Outcome.NA)
+
+
+def test_agreement_worked_example_of_docs_autoqa_md():
+    from reviews.autoqa import RuleAgreement, rule_agreement
+
+    pairs = [(True, True)] * 12 + [(True, False)] * 3 + [(False, True)] * 5 + [(False, False)] * 30
+    good = rule_agreement(pairs)
+    assert good == RuleAgreement(both=12, rule_only=3, reviewer_only=5, neither=30) and good.n == 50
+    assert good.agreement.value == 0.84
+    assert [round(x, 4) for x in good.agreement.interval] == [0.7149, 0.9166]
+    assert round(good.kappa, 4) == 0.6330  # (0.84 − 0.564) ÷ (1 − 0.564)
+    assert [round(x, 4) for x in good.kappa_interval] == [0.4000, 0.8661]
+    assert (good.precision.value, round(good.recall.value, 4)) == (0.8, 0.7059)
+    assert good.reliable
+    weak = RuleAgreement(both=4, rule_only=10, reviewer_only=2, neither=24)
+    assert (weak.agreement.value, round(weak.kappa, 4), round(weak.precision.value, 4)) == (
+        0.7,
+        0.2405,
+        0.2857,
+    )
+    assert not weak.reliable  # agrees 70 % of the time, mostly where nothing was missed
+    assert not RuleAgreement(12, 0, 0, 6).reliable  # kappa 1.0, but only 18 pairs
+    # Nothing to measure: "—", never 0.
+    empty = RuleAgreement(0, 0, 0, 0)
+    assert empty.kappa is None and empty.agreement.value is None and empty.agreement.interval is None
+    assert RuleAgreement(0, 0, 0, 10).kappa is None  # both always said "met": chance explains it all
