@@ -33,6 +33,8 @@ def navigation(request):
         items.append((_("Disputes"), reverse("reviews:dispute_list")))
     if user_can(user, Capability.RUBRIC_VIEW):
         items.append((_("Rubrics"), reverse("scoring:rubric_list")))
+    if user_can(user, Capability.RUBRIC_MANAGE):
+        items.append((_("Auto checks"), reverse("reviews:autoqa_rules")))
     if user_can(user, Capability.SAMPLING_MANAGE):
         items.append((_("Sampling"), reverse("reviews:sampling")))
     if user_can(user, Capability.INTERACTION_IMPORT):

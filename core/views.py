@@ -109,6 +109,7 @@ HELP_LABELS = {
     "importing": pgettext_lazy("help page", "Importing"),
     "agreement": pgettext_lazy("help page", "Agreement"),
     "disputes": pgettext_lazy("help page", "Disputes"),
+    "autoqa": pgettext_lazy("help page", "Automatic checks"),
     "domain": pgettext_lazy("help page", "The field"),
 }
 HELP_PAGES = tuple(HELP_LABELS)

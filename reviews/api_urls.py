@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, api_calibration, api_trust
+from . import api, api_autoqa, api_calibration, api_trust
 
 urlpatterns = [
     path("interactions/", api.InteractionListApi.as_view(), name="api_interaction_list"),
@@ -43,4 +43,7 @@ urlpatterns = [
         name="api_calibration_close",
     ),
     path("root-causes/", api_trust.RootCauseListApi.as_view(), name="api_root_causes"),
+    path("autoqa/rules/", api_autoqa.RuleListApi.as_view(), name="api_autoqa_rules"),
+    path("autoqa/rules/<int:pk>/", api_autoqa.RuleDetailApi.as_view(), name="api_autoqa_rule"),
+    path("autoqa/agreement/", api_autoqa.RuleAgreementApi.as_view(), name="api_autoqa_agreement"),
 ]

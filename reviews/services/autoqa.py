@@ -106,6 +106,7 @@ def autoqa_check(
 # -- rules: written by QA managers ------------------------------------------------------------------
 
 MSG_NOT_MANAGER = gettext_lazy("Only a QA manager can write transcript rules.")
+MSG_NOT_SAVED = gettext_lazy("The rule was not saved:")
 MSG_NAME = gettext_lazy("Give the rule a name (at most 200 characters).")
 MSG_CRITERION = gettext_lazy("Choose the criterion the rule checks, from a rubric that exists.")
 CHECKED_FIELDS = (
@@ -126,7 +127,7 @@ class RuleInvalid(DomainError):
     """The rule as written cannot run: `problems` says why, one line each."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
+        super().__init__(MSG_NOT_SAVED, errors=problems)
         self.problems = problems
 
 

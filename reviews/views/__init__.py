@@ -1,3 +1,4 @@
+from .autoqa import autoqa_rule_edit, autoqa_rules
 from .calibration import (
     calibration_benchmark,
     calibration_close,
@@ -27,6 +28,8 @@ from .trust import dispute_decide, dispute_detail, dispute_list, root_causes, tr
 
 __all__ = [
     "assignment_skip",
+    "autoqa_rule_edit",
+    "autoqa_rules",
     "calibration_benchmark",
     "calibration_close",
     "calibration_create",

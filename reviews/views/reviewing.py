@@ -217,19 +217,36 @@ def _score_page(request, review, data: ReviewInput | None = None, *, error=None,
             for i, p in enumerate(parts, 1)
             if not (p["value"] or "").strip()
         ]
+    blind = review.kind != ReviewKind.REGULAR
     context |= {
         "interaction": review.interaction,
+        # The transcript rules' verdicts beside their criteria; not in a blind score, where they
+        # would lead the second opinion that agreement measures.
+        "auto": {} if blind else _auto_verdicts(review),
         "parts": parts,
         "error": error,
         "problems": problems or [],
         "gaps": gaps,
         "editing_released": review.status != ReviewStatus.DRAFT,
-        "blind": review.kind != ReviewKind.REGULAR,
+        "blind": blind,
         "max_comment": MAX_COMMENT,
         "root_causes": root_causes_offered(),
         "max_part": MAX_PART,
     }
     return render(request, "reviews/review_score.html", context, status=status)
+
+
+def _auto_verdicts(review) -> dict[str, list]:
+    """{criterion id (as the page keys it): the current verdicts of the rules checking it}."""
+    from scoring.models import Criterion
+
+    from ..selectors.autoqa import interaction_verdicts
+
+    by_identity = interaction_verdicts(review.interaction, review.rubric.lineage)
+    if not by_identity:
+        return {}
+    keys = Criterion.objects.filter(section__rubric=review.rubric).values_list("pk", "identity")
+    return {str(pk): by_identity[str(identity)] for pk, identity in keys if str(identity) in by_identity}
 
 
 def _editable(request, pk: int):

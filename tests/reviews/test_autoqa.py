@@ -104,10 +104,12 @@ def test_a_rule_that_cannot_run_is_refused_with_every_reason(manager, reviewer, 
         "Choose the criterion the rule checks, from a rubric that exists.",
         "Before what: write at least one phrase.",
     ]
-    with pytest.raises(RuleInvalid, match="Turns: a number from 1 to 50"):
+    with pytest.raises(RuleInvalid) as turns:
         verification(manager, identity, kind="must", where="first", turns="0")
-    with pytest.raises(RuleInvalid, match="whole numbers"):
+    assert turns.value.problems == ["Turns: a number from 1 to 50."]
+    with pytest.raises(RuleInvalid) as seconds:
         verification(manager, identity, kind="silence", seconds="a minute")
+    assert seconds.value.problems[0] == "Turns and seconds are whole numbers."
     assert not TranscriptRule.objects.exists()
 
 
@@ -129,3 +131,128 @@ def test_an_import_checks_its_months_and_the_command_checks_a_month(
     assert AutoVerdict.objects.get(interaction=call).outcome == "fail"
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("autoqa_check", "--month", "November")
+
+
+def released(reviewer, agent, day, transcript, *, verified: bool, identity):
+    """A phone call of `agent` on November `day` with `transcript`, scored (best answers, the
+    identity criterion as given) and released."""
+    from reviews import services as review_services
+    from reviews.models import Interaction
+    from reviews.services.reviewing import ReviewInput
+    from scoring.selectors import rubric_spec_pinned
+    from tests.factories import make_assignment
+
+    assignment = make_assignment(agent, reviewer, when=dt.datetime(2026, 11, day, 10))
+    Interaction.objects.filter(pk=assignment.item.interaction_id).update(transcript=transcript)
+    review = review_services.review_start(actor=reviewer, assignment=assignment)
+    answers = {}
+    for c in rubric_spec_pinned(review.rubric).criteria():
+        best = "yes" if c.answer_type == "yes_no" else c.bounds()[1]
+        answers[c.key] = ("yes" if verified else "no") if c.key == str(identity.pk) else best
+    data = ReviewInput(
+        answers=answers, strengths="Warm.", improvement="Verify first.", encouragement="Keep going."
+    )
+    return review_services.review_submit(
+        actor=reviewer, review=review, data=data, expected_revision=review.revision
+    )
+
+
+def test_agreement_with_the_reviewers_on_the_page_and_in_the_api(client, manager, reviewer, agent, identity):
+    from django.urls import reverse
+
+    rule = verification(manager, identity)
+    # Four calls: the rule and the reviewer agree on three (two misses, one met), and on the
+    # fourth the reviewer heard a verification the transcript does not show.
+    released(reviewer, agent, 3, UNVERIFIED, verified=False, identity=identity)
+    released(reviewer, agent, 4, UNVERIFIED, verified=False, identity=identity)
+    released(reviewer, agent, 5, VERIFIED, verified=True, identity=identity)
+    released(reviewer, agent, 6, UNVERIFIED, verified=True, identity=identity)
+    autoqa_check(month=NOV)
+    client.force_login(manager)
+    page = client.get(reverse("reviews:autoqa_rules"), {"month": "2026-11"}).text
+    assert "Identity before account" in page and "must be said before" in page
+    assert "75.0 % (30.1–95.4)" in page  # agreement 3 of 4, Wilson interval
+    # p_e = 0.75 × 0.5 + 0.25 × 0.5 = 0.5; κ = (0.75 − 0.5) ÷ 0.5 = 0.50;
+    # ± 1.96 × √(0.75 × 0.25 ÷ (4 × 0.5²)) = ± 0.85: −0.35 to 1 (clipped)
+    assert "not reliable" in page  # 4 pairs: too few
+    api = client.get("/api/autoqa/agreement/", {"month": "2026-11"}).json()
+    assert api == [{
+        "rule": rule.pk, "name": "Identity before account",
+        "criterion": "Standard service quality — Verifies the customer's identity before discussing the account",
+        "checked": 4, "missed": 3, "not_applicable": 0, "pairs": 4, "both_missed": 2, "only_rule": 1,
+        "only_reviewer": 0, "neither": 1,
+        "agreement": {"value": 0.75, "low": pytest.approx(0.3006, abs=1e-4), "high": pytest.approx(0.9544, abs=1e-4), "n": 4},
+        "kappa": pytest.approx(0.5), "kappa_low": pytest.approx(-0.3487, abs=1e-4), "kappa_high": 1.0,
+        "precision": {"value": pytest.approx(2 / 3), "low": pytest.approx(0.2077, abs=1e-4), "high": pytest.approx(0.9385, abs=1e-4), "n": 3},
+        "recall": {"value": 1.0, "low": pytest.approx(0.3424, abs=1e-4), "high": 1.0, "n": 2},
+        "reliable": False,
+    }]  # fmt: skip
+    history = client.get(reverse("reviews:autoqa_rule_edit", args=[rule.pk])).text
+    assert "Agreement with the reviewers, by month" in history and "November 2026" in history
+    # An empty month: every figure "—", n = 0.
+    empty = client.get("/api/autoqa/agreement/", {"month": "2026-10"}).json()[0]
+    assert (empty["pairs"], empty["agreement"]["value"], empty["kappa"]) == (0, None, None)
+
+
+def test_the_reviewer_sees_the_verdict_beside_the_criterion_with_its_line(
+    client, manager, reviewer, agent, identity
+):
+    from django.urls import reverse
+
+    from reviews import services as review_services
+    from reviews.models import Interaction
+    from tests.factories import make_assignment
+
+    verification(manager, identity)
+    assignment = make_assignment(agent, reviewer, when=dt.datetime(2026, 11, 3, 10))
+    Interaction.objects.filter(pk=assignment.item.interaction_id).update(transcript=UNVERIFIED)
+    autoqa_check(month=NOV)
+    review = review_services.review_start(actor=reviewer, assignment=assignment)
+    client.force_login(reviewer)
+    page = client.get(reverse("reviews:review_score", args=[review.pk])).text
+    block = page[page.index(f'id="criterion-{identity.pk}"') :][:3000]
+    assert "Automatic check: missed" in block and 'href="#line-2"' in block and "“Your account”" in block
+    assert page.count('class="auto-verdict') == 1  # only beside its criterion
+
+
+def test_only_qa_managers_reach_the_rules(
+    client, manager, reviewer, lead, agent, identity, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    for person in (reviewer, lead, agent):
+        client.force_login(person)
+        assert client.get(reverse("reviews:autoqa_rules")).status_code == 403
+        assert client.get(reverse("reviews:autoqa_rule_create")).status_code == 403
+        assert client.get("/api/autoqa/rules/").status_code == 403
+    client.force_login(manager)
+    new = reverse("reviews:autoqa_rule_create")
+    assert "Criterion it checks" in client.get(new).text
+    value = f"{identity.section.rubric.lineage}:{identity.identity}"
+    refused = client.post(
+        new, {"name": "Greeting", "criterion": value, "kind": "must", "where": "first", "turns": "0"}
+    )
+    assert refused.status_code == 200 and "The rule was not saved" in refused.text
+    assert (
+        "Phrases: write at least one phrase." in refused.text
+        and "Turns: a number from 1 to 50." in refused.text
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(new, {"name": "Greeting", "criterion": value, "kind": "must", "phrases": "thank you for calling",
+                                  "where": "first", "turns": "1", "active": "1"})  # fmt: skip
+    rule = TranscriptRule.objects.get(name="Greeting")
+    assert saved.status_code == 302 and saved["Location"] == reverse(
+        "reviews:autoqa_rule_edit", args=[rule.pk]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("reviews:autoqa_rules") + "?month=2026-11")
+    assert again.status_code == 302
+    # The API: the same service and checks.
+    created = client.post("/api/autoqa/rules/", {"name": "Closing", "lineage": str(rule.lineage), "criterion": str(rule.criterion),
+                                                 "kind": "must", "phrases": ["anything else"], "where": "last", "turns": 2},
+                          content_type="application/json")  # fmt: skip
+    assert created.status_code == 201 and created.json()["version"] == 1
+    bad = client.put(f"/api/autoqa/rules/{created.json()['id']}/", {"name": "Closing", "lineage": str(rule.lineage),
+                     "criterion": str(rule.criterion), "kind": "before", "phrases": ["x"]}, content_type="application/json")  # fmt: skip
+    assert bad.status_code == 400 and bad.json()["errors"] == ["Before what: write at least one phrase."]
+    assert [r["name"] for r in client.get("/api/autoqa/rules/").json()] == ["Closing", "Greeting"]
