@@ -24,8 +24,10 @@ from reviews.models import Assignment, AssignmentStatus, DrawStatus, SampleDraw
 from reviews.services import sample_draw
 from reviews.services.reviewing import ReviewInput, review_acknowledge, review_start, review_submit
 from scoring import engine
+from scoring.models import Criterion
 from scoring.selectors import rubric_spec_pinned
 
+from .autoqa import closing_answer
 from .language import say
 from .reviews import ENCOURAGEMENTS, IMPROVEMENTS, STRENGTHS, demo_comment
 
@@ -62,7 +64,7 @@ def miss_rate(number: int, index: int, last: int) -> float:
 
 
 def _answers(
-    spec, rng: random.Random, miss: float, critical_fail: bool, transcript: str
+    spec, rng: random.Random, miss: float, critical_fail: bool, transcript: str, behaviours=None, source=""
 ) -> tuple[dict, dict]:
     answers, comments = {}, {}
     for criterion in spec.criteria():
@@ -73,10 +75,22 @@ def _answers(
             answer = "no" if failed else "yes"
         else:
             answer = rng.randint(low, max(low, high - 2)) if missed else rng.randint(max(low, high - 1), high)
+        # the closing criterion follows the call's closing (what the demo's closing rule checks)
+        answer = closing_answer((behaviours or {}).get(criterion.key, ""), transcript, answer, source)
         answers[criterion.key] = answer
         if answer in ("no", low):
             comments[criterion.key] = demo_comment(rng, transcript)
     return answers, comments
+
+
+def behaviours_of(rubric_id: int) -> dict[str, str]:
+    """{criterion key: behaviour} of a rubric version."""
+    return {
+        str(pk): behaviour
+        for pk, behaviour in Criterion.objects.filter(section__rubric_id=rubric_id).values_list(
+            "pk", "behaviour"
+        )
+    }
 
 
 def load_demo_history(today: dt.date, months: int = 6) -> int:
@@ -123,6 +137,8 @@ def _score_month(month: dt.date, index: int, last: int, rng: random.Random) -> i
             miss_rate(number, index, last),
             critical_fail=fail,
             transcript=assignment.item.interaction.transcript,
+            behaviours=behaviours_of(review.rubric_id),
+            source=assignment.item.interaction.source_id,
         )
         data = ReviewInput(
             answers=answers,

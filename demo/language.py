@@ -82,6 +82,10 @@ ZH = {
     "Confirmed on the recording.": "录音中已确认。",
     "Partly there: the second step is missing.": "部分做到：缺少第二步。",
     "Not in the recording: the step was skipped.": "录音中没有：这一步被跳过了。",
+    # Transcript rules
+    "Closing: checks understanding or offers more help": "结束语：确认理解或询问其他需要",
+    "Empathy after the customer's problem": "客户说明问题后表达共情",
+    "Never: “nothing more I can do”": "禁用语：“没有别的办法”",
     # Teams
     "Team Aurora": "极光组",
     "Team Borealis": "北辰组",

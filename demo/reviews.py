@@ -23,6 +23,7 @@ from reviews.services.reviewing import (
 from scoring import engine
 from scoring.selectors import rubric_spec_pinned
 
+from .autoqa import closing_answer
 from .language import say
 
 # Mean wait before an answer, seconds (the service-level thresholds are 20 s and 30 s).
@@ -177,6 +178,8 @@ def load_demo_reviews(month) -> int:
     """Score the first few of each demo reviewer's assignments: most released to the agent
     (one already acknowledged), a couple left as drafts. Does nothing once any review of the
     month exists."""
+    from .history import behaviours_of  # (history reads this module's texts)
+
     if Review.objects.filter(assignment__month=month).exists():
         return 0
     rng = random.Random(11)
@@ -203,12 +206,17 @@ def load_demo_reviews(month) -> int:
             except DomainError:  # no rubric for the channel
                 continue
             answers, comments = {}, {}
+            behaviours = behaviours_of(review.rubric_id)
+            interaction = assignment.item.interaction
             for criterion in rubric_spec_pinned(review.rubric).criteria():
                 low, high = criterion.bounds()
                 if criterion.answer_type == engine.AnswerType.YES_NO:
                     answer = "no" if rng.random() < 0.15 and not criterion.critical else "yes"
                 else:
                     answer = rng.randint(max(low, high - 2), high)
+                answer = closing_answer(
+                    behaviours.get(criterion.key, ""), interaction.transcript, answer, interaction.source_id
+                )
                 answers[criterion.key] = answer
                 if answer in ("no", low):
                     comments[criterion.key] = demo_comment(rng, assignment.item.interaction.transcript)

@@ -104,3 +104,10 @@ def test_reviews_list_benchmark_pages_every_order_and_prints_ratios(tmp_path):
     assert "60 reviews" in out, out
     for label in ("default (unread first)", "date, oldest first", "score, highest first"):
         assert ratio(out, f"ratio {label} / primary-key order:") > 0
+
+
+def test_autoqa_benchmark_checks_every_interaction_and_prints_its_ratio(tmp_path):
+    out = run_bench("autoqa.py", bench_env(tmp_path), "--interactions", "600", "--agents", "10")
+    assert "(3,600 verdicts" in out, out  # 600 interactions × 6 rules
+    assert ratio(out, "ratio job / bare scan:") > 0
+    assert re.search(r"peak RSS of the process: \d+ MB", out), out

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -20,9 +20,22 @@ from core.services import audit_record
 
 from ..autoqa import evaluate, problems
 from ..models import AutoVerdict, Interaction, TranscriptRule
+from ..sampling.draw import insert_rows
 from ..transcripts import transcript_lines
 
 BATCH = 2000
+# Verdicts are written as plain rows (COPY on PostgreSQL): 100,000 interactions × 6 rules through
+# model instances cost more than judging them.
+VERDICT_COLUMNS = [
+    "interaction_id",
+    "rule_id",
+    "rule_version",
+    "month",
+    "outcome",
+    "line",
+    "detail",
+    "checked_at",
+]
 
 
 @dataclass
@@ -68,6 +81,7 @@ def autoqa_check(
         interactions = interactions.filter(pk__in=list(interaction_ids))
     ids = list(interactions.order_by("pk").values_list("pk", flat=True))
     rule_ids = [rule.pk for rule in rules]
+    table, now = connection.ops.quote_name(AutoVerdict._meta.db_table), timezone.now()
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         rows = (
@@ -89,14 +103,20 @@ def autoqa_check(
                 verdict = evaluate(spec, lines, names)
                 result.failed += verdict.outcome == "fail"
                 verdicts.append(
-                    AutoVerdict(
-                        interaction_id=pk, rule_id=rule.pk, rule_version=rule.version, month=local_month,
-                        outcome=verdict.outcome, line=verdict.line, detail=verdict.detail[:200],
+                    (
+                        pk,
+                        rule.pk,
+                        rule.version,
+                        local_month,
+                        verdict.outcome,
+                        verdict.line,
+                        verdict.detail[:200],
+                        now,
                     )
-                )  # fmt: skip
-        with transaction.atomic():
+                )
+        with transaction.atomic(), connection.cursor() as cursor:
             AutoVerdict.objects.filter(interaction_id__in=chunk, rule_id__in=rule_ids).delete()
-            AutoVerdict.objects.bulk_create(verdicts, batch_size=1000)
+            insert_rows(cursor, table, VERDICT_COLUMNS, verdicts)
         result.verdicts += len(verdicts)
         if progress is not None:
             progress(min(start + BATCH, len(ids)), len(ids))
@@ -139,10 +159,12 @@ def _phrases(value) -> list[str]:
 
 
 @transaction.atomic
-def transcript_rule_save(*, actor, rule: TranscriptRule | None, data: dict) -> TranscriptRule:
+def transcript_rule_save(
+    *, actor, rule: TranscriptRule | None, data: dict, check: bool = True
+) -> TranscriptRule:
     """Create or change a rule. What it checks changing makes a new version: the interactions of
     the month in progress and the month before are checked again once the change is committed
-    (other months: `manage.py autoqa_check --month`)."""
+    (other months: `manage.py autoqa_check --month`); `check=False` leaves that to the caller."""
     from scoring.models import Criterion
 
     if not user_can(actor, Capability.RUBRIC_MANAGE):
@@ -184,7 +206,7 @@ def transcript_rule_save(*, actor, rule: TranscriptRule | None, data: dict) -> T
         actor=actor, action=AuditAction.TRANSCRIPT_RULE_SAVED, target=rule,
         summary=f"{rule.name}: v{rule.version}, {'active' if rule.active else 'inactive'}",
     )  # fmt: skip
-    if changed and rule.active:
+    if check and changed and rule.active:
         today = timezone.localdate().replace(day=1)
         previous = (today - dt.timedelta(days=1)).replace(day=1)
         for month in (previous, today):

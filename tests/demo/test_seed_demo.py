@@ -243,3 +243,26 @@ def test_the_chinese_demo_has_chinese_people_data_and_rubrics(client, settings, 
     client.force_login(agent)
     page = client.get("/my-feedback/", headers={"accept-language": "en"}).content.decode()
     assert "我的反馈" in page and "业务知识" in page and "Knowledge" not in page
+
+
+def test_the_demo_rules_one_reliable_two_weak(settings):
+    """docs/autoqa.md: the closing rule agrees with the demo reviewers, the empathy rule never
+    says "missed" (kappa 0: no better than chance; precision "—"), the "never say" rule looks at
+    something else than the reviewers' 0–4 answers."""
+    import datetime as dt
+
+    from reviews.models import AutoVerdict, TranscriptRule
+    from reviews.selectors.autoqa import rule_agreement_for
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--history-months", "2")
+    months = sorted(set(AutoVerdict.objects.values_list("month", flat=True)))
+    assert len(months) >= 2 and all(isinstance(m, dt.date) for m in months)
+    figures = {rule.name: rule_agreement_for(rule, months) for rule in TranscriptRule.objects.all()}
+    closing = figures["Closing: checks understanding or offers more help"]
+    assert closing.reliable and closing.kappa > 0.6 and closing.n > 100
+    empathy = figures["Empathy after the customer's problem"]
+    assert empathy.kappa == 0 and empathy.precision.value is None and empathy.recall.value == 0
+    assert not empathy.reliable
+    never = figures["Never: “nothing more I can do”"]
+    assert never.kappa < 0.2 and not never.reliable

@@ -28,7 +28,10 @@ CHINESE = "坐席：您好。\n坐席：您的账户显示有两笔扣款。\n�
 
 @pytest.fixture
 def default_rubric(manager):
-    rubric = scoring_services.rubric_create_from_template(actor=manager, template_key="default")
+    from django.utils import translation
+
+    with translation.override("en"):  # the rubric's words in English, whatever a test left active
+        rubric = scoring_services.rubric_create_from_template(actor=manager, template_key="default")
     return scoring_services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
 
 

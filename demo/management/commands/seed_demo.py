@@ -19,6 +19,7 @@ from coaching.services.records import record_months, records_rebuild_months
 from core.events import paused
 from core.models import Role, Team, User
 from core.services import mail_muted
+from demo.autoqa import load_demo_rules
 from demo.coaching import load_demo_coaching
 from demo.history import load_demo_history
 from demo.language import demo_language, person_name, say
@@ -117,6 +118,8 @@ class Command(BaseCommand):
         records = records_rebuild_months(record_months())
         with mail_muted():
             sessions = load_demo_coaching(today)
+        checks = load_demo_rules(User.objects.get(username="manager"), record_months())
+        trust |= {_("transcript rules"): checks["rules"], _("automatic verdicts"): checks["verdicts"]}
         # Said in the demo's language (the command runs in it: see handle).
         counts = {
             "people": created, "rubrics": rubrics, "interactions": imported.created, "history": history,
