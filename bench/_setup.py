@@ -11,11 +11,16 @@ WORK = Path(os.environ.get("BENCH_DIR") or ROOT / "bench")
 sys.path.insert(0, str(ROOT))
 
 
-def django_with_fresh_database(name: str) -> str:
+def django_with_fresh_database(name: str, *, fresh: bool = True) -> str:
     """Point Django at a new database (SQLite file under bench/, or a new PostgreSQL database
-    when BENCH_POSTGRES_URL is set, e.g. postgres://postgres@127.0.0.1:5432) and migrate it."""
+    when BENCH_POSTGRES_URL is set, e.g. postgres://postgres@127.0.0.1:5432) and migrate it.
+    `fresh=False`: the one an earlier call made, as it is (a measuring process of its own)."""
     pg = os.environ.get("BENCH_POSTGRES_URL")
-    if pg:
+    if not fresh:
+        os.environ["DATABASE_URL"] = (
+            f"{pg}/qa_bench_{name}" if pg else f"sqlite:///{WORK / f'.{name}.sqlite3'}"
+        )
+    elif pg:
         import psycopg
 
         db = f"qa_bench_{name}"
@@ -36,7 +41,8 @@ def django_with_fresh_database(name: str) -> str:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    if fresh:
+        call_command("migrate", verbosity=0)
     from django.db import connection
 
     return connection.vendor

@@ -182,13 +182,30 @@ def _first(pattern: re.Pattern, lines) -> tuple[TranscriptLine, str] | None:
     return None
 
 
-def evaluate(rule: Rule, lines: list[TranscriptLine], names=()) -> Verdict:
-    """The rule's verdict on a transcript (its lines; `names`: the agent's names as speakers)."""
+class Turns:
+    """A transcript's lines with each speaker's turns worked out once, for all the rules."""
+
+    __slots__ = ("_by", "lines", "names")
+
+    def __init__(self, lines: list[TranscriptLine], names=()):
+        self.lines, self.names, self._by = lines, names, {}
+
+    def of(self, speaker: str) -> list[TranscriptLine]:
+        if speaker not in self._by:
+            self._by[speaker] = _speakers_lines(self.lines, speaker, self.names)
+        return self._by[speaker]
+
+
+def evaluate(rule: Rule, lines: list[TranscriptLine] | Turns, names=()) -> Verdict:
+    """The rule's verdict on a transcript (its lines, or its Turns to share between rules;
+    `names`: the agent's names as speakers)."""
+    turns_of = lines if isinstance(lines, Turns) else Turns(lines, names)
+    lines = turns_of.lines
     if not lines:
         return Verdict(Outcome.NA)
     if rule.kind == Kind.SILENCE:
         return _silence(rule, lines)
-    turns = _speakers_lines(lines, rule.speaker, names)
+    turns = turns_of.of(rule.speaker)
     pattern = rule.pattern()
     if rule.kind in (Kind.MUST, Kind.MUST_NOT):
         window = _window(turns, rule)
@@ -213,11 +230,9 @@ def evaluate(rule: Rule, lines: list[TranscriptLine], names=()) -> Verdict:
             else Verdict(Outcome.FAIL, end[0].number, end[1])
         )
     # AFTER: every trigger the customer says is answered in the agent's next N turns
-    said = [line for line in lines if line.speaker in CUSTOMER_LABELS] or [
-        line for line in lines if line not in turns
-    ]
+    mine = turns_of.of(Speaker.AGENT)
+    said = turns_of.of(Speaker.CUSTOMER) or [line for line in lines if line not in mine]
     trigger, answered = rule.pattern("trigger"), None
-    mine = agent_lines(lines, names)
     for line in said:
         cause = trigger.search(line.speech)
         if not cause:

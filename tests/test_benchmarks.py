@@ -110,4 +110,5 @@ def test_autoqa_benchmark_checks_every_interaction_and_prints_its_ratio(tmp_path
     out = run_bench("autoqa.py", bench_env(tmp_path), "--interactions", "600", "--agents", "10")
     assert "(3,600 verdicts" in out, out  # 600 interactions × 6 rules
     assert ratio(out, "ratio job / bare scan:") > 0
-    assert re.search(r"peak RSS of the process: \d+ MB", out), out
+    assert re.search(r"peak RSS of the measuring process: \d+ MB", out), out
+    assert re.search(r"peak Python memory of the job: \d+ MB", out), out

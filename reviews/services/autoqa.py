@@ -18,7 +18,7 @@ from core.models import AuditAction, Channel
 from core.permissions import Capability, user_can
 from core.services import audit_record
 
-from ..autoqa import evaluate, problems
+from ..autoqa import Turns, evaluate, problems
 from ..models import AutoVerdict, Interaction, TranscriptRule
 from ..sampling.draw import insert_rows
 from ..transcripts import transcript_lines
@@ -81,7 +81,8 @@ def autoqa_check(
         interactions = interactions.filter(pk__in=list(interaction_ids))
     ids = list(interactions.order_by("pk").values_list("pk", flat=True))
     rule_ids = [rule.pk for rule in rules]
-    table, now = connection.ops.quote_name(AutoVerdict._meta.db_table), timezone.now()
+    table = connection.ops.quote_name(AutoVerdict._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # adapted once, not per row
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         rows = (
@@ -95,12 +96,12 @@ def autoqa_check(
             lines = transcript_lines(transcript) if transcript else []
             if not lines:
                 continue
-            names = (username, first, f"{first} {last}".strip())
+            turns = Turns(lines, (username, first, f"{first} {last}".strip()))
             result.interactions += 1
             for rule, spec in specs:
                 if lineages.get(channel) != rule.lineage:
                     continue
-                verdict = evaluate(spec, lines, names)
+                verdict = evaluate(spec, turns)
                 result.failed += verdict.outcome == "fail"
                 verdicts.append(
                     (
