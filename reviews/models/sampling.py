@@ -50,6 +50,11 @@ class SamplingPolicy(models.Model):
         decimal_places=2,
         default=2,
     )
+    risk_auto_checks = models.BooleanField(
+        _("risk: missed a reliable automatic check"),
+        default=True,
+        help_text=_("Interactions a reliable transcript rule found missed count as risky (docs/autoqa.md)."),
+    )
     new_agent_days = models.PositiveSmallIntegerField(_("new agents: first days get the maximum"), default=90)
     seed = models.PositiveIntegerField(
         _("seed"), default=1, help_text=_("Change it to draw a different, still reproducible, sample.")

@@ -42,7 +42,7 @@ from core.display import half_up
 from core.jobs import heartbeat
 from core.models import Channel, Role, User
 
-from ..models import Interaction, ReasonKind, SampleItem, SamplingPolicy
+from ..models import AutoVerdict, Interaction, ReasonKind, SampleItem, SamplingPolicy, TranscriptRule
 from .allocation import allocate
 
 CHANNEL_CODE = {c: i + 1 for i, c in enumerate(Channel.values)}
@@ -224,9 +224,13 @@ class RiskWording:
     """Why a risk pick was chosen, in words. The phrases are translated once per draw, not
     once per item (thousands of items, five look-ups each, cost more than the SQL)."""
 
-    def __init__(self, policy: SamplingPolicy, long_handle: dict[str, int]):
+    def __init__(
+        self, policy: SamplingPolicy, long_handle: dict[str, int], rule_names: dict[int, str] | None = None
+    ):
         self.policy = policy
         self.long_handle = long_handle
+        self.rule_names = rule_names or {}
+        self.auto = _("missed “%(rule)s” (automatic check)")
         self.csat = _("CSAT %(n)s")
         self.escalated = _("escalated")
         self.repeat = _("repeat contact")
@@ -248,6 +252,8 @@ class RiskWording:
         threshold = self.long_handle.get(row["channel"])
         if threshold is not None and row["handle"] > threshold:
             reasons.append(self.long % {"m": half_up(Decimal(row["handle"]) / 60, 1)})
+        if row.get("auto_rule"):
+            reasons.append(self.auto % {"rule": self.rule_names.get(row["auto_rule"], "?")})
         return self.risk % {"reasons": ", ".join(reasons)}
 
 
@@ -268,6 +274,14 @@ class _Draw:
         self.now = ops.adapt_datetimefield_value(timezone.now())
         self.rows: list[tuple] = []  # SampleItems to write
         self.taken: set[int] = set()  # interactions sampled this month (earlier draws, risk picks)
+        # {rule id: version} of the reliable transcript rules whose misses count as risk
+        self.reliable_rules, self.rule_names = {}, {}
+        if policy.risk_auto_checks:
+            from ..selectors.autoqa import reliable_rule_ids
+
+            reliable = TranscriptRule.objects.filter(pk__in=reliable_rule_ids(self.start))
+            self.reliable_rules = dict(reliable.values_list("pk", "version"))
+            self.rule_names = dict(reliable.values_list("pk", "name"))
 
     def plans(self) -> dict[int, AgentPlan]:
         policy = self.policy
@@ -410,6 +424,19 @@ class _Draw:
             return
         long_params = [v for pair in long_handle.items() for v in pair]
 
+        # Missed by a reliable transcript rule (its current version): docs/autoqa.md. The rule
+        # ids and versions are written into the SQL as integers; no rule, no clause.
+        auto = self.reliable_rules
+        verdicts = _table(AutoVerdict)
+
+        def missed(t: str) -> str:
+            if not auto:
+                return "1 = 0"
+            which = " OR ".join(
+                f"(v.rule_id = {int(r)} AND v.rule_version = {int(v)})" for r, v in auto.items()
+            )
+            return f"EXISTS (SELECT 1 FROM {verdicts} v WHERE v.interaction_id = {t}.id AND v.outcome = 'fail' AND ({which}))"
+
         def rules(t: str) -> tuple[str, str]:
             """The risk score and the "any risk" test for table alias `t`."""
             long_sql = " OR ".join([f"({t}.channel = %s AND {t}.handle_seconds > %s)"] * len(long_handle))
@@ -417,10 +444,11 @@ class _Draw:
             score = (
                 f"(CASE WHEN {t}.csat <= %s THEN 4 ELSE 0 END) + (CASE WHEN {t}.escalated THEN 3 ELSE 0 END)"
                 f" + (CASE WHEN {t}.repeat_contact THEN 2 ELSE 0 END) + (CASE WHEN {t}.nps <= %s THEN 2 ELSE 0 END)"
-                f" + (CASE WHEN {long_sql} THEN 1 ELSE 0 END)"
+                f" + (CASE WHEN {long_sql} THEN 1 ELSE 0 END) + (CASE WHEN {missed(t)} THEN 3 ELSE 0 END)"
             )
             any_risk = (
-                f"({t}.csat <= %s OR {t}.escalated OR {t}.repeat_contact OR {t}.nps <= %s OR {long_sql})"
+                f"({t}.csat <= %s OR {t}.escalated OR {t}.repeat_contact OR {t}.nps <= %s OR {long_sql}"
+                f" OR {missed(t)})"
             )
             return score, any_risk
 
@@ -467,7 +495,15 @@ class _Draw:
             for rn, row in enumerate(found[: wanted[agent_id]], start=1):
                 row["rn"] = rn
         rows = [row for found in ranked.values() for row in found if "rn" in row]
-        wording = RiskWording(policy, long_handle)
+        if auto:  # which reliable rule each pick missed, for its reason
+            missed_by = dict(
+                AutoVerdict.objects.filter(
+                    interaction_id__in=[row["id"] for row in rows], outcome="fail", rule_id__in=list(auto)
+                ).values_list("interaction_id", "rule_id")
+            )
+            for row in rows:
+                row["auto_rule"] = missed_by.get(row["id"])
+        wording = RiskWording(policy, long_handle, self.rule_names)
         for row in rows:
             plan = plans[row["agent_id"]]
             row["handle"] = row["handle_seconds"]

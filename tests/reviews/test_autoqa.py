@@ -259,3 +259,46 @@ def test_only_qa_managers_reach_the_rules(
                      "criterion": str(rule.criterion), "kind": "before", "phrases": ["x"]}, content_type="application/json")  # fmt: skip
     assert bad.status_code == 400 and bad.json()["errors"] == ["Before what: write at least one phrase."]
     assert [r["name"] for r in client.get("/api/autoqa/rules/").json()] == ["Closing", "Greeting"]
+
+
+@pytest.mark.parametrize("use_checks", [True, False])
+def test_the_risk_share_draws_what_a_reliable_rule_found_missed(
+    manager, team, identity, monkeypatch, use_checks
+):
+    """Interactions a reliable rule found missed count as risky (3 points, as an escalation), with
+    the rule named in the reason; not when the policy leaves automatic checks out, and never a
+    rule that is not reliable."""
+    from reviews import services as review_services
+    from reviews.models import ReasonKind, SampleItem
+    from reviews.selectors import autoqa as selectors
+    from reviews.services.sampling import sampling_policy_get
+    from tests.factories import AgentFactory, UserFactory
+
+    UserFactory(username="rev", role="reviewer")
+    agent = AgentFactory(username="a1", team=team)
+    calls = [
+        make_interaction(
+            agent, dt.datetime(2026, 11, 1 + i % 28, 9 + i % 8), "phone", transcript=VERIFIED, csat=5
+        )
+        for i in range(40)
+    ]
+    missed = [
+        make_interaction(agent, dt.datetime(2026, 11, 10 + i, 11), "phone", transcript=UNVERIFIED, csat=5)
+        for i in range(2)
+    ]
+    weak = verification(manager, identity, name="Weak rule", phrases="postcode")  # misses everything
+    rule = verification(manager, identity)
+    autoqa_check(month=NOV)
+    monkeypatch.setattr(selectors, "reliable_rule_ids", lambda month: {rule.pk})  # measured: tested above
+    policy = sampling_policy_get()
+    policy.risk_auto_checks = use_checks
+    policy.save()
+    review_services.sample_draw(month=NOV)
+    risk = SampleItem.objects.filter(agent=agent, month=NOV, kind=ReasonKind.RISK)
+    assert weak.pk != rule.pk and len(calls) == 40
+    if use_checks:
+        assert {item.interaction_id for item in risk} == {m.pk for m in missed}
+        assert {item.reason for item in risk} == {"Risk: missed “Identity before account” (automatic check)"}
+        assert {item.risk_score for item in risk} == {3}
+    else:
+        assert not risk.exists()
