@@ -19,6 +19,8 @@ from core.models import Channel, Team
 from core.permissions import Capability, capability_required, may_coach, require
 from core.selectors import team_list_for
 from reviews.selectors.agreement import agreement_cached
+from reviews.selectors.autoqa import automatic_pass_rates
+from reviews.selectors.autoqa import coverage as autoqa_coverage
 from reviews.selectors.programme import agreement_over_months, dispute_figures, non_agent_causes
 
 from ..forms import (
@@ -114,6 +116,9 @@ def _agent_page(request, agent, month, *, mine: bool):
         "month": month,
         "mine": mine,
         "may_plan": not mine and may_coach(request.user, agent),  # "Plan a 1-on-1" from the record
+        # The automatic checks' pass rates: for the lead and QA managers, never the agent's own
+        # page (a reviewer's aid, not feedback: docs/autoqa.md).
+        "auto_rates": None if mine else automatic_pass_rates(month, agent_id=agent.pk),
         "body": cached_html(
             "agent", key=(agent.pk, month, mine),
             version=selectors.agent_page_version(agent=agent, month=month), render=body,
@@ -158,6 +163,8 @@ def programme(request):
             "agreement_months": agreement_over_months(month),
             "disputes": dispute_figures(month),
             "causes": non_agent_causes(month),
+            "auto_coverage": autoqa_coverage(month),
+            "auto_rates": automatic_pass_rates(month),
             "body": cached_html(
                 "programme",
                 key=(month,),

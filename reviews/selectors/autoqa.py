@@ -145,3 +145,43 @@ def coverage(month: dt.date) -> dict:
         "checked": checked,
         "reviewed": reviewed,
     }
+
+
+def automatic_pass_rates(month: dt.date, *, agent_id: int | None = None) -> dict:
+    """The share of interactions each active rule found met, per team (or for one agent): never
+    mixed into a QA mean, always shown as automatic. {"rules": [...], "teams": [...]}; each cell
+    a Share (met, judged) — "—" with n = 0 where the rule judged nothing."""
+    from core.models import Team
+
+    from ..autoqa import Share
+
+    rules = list(TranscriptRule.objects.filter(active=True))
+    labels = criterion_labels(rules)
+    verdicts = AutoVerdict.objects.filter(month=month, outcome__in=("pass", "fail"), rule__in=rules)
+    if agent_id is not None:
+        verdicts = verdicts.filter(interaction__agent_id=agent_id)
+    counts: dict[tuple, Counter] = defaultdict(Counter)
+    versions = {rule.pk: rule.version for rule in rules}
+    for rule_id, version, team_id, outcome, n in (
+        verdicts.values_list("rule_id", "rule_version", "interaction__agent__team_id", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        if versions[rule_id] == version:
+            counts[(rule_id, team_id)][outcome] += n
+            counts[(rule_id, "all")][outcome] += n
+    team_ids = sorted({key[1] for key in counts if key[1] not in ("all", None)})
+    teams = list(Team.objects.filter(pk__in=team_ids).order_by("name"))
+
+    def share(rule_id, key) -> Share:
+        c = counts.get((rule_id, key), Counter())
+        return Share(c["pass"], c["pass"] + c["fail"])
+
+    return {
+        "teams": teams,
+        "rules": [
+            {"rule": rule, "criterion": labels[rule.pk], "all": share(rule.pk, "all"),
+             "teams": [share(rule.pk, team.pk) for team in teams]}
+            for rule in rules
+        ],
+    }  # fmt: skip

@@ -40,3 +40,11 @@ def kappa(agreement) -> str:
         return "—"
     low, high = agreement.kappa_interval
     return f"{half_up(agreement.kappa, 2)} ({half_up(low, 2)}–{half_up(high, 2)})"
+
+
+@register.filter
+def percent_or_dash(value, places: int = 1) -> str:
+    """0.843 as "84.3 %", None as "—"."""
+    from core.display import half_up
+
+    return "—" if value is None else f"{half_up(value * 100, places)} %"
