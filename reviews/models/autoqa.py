@@ -51,20 +51,25 @@ class TranscriptRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def describe(self) -> str:
-        """What the rule checks, in words: "must be said · the agent · in the first turns (1):
-        “thank you for calling * bank”"."""
+    def describe(self, most: int = 4) -> str:
+        """What the rule checks, in words: "must be said · the agent · in the last turns (1):
+        “anything else” / “just to confirm” …" (at most `most` phrases of each list)."""
+
+        def listed(phrases) -> str:
+            shown = " / ".join(f"“{p}”" for p in phrases[:most])
+            return shown + (f" (+{len(phrases) - most})" if len(phrases) > most else "")
+
         parts = [str(autoqa.KIND_LABELS.get(self.kind, self.kind))]
         if self.kind == autoqa.Kind.SILENCE:
             return f"{parts[0]} {self.seconds} s"
         parts.append(str(self.get_speaker_display()))
         if self.where != autoqa.Where.ANYWHERE:
             parts.append(f"{self.get_where_display()} ({self.turns})")
-        text = " · ".join(parts) + ": " + " / ".join(f"“{p}”" for p in self.phrases)
+        text = " · ".join(parts) + ": " + listed(self.phrases)
         if self.kind == autoqa.Kind.BEFORE:
-            text += " ← " + " / ".join(f"“{p}”" for p in self.until)
+            text += " ← " + listed(self.until)
         if self.kind == autoqa.Kind.AFTER:
-            text = " / ".join(f"“{p}”" for p in self.trigger) + " → " + text
+            text = listed(self.trigger) + " → " + text
         return text
 
     def spec(self) -> autoqa.Rule:
