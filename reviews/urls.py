@@ -13,6 +13,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("reviews/<int:pk>/score/", views.review_score, name="review_score"),
     path("reviews/<int:pk>/live/", views.review_live, name="review_live"),
+    path("reviews/<int:pk>/active/", views.review_active, name="review_active"),
     path("reviews/<int:pk>/submit/", views.review_submit, name="review_submit"),
     path("reviews/<int:pk>/acknowledge/", views.review_acknowledge, name="review_acknowledge"),
     path("reviews/<int:pk>/dispute/", views.review_dispute, name="review_dispute"),

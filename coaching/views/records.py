@@ -21,6 +21,7 @@ from core.selectors import team_list_for
 from reviews.selectors.agreement import agreement_cached
 from reviews.selectors.autoqa import automatic_pass_rates
 from reviews.selectors.autoqa import coverage as autoqa_coverage
+from reviews.selectors.productivity import reviewer_pace, time_per_review
 from reviews.selectors.programme import agreement_over_months, dispute_figures, non_agent_causes
 
 from ..forms import (
@@ -165,6 +166,8 @@ def programme(request):
             "causes": non_agent_causes(month),
             "auto_coverage": autoqa_coverage(month),
             "auto_rates": automatic_pass_rates(month),
+            "pace": reviewer_pace(month),
+            "review_times": time_per_review(month),
             "body": cached_html(
                 "programme",
                 key=(month,),

@@ -129,6 +129,10 @@ class Review(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)  # last time the agent was told
+    # The reviewer's active time on it while a draft (services.activity): seconds, and the last sign
+    # of work.
+    active_seconds = models.PositiveIntegerField(default=0)
+    active_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     agent_seen_at = models.DateTimeField(null=True, blank=True)
     # Where the review sits in the default lists: unread by the agent first, then drafts, then

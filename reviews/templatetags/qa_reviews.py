@@ -48,3 +48,11 @@ def percent_or_dash(value, places: int = 1) -> str:
     from core.display import half_up
 
     return "—" if value is None else f"{half_up(value * 100, places)} %"
+
+
+@register.filter
+def number_or_dash(value, places: int = 1) -> str:
+    """A figure rounded half-up, or "—" when there is none."""
+    from core.display import half_up
+
+    return "—" if value is None else str(half_up(value, places))

@@ -15,6 +15,7 @@ from .interactions import interaction_detail
 from .reviewing import (
     my_feedback,
     review_acknowledge,
+    review_active,
     review_detail,
     review_dispute,
     review_list,
@@ -50,6 +51,7 @@ __all__ = [
     "my_feedback",
     "queue",
     "review_acknowledge",
+    "review_active",
     "review_detail",
     "review_dispute",
     "review_list",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from ..forms import ReviewFilterForm
 from ..models import AssignmentStatus, ReviewKind, ReviewStatus
 from ..models.reviews import RANK_UNREAD
 from ..services import disputes
+from ..services.activity import review_activity
 from ..services.causes import root_causes_offered
 from ..services.reviewing import (
     FEEDBACK_PARTS,
@@ -284,11 +286,19 @@ def review_open(request, pk: int):
 @login_required
 def review_score(request, pk: int):
     refused = request.session.pop(f"refused-{pk}", None)  # a refused submission, kept as the draft
+    review = _editable(request, pk)
+    review_activity(review=review, actor=request.user)
     if refused:
-        return _score_page(
-            request, _editable(request, pk), error=refused["error"], problems=refused["problems"]
-        )
-    return _score_page(request, _editable(request, pk))
+        return _score_page(request, review, error=refused["error"], problems=refused["problems"])
+    return _score_page(request, review)
+
+
+@require_POST
+@login_required
+def review_active(request, pk: int):
+    """The scoring page's beat, once a minute while the reviewer works on it (docs/reviewing.md)."""
+    review_activity(review=_editable(request, pk), actor=request.user)
+    return HttpResponse(status=204)
 
 
 @require_POST
@@ -297,6 +307,7 @@ def review_live(request, pk: int):
     """One request per change: save the draft and return the score panel as the engine computed
     it from what was saved. A released review is only previewed here (saved with its button)."""
     review = _editable(request, pk)
+    review_activity(review=review, actor=request.user)
     data = _input(request.POST)
     saved_at = error = None
     status = 200
@@ -319,6 +330,7 @@ def review_live(request, pk: int):
 def review_submit(request, pk: int):
     """Submit a draft to the agent, or save changes to a released review."""
     review = _editable(request, pk)
+    review_activity(review=review, actor=request.user)  # the time up to submitting counts
     data = _input(request.POST)
     expected = _revision(request.POST)
     try:

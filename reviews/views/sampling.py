@@ -18,6 +18,7 @@ from core.permissions import Capability, capability_required
 from .. import selectors, services
 from ..forms import DrawForm, MonthFilterForm, QueueFilterForm, SamplingPolicyForm, SkipForm
 from ..models import Assignment, DrawStatus, SampleDraw
+from ..selectors.productivity import reviewer_pace
 from ..selectors.trust import blind_scores_to_do, disputes_to_decide
 from .rows import QUEUE_COLUMNS, progress_items, queue_rows
 
@@ -70,6 +71,7 @@ def queue(request):
             "disputes_due": list(due[:5]),
             "disputes_due_n": due.count(),
             "now": timezone.now(),
+            "my_pace": reviewer_pace(month, reviewer_id=request.user.pk),
         },
     )
 

@@ -189,4 +189,22 @@
     focusCriterion(criteria.find((c) => !c.querySelector("input:checked")) || criteria[0]);
   }
   form.dataset.keyboard = "ready";
+
+  // Active time (docs/reviewing.md): a beat once a minute while the reviewer works on the page —
+  // typed, clicked or scrolled in the last minute, with the page in view. Time away sends none.
+  const beat = form.dataset.activeUrl;
+  if (beat) {
+    let touched = Date.now();
+    for (const kind of ["keydown", "pointerdown", "scroll", "input"]) {
+      document.addEventListener(kind, () => { touched = Date.now(); }, { passive: true, capture: true });
+    }
+    const token = form.querySelector("[name=csrfmiddlewaretoken]");
+    setInterval(() => {
+      if (document.visibilityState !== "visible" || Date.now() - touched > 60000) return;
+      fetch(beat, {
+        method: "POST", credentials: "same-origin", keepalive: true,
+        headers: { "X-CSRFToken": token ? token.value : "" },
+      }).catch(() => {});
+    }, 60000);
+  }
 })();
