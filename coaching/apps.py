@@ -15,3 +15,9 @@ class CoachingConfig(AppConfig):
         subscribe(Event.INTERACTIONS_CHANGED, on_interactions_changed)
         subscribe(Event.PEOPLE_CHANGED, on_interactions_changed)  # the same: rebuild those months
         subscribe(Event.ROOT_CAUSE_CHANGED, on_interactions_changed)
+
+        from core.standing import provide_standing
+
+        from .selectors.records import agent_standing
+
+        provide_standing(agent_standing)

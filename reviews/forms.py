@@ -155,7 +155,7 @@ class SamplingPolicyForm(forms.ModelForm):
             "min_per_agent", "max_per_agent", "min_handle_seconds",
             "stratify_channel", "stratify_time_band", "stratify_week", "time_band_starts",
             "risk_share", "risk_csat_max", "risk_nps_max", "risk_long_handle_factor",
-            "risk_auto_checks", "new_agent_days", "seed",
+            "risk_auto_checks", "quota_follows_performance", "new_agent_days", "seed",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

@@ -286,3 +286,40 @@ def team_list_rows(*, teams, month: dt.date) -> list[tuple]:
         )
     }
     return [(t, records.get((t.pk, month)), records.get((t.pk, before))) for t in teams]
+
+
+def agent_standing(month: dt.date) -> dict:
+    """core.standing's answer from the agent records of `month` and the month before."""
+    from core.standing import Standing
+
+    from ..services.records import Flag, previous_month
+
+    def of(m):
+        return {
+            r["agent_id"]: r
+            for r in PerformanceRecord.objects.filter(level=RecordLevel.AGENT, month=m).values(
+                "agent_id", "qa_mean", "qa_target", "critical_n", "flags"
+            )
+        }
+
+    def above(r) -> bool:
+        return (
+            r is not None
+            and r["qa_mean"] is not None
+            and r["qa_target"] is not None
+            and r["qa_mean"] >= r["qa_target"]
+        )
+
+    last, before = of(month), of(previous_month(month))
+    standing = {}
+    for agent_id, r in last.items():
+        flags = set(r["flags"] or [])
+        earlier = before.get(agent_id)
+        standing[agent_id] = Standing(
+            below_target=Flag.BELOW_TARGET in flags,
+            falling=Flag.FALLING in flags,
+            critical=bool(r["critical_n"]),
+            stable_above=above(r) and above(earlier) and not r["critical_n"] and not (earlier or {}).get("critical_n")
+            and Flag.FALLING not in flags,
+        )  # fmt: skip
+    return standing

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .interactions import Interaction
 
@@ -54,6 +55,15 @@ class SamplingPolicy(models.Model):
         _("risk: missed a reliable automatic check"),
         default=True,
         help_text=_("Interactions a reliable transcript rule found missed count as risky (docs/autoqa.md)."),
+    )
+    quota_follows_performance = models.BooleanField(
+        _("quotas follow performance"),
+        default=False,
+        help_text=_(
+            "Within the minimum and the maximum: the standard quota is the minimum + 2; agents stable above "
+            "target get the minimum; below target, falling or with critical failures last month, more "
+            "(docs/sampling.md)."
+        ),
     )
     new_agent_days = models.PositiveSmallIntegerField(_("new agents: first days get the maximum"), default=90)
     seed = models.PositiveIntegerField(
@@ -179,12 +189,30 @@ class SamplingQuota(models.Model):
     unanswered = models.PositiveIntegerField(default=0)
     too_short = models.PositiveIntegerField(default=0)
     min_handle_seconds = models.PositiveIntegerField(default=0)
+    # When quotas follow performance, why this quota (codes: new, stable, standard, below_target,
+    # falling, critical); worded by `why_quota` in the reader's language.
+    quota_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "agent"], name="sampling_quota_unique")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.agent_id}: {self.sampled}/{self.quota}"
+
+    @property
+    def why_quota(self) -> str:
+        """ "18: below target last month", "15: stable above target for two months"."""
+        if not self.quota_reason:
+            return ""
+        words = {
+            "new": _("new starter"), "stable": _("stable above target for two months"),
+            "standard": _("the standard quota"), "below_target": _("below target last month"),
+            "falling": _("falling last month"), "critical": _("critical failures last month"),
+        }  # fmt: skip
+        reasons = pgettext("list separator", ", ").join(
+            str(words.get(code, code)) for code in self.quota_reason.split(",")
+        )
+        return str(_("%(n)s: %(reasons)s") % {"n": self.quota, "reasons": reasons})
 
     @property
     def why_short(self) -> str:

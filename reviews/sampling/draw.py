@@ -157,6 +157,7 @@ class AgentPlan:
     risk: list = field(default_factory=list)  # picked risk rows
     picks: dict = field(default_factory=dict)  # stratum code -> k
     short: bool = False  # fewer eligible interactions than the policy's minimum
+    quota_reason: str = ""  # when quotas follow performance: "18: below target last month"
     eligible_all: int = 0  # eligible this month, including what earlier draws took
     # For a short sample: the month's interactions, and those left out as unanswered or too short.
     month_total: int = 0
@@ -257,6 +258,31 @@ class RiskWording:
         return self.risk % {"reasons": ", ".join(reasons)}
 
 
+def performance_quota(policy: SamplingPolicy, new: bool, standing) -> tuple[int, str]:
+    """An agent's quota when quotas follow performance (docs/sampling.md), and why (codes, worded
+    by SamplingQuota.why_quota in the reader's language): the standard is the minimum + 2;
+    stable above target for two months, the minimum; a new starter, the maximum; below target
+    +1, falling +1, critical failures +2 (last month), never above the maximum. With the
+    defaults: 15 stable, 17 standard, 18 below target, 20 new."""
+    low, high = policy.min_per_agent, policy.max_per_agent
+    if new:
+        return high, "new"
+    if standing is not None and standing.stable_above:
+        return low, "stable"
+    codes, extra = [], 0
+    if standing is not None:
+        for flag, step, code in (
+            (standing.below_target, 1, "below_target"),
+            (standing.falling, 1, "falling"),
+            (standing.critical, 2, "critical"),
+        ):
+            if flag:
+                extra += step
+                codes.append(code)
+    quota = min(high, max(low, min(high, low + 2) + extra))
+    return quota, ",".join(codes) or "standard"
+
+
 class _Draw:
     """One draw's working state; `draw_items` is the entry point."""
 
@@ -293,14 +319,20 @@ class _Draw:
             .exclude(hired_on__gt=month_end)
             .values_list("pk", "hired_on")
         )
-        return {
-            pk: AgentPlan(
-                pk,
-                policy.max_per_agent if hired and hired > new_since else policy.min_per_agent,
-                bool(hired and hired > new_since),
-            )
-            for pk, hired in agents
-        }
+        standing = None
+        if policy.quota_follows_performance:
+            from core.standing import agent_standing
+
+            standing = agent_standing((self.start - dt.timedelta(days=1)).replace(day=1))
+        plans = {}
+        for pk, hired in agents:
+            new = bool(hired and hired > new_since)
+            if standing is None:
+                plans[pk] = AgentPlan(pk, policy.max_per_agent if new else policy.min_per_agent, new)
+            else:
+                quota, reason = performance_quota(policy, new, standing.get(pk))
+                plans[pk] = AgentPlan(pk, quota, new, quota_reason=reason)
+        return plans
 
     def why_short(self, plans: dict[int, AgentPlan]) -> None:
         """For agents with fewer eligible interactions than their quota: how many of the month's

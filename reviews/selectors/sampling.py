@@ -39,6 +39,7 @@ def coverage_by_agent(*, month) -> list[dict]:
                 "done": a.get("done", 0),
                 "short": m.short_sample,
                 "why_short": m.why_short,
+                "why_quota": m.why_quota,
                 "new": m.new_agent,
             }
         )

@@ -47,7 +47,7 @@ MSG_CANNOT_SKIP = gettext_lazy("Only an assignment that is still to do can be sk
 POLICY_FIELDS = (
     "min_per_agent", "max_per_agent", "min_handle_seconds", "stratify_channel",
     "stratify_time_band", "stratify_week", "time_band_starts", "risk_share", "risk_csat_max",
-    "risk_nps_max", "risk_long_handle_factor", "risk_auto_checks", "new_agent_days", "seed",
+    "risk_nps_max", "risk_long_handle_factor", "risk_auto_checks", "quota_follows_performance", "new_agent_days", "seed",
 )  # fmt: skip
 
 
@@ -205,6 +205,7 @@ def _record_quotas(month: dt.date, result, min_handle: int) -> None:
                 unanswered=plan.unanswered,
                 too_short=plan.too_short,
                 min_handle_seconds=min_handle,
+                quota_reason=plan.quota_reason,
             )
         )
     SamplingQuota.objects.bulk_create(
@@ -221,6 +222,7 @@ def _record_quotas(month: dt.date, result, min_handle: int) -> None:
             "unanswered",
             "too_short",
             "min_handle_seconds",
+            "quota_reason",
         ],
     )
 

@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
 from core.exceptions import DomainError
 from core.models import Role
@@ -456,3 +458,52 @@ def test_time_bands_are_checked_on_the_model_whatever_writes_them(bands):
         policy.full_clean()
     with pytest.raises(ValidationError):
         policy.bands()
+
+
+def test_quota_rules_when_quotas_follow_performance():
+    """docs/sampling.md: with the defaults (15–20) the standard is 17; stable above target 15;
+    below target 18; falling as well 19; critical failures +2; new starters 20; never above 20."""
+    from core.standing import Standing
+    from reviews.models import SamplingPolicy
+    from reviews.sampling.draw import performance_quota
+
+    policy = SamplingPolicy(min_per_agent=15, max_per_agent=20)
+    cases = {
+        None: (17, "standard"), Standing(): (17, "standard"), Standing(stable_above=True): (15, "stable"),
+        Standing(below_target=True): (18, "below_target"),
+        Standing(below_target=True, falling=True): (19, "below_target,falling"),
+        Standing(critical=True): (19, "critical"),
+        Standing(below_target=True, falling=True, critical=True): (20, "below_target,falling,critical"),
+    }  # fmt: skip
+    for standing, expected in cases.items():
+        assert performance_quota(policy, False, standing) == expected, standing
+    assert performance_quota(policy, True, Standing(stable_above=True)) == (20, "new")
+    narrow = SamplingPolicy(min_per_agent=15, max_per_agent=16)
+    assert performance_quota(narrow, False, Standing(below_target=True)) == (16, "below_target")
+
+
+def test_the_draw_sets_quotas_from_last_months_records_and_says_why(team, reviewers, client, manager):
+    from coaching.models import PerformanceRecord, RecordLevel
+    from reviews.services.sampling import sampling_policy_get
+
+    agents = {name: AgentFactory(username=name, team=team) for name in ("steady", "weak", "unknown")}
+    for agent in agents.values():
+        month_of_work(agent, 40)
+    for month, mean in ((dt.date(2026, 9, 1), 95), (dt.date(2026, 10, 1), 96)):
+        PerformanceRecord.objects.create(level=RecordLevel.AGENT, month=month, agent=agents["steady"], team=team,
+                                         qa_mean=mean, qa_target=92, reviews_n=15, built_at=timezone.now())  # fmt: skip
+    PerformanceRecord.objects.create(level=RecordLevel.AGENT, month=dt.date(2026, 10, 1), agent=agents["weak"],
+                                     team=team, qa_mean=80, qa_target=92, reviews_n=15, flags=["below_target"],
+                                     built_at=timezone.now())  # fmt: skip
+    policy = sampling_policy_get()
+    policy.quota_follows_performance = True
+    policy.save()
+    services.sample_draw(month=NOV)
+    quotas = {q.agent.username: q for q in SamplingQuota.objects.filter(month=NOV)}
+    assert {name: q.quota for name, q in quotas.items()} == {"steady": 15, "weak": 18, "unknown": 17}
+    assert quotas["weak"].why_quota == "18: below target last month"
+    assert quotas["steady"].why_quota == "15: stable above target for two months"
+    assert items_of(agents["weak"]).count() == 18
+    client.force_login(manager)
+    page = client.get(reverse("reviews:sampling"), {"month": "2026-11"}).text
+    assert "18: below target last month" in page and "17: the standard quota" in page
