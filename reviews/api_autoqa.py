@@ -142,3 +142,84 @@ class RuleAgreementApi(APIView):
     def get(self, request):
         filters = api_filters(MonthFilterForm(request.query_params))
         return Response(RuleAgreementSerializer(rules_overview(filters["month"]), many=True).data)
+
+
+class VerdictSerializer(serializers.Serializer):
+    rule = serializers.IntegerField(source="rule.pk")
+    rule_name = serializers.CharField(source="rule.name")
+    criterion = serializers.UUIDField(source="rule.criterion", help_text="Criterion.identity")
+    outcome = serializers.ChoiceField(choices=["pass", "fail", "na"], help_text="met, missed, does not apply")
+    line = serializers.IntegerField(allow_null=True, help_text="the transcript line that decided it")
+    detail = serializers.CharField(help_text="what was found")
+    checked_at = serializers.DateTimeField()
+
+
+class InteractionVerdictsApi(APIView):
+    """The current verdicts of the active transcript rules on one interaction (reviewers and QA
+    managers; an agent or a lead gets 403: a verdict is a reviewer's aid, docs/autoqa.md)."""
+
+    permission_classes = [HasCapability(Capability.REVIEW_SCORE)]
+
+    @extend_schema(responses=VerdictSerializer(many=True))
+    def get(self, request, pk: int):
+        from .models import AutoVerdict
+        from .selectors import interaction_get_for
+
+        interaction = interaction_get_for(user=request.user, pk=pk)
+        verdicts = [
+            v
+            for v in AutoVerdict.objects.filter(interaction=interaction, rule__active=True)
+            .select_related("rule")
+            .order_by("rule__name")
+            if v.rule_version == v.rule.version
+        ]
+        return Response(VerdictSerializer(verdicts, many=True).data)
+
+
+class PaceRowSerializer(serializers.Serializer):
+    reviewer = serializers.CharField(source="reviewer.username", allow_null=True, default=None)
+    assigned = serializers.IntegerField()
+    done = serializers.IntegerField()
+    per_day = serializers.FloatField(allow_null=True)
+    forecast = serializers.IntegerField(
+        allow_null=True, help_text="done by the month's last day at this pace"
+    )
+    active_minutes = serializers.FloatField(allow_null=True, help_text="median active minutes per review")
+    active_n = serializers.IntegerField()
+
+
+class ReviewTimeSerializer(serializers.Serializer):
+    channel = serializers.CharField()
+    rubric = serializers.CharField()
+    n = serializers.IntegerField()
+    median_minutes = serializers.FloatField()
+    mean_minutes = serializers.FloatField()
+
+
+class ProductivitySerializer(serializers.Serializer):
+    last_day = serializers.DateField()
+    total = PaceRowSerializer()
+    reviewers = PaceRowSerializer(source="rows", many=True)
+    time_per_review = ReviewTimeSerializer(many=True)
+
+
+class ProductivityApi(APIView):
+    """Reviewers' pace and forecast for a month, and active time per review by channel and rubric
+    (docs/reviewing.md); null where there is nothing to compute."""
+
+    permission_classes = [HasCapability(Capability.PROGRAMME_VIEW)]
+
+    @extend_schema(
+        responses=ProductivitySerializer,
+        parameters=[
+            OpenApiParameter(
+                "month", {"type": "string", "pattern": MONTH_PATTERN}, required=True, description="YYYY-MM"
+            )
+        ],
+    )
+    def get(self, request):
+        from .selectors.productivity import reviewer_pace, time_per_review
+
+        month = api_filters(MonthFilterForm(request.query_params))["month"]
+        figures = reviewer_pace(month) | {"time_per_review": time_per_review(month)}
+        return Response(ProductivitySerializer(figures).data)

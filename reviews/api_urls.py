@@ -46,4 +46,10 @@ urlpatterns = [
     path("autoqa/rules/", api_autoqa.RuleListApi.as_view(), name="api_autoqa_rules"),
     path("autoqa/rules/<int:pk>/", api_autoqa.RuleDetailApi.as_view(), name="api_autoqa_rule"),
     path("autoqa/agreement/", api_autoqa.RuleAgreementApi.as_view(), name="api_autoqa_agreement"),
+    path(
+        "interactions/<int:pk>/verdicts/",
+        api_autoqa.InteractionVerdictsApi.as_view(),
+        name="api_interaction_verdicts",
+    ),
+    path("productivity/", api_autoqa.ProductivityApi.as_view(), name="api_productivity"),
 ]

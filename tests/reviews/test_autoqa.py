@@ -232,6 +232,14 @@ def test_the_reviewer_sees_the_verdict_beside_the_criterion_with_its_line(
     block = page[page.index(f'id="criterion-{identity.pk}"') :][:3000]
     assert "Automatic check: missed" in block and 'href="#line-2"' in block and "“Your account”" in block
     assert page.count('class="auto-verdict') == 1  # only beside its criterion
+    # The API: the reviewer and QA managers; agents and leads never see a verdict.
+    url = f"/api/interactions/{assignment.item.interaction_id}/verdicts/"
+    got = client.get(url).json()
+    assert [(v["rule_name"], v["outcome"], v["line"], v["detail"]) for v in got] == [
+        ("Identity before account", "fail", 2, "Your account")
+    ]
+    client.force_login(agent)
+    assert client.get(url).status_code == 403
 
 
 def test_only_qa_managers_reach_the_rules(

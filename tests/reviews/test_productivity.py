@@ -92,6 +92,16 @@ def test_the_scoring_page_beats_while_the_reviewer_works_and_the_figures_show(
     assert (figures["total"]["done"], figures["total"]["per_day"]) == (1, 1 / 16)
     assert figures["rows"][0]["active_minutes"] == 3.0 and figures["rows"][0]["active_n"] == 1
     client.force_login(manager)
+    api = client.get("/api/productivity/", {"month": "2026-11"}).json()
+    assert api["time_per_review"] == [
+        {"channel": "Phone", "rubric": "Test rubric (v1)", "n": 1, "median_minutes": 3.0, "mean_minutes": 3.0}
+    ]
+    assert (api["total"]["done"], api["reviewers"][0]["reviewer"], api["reviewers"][0]["active_n"]) == (
+        1,
+        reviewer.username,
+        1,
+    )
+    assert api["last_day"] == "2026-11-30"
     programme = client.get(reverse("coaching:programme"), {"month": "2026-11"}).text
     assert "Pace and forecast" in programme and "3.0 <small" in programme
 
@@ -109,4 +119,5 @@ def test_the_queue_says_the_reviewers_pace(client, rubric, keys, reviewer, agent
     client.force_login(reviewer)
     page = client.get(reverse("reviews:queue"), {"month": "2026-11"}).text
     assert "Your pace: 2 of 3 done" in page
+    assert client.get("/api/productivity/", {"month": "2026-11"}).status_code == 403  # QA managers
     assert Review.objects.filter(reviewer=reviewer).count() == 2
