@@ -21,22 +21,23 @@ from scoring.models import Criterion, RubricStatus
 from .language import say
 
 CLOSING = "Confirms the customer understood the answer"
+# The phrases in the demo's language: its transcripts are written in it.
 RULES = [
     {
         "name": "Closing: checks understanding or offers more help", "behaviour": CLOSING,
         "kind": "must", "where": "last", "turns": 1,
-        "phrases": ["anything else", "just to confirm", "还有其他", "跟您确认"],
+        "phrases": {"en": ["anything else", "just to confirm"], "zh-hans": ["还有其他", "跟您确认"]},
     },
     {
         "name": "Empathy after the customer's problem",
         "behaviour": "Acknowledges the customer's feelings in words", "kind": "after", "turns": 1,
-        "trigger": ["charged twice", "blocked", "no refund", "hasn't arrived", "never arrives", "third time",
-                    "扣了两次", "冻结", "没收到退款", "还没收到", "收不到", "第三次"],
-        "phrases": ["sorry to hear", "抱歉"],
+        "trigger": {"en": ["charged twice", "blocked", "no refund", "hasn't arrived", "never arrives", "third time"],
+                    "zh-hans": ["扣了两次", "冻结", "没收到退款", "还没收到", "收不到", "第三次"]},
+        "phrases": {"en": ["sorry to hear"], "zh-hans": ["抱歉"]},
     },
     {
         "name": "Never: “nothing more I can do”", "behaviour": "Offers a solution that fits the customer's problem",
-        "kind": "must_not", "phrases": ["nothing more I can do", "没有别的办法"],
+        "kind": "must_not", "phrases": {"en": ["nothing more I can do"], "zh-hans": ["没有别的办法"]},
     },
 ]  # fmt: skip
 GOOD_CLOSINGS = ("anything else", "Just to confirm", "还有其他", "跟您确认")
@@ -71,7 +72,8 @@ def load_demo_rules(actor, months) -> dict[str, int]:
         )
         if criterion is None:
             continue
-        data = {k: v for k, v in spec.items() if k != "behaviour"} | {
+        language = "zh-hans" if say("morning") != "morning" else "en"
+        data = {k: (v[language] if isinstance(v, dict) else v) for k, v in spec.items() if k != "behaviour"} | {
             "name": say(spec["name"]), "lineage": criterion.section.rubric.lineage, "criterion": criterion.identity,
         }  # fmt: skip
         transcript_rule_save(actor=actor, rule=None, data=data, check=False)

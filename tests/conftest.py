@@ -8,6 +8,16 @@ from core.models import Role
 from tests.factories import AgentFactory, TeamFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def english_unless_asked():
+    """Each test starts in English: a page a test client fetched for a Chinese reader leaves
+    Chinese active in the thread, and the next test's words would depend on the order."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(name="Team A")

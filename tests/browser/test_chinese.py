@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # scoring page's shortcuts, and the formats a field asks for.
 KEPT = {
     "English", "KPI", "KPIs", "GROW", "HEARD", "Excel", "CSV", "xlsx", "xls", "ods", "csv", "API", "UTF",
-    "Krippendorff", "Ctrl", "Enter", "Esc", "YYYY", "MM", "DD", "mm", "ss", "hh", "http", "https", "min",
+    "Krippendorff", "Kappa", "Ctrl", "Enter", "Esc", "YYYY", "MM", "DD", "mm", "ss", "hh", "http", "https", "min",
     "Id", "id", "GB", "Windows", "SD", "fcr", "csat", "aht", "Token", "JSON",
     "demo",  # data: the source system the demo's interactions were imported from
 }  # fmt: skip
