@@ -1,18 +1,18 @@
 """REST API for automatic checks (docs/autoqa.md): transcript rules and their agreement with the
 reviewers, for QA managers, through the same services and selectors as the pages."""
 
-from django import forms
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.fields import MONTH_PATTERN, MonthField
+from core.fields import MONTH_PATTERN
 from core.filters import api_filters
 from core.permissions import Capability, HasCapability
 
 from . import autoqa
+from .api_trust import AgreementFilterForm  # ?month=YYYY-MM, required
 from .models import TranscriptRule
 from .selectors.autoqa import rules_overview
 from .services.autoqa import transcript_rule_save
@@ -121,10 +121,6 @@ class RuleAgreementSerializer(serializers.Serializer):
         return interval[1] if interval else None
 
 
-class MonthFilterForm(forms.Form):
-    month = MonthField()
-
-
 class RuleAgreementApi(APIView):
     """Each rule's verdicts of a month and their agreement with the reviewers (n, agreement,
     Cohen's kappa, precision and recall of "missed", with 95 % intervals; null when n = 0)."""
@@ -140,7 +136,7 @@ class RuleAgreementApi(APIView):
         ],
     )
     def get(self, request):
-        filters = api_filters(MonthFilterForm(request.query_params))
+        filters = api_filters(AgreementFilterForm(request.query_params))
         return Response(RuleAgreementSerializer(rules_overview(filters["month"]), many=True).data)
 
 
@@ -220,6 +216,6 @@ class ProductivityApi(APIView):
     def get(self, request):
         from .selectors.productivity import reviewer_pace, time_per_review
 
-        month = api_filters(MonthFilterForm(request.query_params))["month"]
+        month = api_filters(AgreementFilterForm(request.query_params))["month"]
         figures = reviewer_pace(month) | {"time_per_review": time_per_review(month)}
         return Response(ProductivitySerializer(figures).data)
