@@ -175,7 +175,8 @@ class ReviewOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Review
         fields = [
-            "id", "status", "interaction", "agent", "reviewer", "rubric", "answers", "comments", "causes",
+            "id", "status", "interaction", "agent", "reviewer", "rubric", "answers", "data_answers", "overrides",
+            "comments", "causes",
             "strengths", "improvement", "encouragement", "total", "raw_total", "critical_failed",
             "sections", "revision", "submitted_at", "released_at", "acknowledged_at", "unread",
         ]  # fmt: skip
@@ -200,6 +201,10 @@ class ReviewContentInputSerializer(serializers.Serializer):
         child=serializers.IntegerField(allow_null=True), required=False, default=dict,
         help_text="Criterion id -> root cause id (GET /api/root-causes/), for a missed criterion.",
     )  # fmt: skip
+    overrides = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, default=dict,
+        help_text="Criterion id -> why the answer differs from the data's (`data_answers`); needed to submit.",
+    )  # fmt: skip
     strengths = serializers.CharField(required=False, allow_blank=True, default="")
     improvement = serializers.CharField(required=False, allow_blank=True, default="")
     encouragement = serializers.CharField(required=False, allow_blank=True, default="")
@@ -211,6 +216,7 @@ class ReviewContentInputSerializer(serializers.Serializer):
             answers=data["answers"],
             comments=data["comments"],
             causes=data["causes"],
+            overrides=data["overrides"],
             strengths=data["strengths"],
             improvement=data["improvement"],
             encouragement=data["encouragement"],

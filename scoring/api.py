@@ -14,7 +14,7 @@ from core.permissions import Capability, HasCapability, require
 
 from . import services
 from .forms import RubricFilterForm
-from .models import AnswerType, RubricStatus
+from .models import AnswerType, DataField, RubricStatus, WhenEmpty
 from .selectors import rubric_data, rubric_get, rubric_get_for, rubric_list
 from .structure import CriterionData, RubricData, SectionData
 
@@ -29,6 +29,19 @@ class CriterionSerializer(serializers.Serializer):
     weight = serializers.DecimalField(max_digits=7, decimal_places=2, default=Decimal("1"))
     na_allowed = serializers.BooleanField(default=False)
     critical = serializers.BooleanField(default=False)
+    data_field = serializers.ChoiceField(
+        choices=DataField.choices, allow_blank=True, default="",
+        help_text="Answered from this interaction field (empty: the reviewer answers); docs/scoring.md.",
+    )  # fmt: skip
+    data_limit = serializers.DecimalField(
+        max_digits=10, decimal_places=2, allow_null=True, required=False, default=None,
+        help_text="The limit (at least for CSAT/NPS, at most for effort, hold share %, wait s) or the target handle time (s).",
+    )  # fmt: skip
+    data_band = serializers.DecimalField(
+        max_digits=5, decimal_places=2, allow_null=True, required=False, default=None,
+        help_text="Handle time: the band around the target, ± % of it.",
+    )  # fmt: skip
+    data_empty = serializers.ChoiceField(choices=WhenEmpty.choices, default=WhenEmpty.REVIEWER)
 
 
 class SectionSerializer(serializers.Serializer):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from core.models import Channel
 
-from .models import AnswerType
+from .models import AnswerType, WhenEmpty
 from .structure import CriterionData, Problem, RubricData, SectionData, criterion_label, section_label
 from .templates_data import RUBRIC_TEMPLATES
 
@@ -84,6 +84,15 @@ def _decimal(
     return value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value
 
 
+def _optional_decimal(
+    raw: str | None, problems: list[Problem], label: str, what: str, s: int, c: int, field: str
+) -> Decimal | None:
+    """A number that may be left empty (the structure's checks say when it is needed)."""
+    if not (raw or "").strip():
+        return None
+    return _decimal(raw, problems, label, what, s, c, field)
+
+
 def _integer(
     raw: str | None, default: int, problems: list[Problem], label: str, what: str, s: int, c: int, field: str
 ) -> int:
@@ -143,8 +152,23 @@ def parse_rubric_post(post) -> tuple[RubricData, list[Problem], int | None]:
                 answer_type=craw.get("answer_type") or AnswerType.YES_NO,
                 na_allowed=craw.get("na_allowed") in ("on", "true", "1"),
                 critical=craw.get("critical") in ("on", "true", "1"),
+                data_field=(craw.get("data_field") or "").strip(),
+                data_empty=craw.get("data_empty") or WhenEmpty.REVIEWER,
             )
             clabel = criterion_label(s_index, section, c_index, crit)
+            if crit.data_field:
+                crit.data_limit = _optional_decimal(
+                    craw.get("data_limit"),
+                    problems,
+                    clabel,
+                    _("limit or target"),
+                    s_index,
+                    c_index,
+                    "data_limit",
+                )
+                crit.data_band = _optional_decimal(
+                    craw.get("data_band"), problems, clabel, _("band"), s_index, c_index, "data_band"
+                )
             crit.weight = _decimal(
                 craw.get("weight"), problems, clabel, _("weight"), s_index, c_index, "weight"
             )

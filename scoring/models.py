@@ -24,6 +24,26 @@ class AnswerType(models.TextChoices):
     RATING = EngineAnswerType.RATING.value, _("Rating 1-5")
 
 
+class DataField(models.TextChoices):
+    """Interaction fields a criterion can be answered from (docs/scoring.md, "Answered from the data")."""
+
+    CSAT = "csat", _("CSAT (1-5)")
+    NPS = "nps", _("NPS answer (0-10)")
+    EFFORT = "effort", _("Customer effort (1-7)")
+    FCR = "fcr", _("Resolved on first contact")
+    RESOLVED = "resolved", _("Resolved")
+    HOLD_SHARE = "hold_share", _("Hold share of handle time")
+    HANDLE_TIME = "handle_time", _("Handle time")
+    WAIT = "wait", _("Wait before answer")
+
+
+class WhenEmpty(models.TextChoices):
+    """What a criterion answered from the data gets when the interaction has no value."""
+
+    REVIEWER = "reviewer", _("Left to the reviewer")
+    NA = "na", _("N/A")
+
+
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
@@ -166,6 +186,18 @@ class Criterion(models.Model):
     critical = models.BooleanField(
         _("critical"), default=False, help_text=_("Failing it fails the whole review.")
     )
+    # Answered from the interaction's data (scoring.data_answers): the field, its limit (at least
+    # / at most, or the target of a band) and band in %, and what an empty field means.
+    data_field = models.CharField(
+        _("answered from the data"), max_length=20, choices=DataField.choices, blank=True
+    )
+    data_limit = models.DecimalField(
+        _("limit or target"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    data_band = models.DecimalField(_("band ±%"), max_digits=5, decimal_places=2, null=True, blank=True)
+    data_empty = models.CharField(
+        _("when the data is empty"), max_length=20, choices=WhenEmpty.choices, default=WhenEmpty.REVIEWER
+    )
 
     class Meta:
         ordering = ["section", "position", "id"]
@@ -179,6 +211,13 @@ class Criterion(models.Model):
                 condition=Q(scale_max__gt=F("scale_min")), name="criterion_scale_max_above_min"
             ),
             models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(data_field="") | Q(data_field__in=DataField.values),
+                name="criterion_data_field_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(data_empty__in=WhenEmpty.values), name="criterion_data_empty_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -190,6 +190,10 @@ def rubric_data(rubric: Rubric, *, with_ids: bool = True) -> RubricData:
                         weight=c.weight,
                         na_allowed=c.na_allowed,
                         critical=c.critical,
+                        data_field=c.data_field,
+                        data_limit=c.data_limit,
+                        data_band=c.data_band,
+                        data_empty=c.data_empty,
                     )
                     for c in s.criteria.all()
                 ],

@@ -67,6 +67,10 @@ CRITERION_FIELDS = (
     "weight",
     "na_allowed",
     "critical",
+    "data_field",
+    "data_limit",
+    "data_band",
+    "data_empty",
 )
 
 

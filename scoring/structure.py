@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.models import Channel
 
 from . import engine
-from .models import AnswerType
+from .models import AnswerType, DataField, WhenEmpty
 
 HUNDRED = Decimal("100")
 MAX_CRITERION_WEIGHT = Decimal("10000")
@@ -44,10 +44,32 @@ class CriterionData:
     critical: bool = False
     id: int | None = None
     identity: str = ""  # kept across versions (empty: a new criterion)
+    # Answered from the interaction's data (scoring.data_answers); empty: the reviewer answers.
+    data_field: str = ""
+    data_limit: Decimal | None = None
+    data_band: Decimal | None = None
+    data_empty: str = WhenEmpty.REVIEWER
+
+    @property
+    def data_rule(self) -> str:
+        """How it is answered from the data, in words ("" when the reviewer answers)."""
+        from .data_answers import rule_text
+
+        return rule_text(self) if self.data_field else ""
 
     def normalised(self) -> CriterionData:
         if self.answer_type in FIXED_BOUNDS:
             self.scale_min, self.scale_max = FIXED_BOUNDS[self.answer_type]
+        if not self.data_field:
+            self.data_limit = self.data_band = None
+            self.data_empty = WhenEmpty.REVIEWER
+        else:
+            from .data_answers import uses_band, uses_limit
+
+            if not uses_limit(self):
+                self.data_limit = None
+            if not uses_band(self):
+                self.data_band = None
         return self
 
 
@@ -203,6 +225,79 @@ def field_problems(data: RubricData) -> list[Problem]:
                     },
                     "weight",
                 )
+            if crit.data_field:
+                for message, name in data_problems(crit):
+                    on_criterion(f"{clabel}: {message}", name)
+    return problems
+
+
+def data_problems(crit: CriterionData) -> list[tuple[str, str]]:
+    """What is wrong with a criterion's answer from the data: (message, field) pairs."""
+    from .data_answers import LIMIT_RANGES, uses_band, uses_limit
+
+    if crit.data_field not in DataField.values:
+        return [
+            (
+                _("“%(value)s” is not a field it can be answered from.") % {"value": crit.data_field},
+                "data_field",
+            )
+        ]
+    field_name = DataField(crit.data_field).label
+    problems = []
+    if crit.data_empty not in WhenEmpty.values:
+        problems.append(
+            (_("“%(value)s” is not a choice for empty data.") % {"value": crit.data_empty}, "data_empty")
+        )
+    elif crit.data_empty == WhenEmpty.NA and not crit.na_allowed:
+        problems.append(
+            (
+                _(
+                    "an empty %(field)s is to be answered N/A, so allow N/A (or leave empty ones to the reviewer)."
+                )
+                % {"field": field_name},
+                "data_empty",
+            )
+        )
+    if uses_limit(crit):
+        low, high, what = LIMIT_RANGES[crit.data_field]
+        if crit.data_limit is None:
+            problems.append(
+                (
+                    _("answered from %(field)s, it needs %(what)s.") % {"field": field_name, "what": what},
+                    "data_limit",
+                )
+            )
+        elif not (low <= crit.data_limit <= high):
+            problems.append(
+                (
+                    _("the %(what)s must be between %(low)s and %(high)s, not %(value)s.")
+                    % {
+                        "what": what,
+                        "low": fmt_decimal(low),
+                        "high": fmt_decimal(high),
+                        "value": fmt_decimal(crit.data_limit),
+                    },
+                    "data_limit",
+                )
+            )
+    if uses_band(crit):
+        if crit.data_band is None:
+            problems.append(
+                (
+                    _(
+                        "answered from the handle time, it needs a band (plus or minus a share of the target, in per cent)."
+                    ),
+                    "data_band",
+                )
+            )
+        elif not (Decimal(0) < crit.data_band <= HUNDRED):
+            problems.append(
+                (
+                    _("the band must be more than 0 and at most 100 %%, not %(value)s.")
+                    % {"value": fmt_decimal(crit.data_band)},
+                    "data_band",
+                )
+            )
     return problems
 
 

@@ -167,8 +167,17 @@ DEFAULT = RubricTemplate(
             (
                 (
                     _("Customer satisfaction survey result"),
-                    _("Enter the customer's 1-5 survey answer; N/A when the customer did not answer."),
-                    {"answer_type": "rating", "weight": D(1), "na_allowed": True},
+                    _(
+                        "Answered from the customer's 1-5 survey answer (N/A when the customer did not "
+                        "answer); change it only with a reason, e.g. the survey rated something else."
+                    ),
+                    {
+                        "answer_type": "rating",
+                        "weight": D(1),
+                        "na_allowed": True,
+                        "data_field": "csat",
+                        "data_empty": "na",
+                    },
                 ),
                 (
                     _("Sets up follow-up for anything left unresolved"),

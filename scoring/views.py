@@ -12,7 +12,7 @@ from core.selectors import audit_event_list
 
 from . import services
 from .forms import RubricCreateForm, RubricFilterForm, editor_rows, parse_rubric_post
-from .models import AnswerType, RubricStatus
+from .models import AnswerType, DataField, RubricStatus, WhenEmpty
 from .selectors import channel_rubric_table, rubric_data, rubric_get_for, rubric_list, rubric_versions
 from .structure import CriterionData, RubricData, SectionData, publish_problems
 
@@ -166,6 +166,8 @@ def rubric_edit_view(request, pk: int):
             "conflict": conflict,
             "revision": revision,
             "answer_types": AnswerType.choices,
+            "data_fields": DataField.choices,
+            "when_empty": WhenEmpty.choices,
             "blank_section": SectionData(name="", weight=None, target=None),
             "blank_criterion": CriterionData(behaviour="", answer_type=AnswerType.YES_NO),
         },

@@ -121,6 +121,10 @@ class Review(models.Model):
     critical_failed = models.BooleanField(default=False)
     sections = models.JSONField(default=list, blank=True)  # the engine's section results
     causes = models.JSONField(default=dict, blank=True)  # criterion id -> root cause id, for misses
+    # Criteria answered from the interaction's data (scoring.data_answers): criterion id -> the
+    # data's answer as last read; and the reviewer's reason wherever their answer differs from it.
+    data_answers = models.JSONField(default=dict, blank=True)
+    overrides = models.JSONField(default=dict, blank=True)
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -32,7 +32,7 @@ from ..models import (
     ReviewStatus,
 )
 from .results import results_write
-from .reviewing import ReviewInput, review_rescore, review_save, review_submit
+from .reviewing import ReviewInput, prefilled, review_rescore, review_save, review_submit
 
 MSG_NOT_MANAGER = gettext_lazy("Only a QA manager runs calibration sessions.")
 MSG_TITLE = gettext_lazy("Give the session a title.")
@@ -114,6 +114,7 @@ def calibration_create(
             score = Review.every_kind.create(
                 kind=ReviewKind.CALIBRATION, calibration_item=item, interaction=interaction,
                 agent_id=interaction.agent_id, reviewer=person, rubric=rubric, updated_by=actor,
+                **prefilled(interaction, rubric),
             )  # fmt: skip
             results_write(score)
     audit_record(actor=actor, action=AuditAction.CALIBRATION_CREATED, target=session, summary=session.title)

@@ -24,6 +24,7 @@ from core.models import AuditAction
 from core.permissions import is_subject, may_score
 from core.services import audit_record, conflict, notification_read, notification_send, revision_claim
 from scoring import engine
+from scoring.data_answers import DataAnswer, answers_from_data, values_of
 from scoring.selectors import rubric_data_pinned, rubric_for_channel, rubric_spec_pinned
 from scoring.structure import criterion_label
 
@@ -54,6 +55,14 @@ MSG_COMMENT_TOO_LONG = gettext_lazy(
 MSG_PART_TOO_LONG = gettext_lazy(
     "“%(part)s” is %(length)s characters long; at most %(limit)s fit. Shorten it: nothing was saved."
 )
+MSG_OVERRIDE_REASON = gettext_lazy(
+    "%(criterion)s: the data answers %(data)s (%(evidence)s) and you answered %(answer)s: "
+    "give the reason for the change."
+)
+MSG_OVERRIDE_TOO_LONG = gettext_lazy(
+    "%(criterion)s: the reason for changing the data's answer is %(length)s characters long; "
+    "at most %(limit)s fit."
+)
 MSG_BAD_CAUSE = gettext_lazy("%(criterion)s: there is no root cause “%(value)s” to choose.")
 MSG_ACK_NOT_AGENT = gettext_lazy("Only the agent the review is about can acknowledge it.")
 MSG_ACK_NOT_RELEASED = gettext_lazy("Only a released review can be acknowledged.")
@@ -76,6 +85,8 @@ class ReviewInput:
     answers: dict = field(default_factory=dict)
     comments: dict = field(default_factory=dict)
     causes: dict = field(default_factory=dict)  # criterion id -> root cause id, for a miss
+    # criterion id -> why the answer differs from the data's (criteria answered from the data)
+    overrides: dict = field(default_factory=dict)
     strengths: str = ""
     improvement: str = ""
     encouragement: str = ""
@@ -181,7 +192,81 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(Decimal("0.01")))
 
 
-def _content(review: Review, data: ReviewInput, answers: dict) -> dict:
+# -- criteria answered from the data -----------------------------------------------------------
+
+
+def data_answers_of(review: Review) -> dict[str, DataAnswer]:
+    """{criterion id: what the interaction's data answers} for the review's bound criteria, as
+    the data stands now (scoring.data_answers)."""
+    return answers_from_data(rubric_data_pinned(review.rubric), values_of(review.interaction))
+
+
+def prefilled(interaction, rubric) -> dict:
+    """The fields a new review starts with: the data's answers, as its answers and as what the
+    data said, with the partial scores they give."""
+    found = answers_from_data(rubric_data_pinned(rubric), values_of(interaction))
+    answers = {key: found[key].answer for key in found if found[key].answer is not None}
+    if not answers:
+        return {}
+    try:
+        result = engine.score(rubric_spec_pinned(rubric), answers, partial=True)
+    except engine.ScoringError:
+        result = None
+    return {"answers": answers, "data_answers": dict(answers), **score_fields(result)}
+
+
+def _overridden(review: Review, answers: dict) -> list[str]:
+    """Criteria whose answer differs from the data's (unanswered ones are not overrides)."""
+    return [key for key, value in review.data_answers.items() if key in answers and answers[key] != value]
+
+
+def _overrides(review: Review, raw: dict, answers: dict, keys: set[str], default_reason: str = "") -> dict:
+    """The reasons kept for answers that differ from the data's; a reason for an answer that is
+    the data's again is dropped. `default_reason` stands in where none was given (a dispute's
+    decision, which has its own)."""
+    given = {str(k): str(v if v is not None else "").strip() for k, v in (raw or {}).items()}
+    for key, text in given.items():
+        if text and key not in keys:
+            raise DomainError(MSG_UNKNOWN_CRITERION % {"key": key})
+    reasons = {}
+    for key in _overridden(review, answers):
+        # a reason not sent at all (an API client that leaves it out) is the one kept before
+        text = (given[key] if key in given else review.overrides.get(key, "")) or default_reason
+        if len(text) > MAX_COMMENT:
+            label = criterion_labels(review).get(key, key)
+            raise DomainError(
+                MSG_OVERRIDE_TOO_LONG % {"criterion": label, "length": len(text), "limit": MAX_COMMENT}
+            )
+        if text:
+            reasons[key] = text
+    return reasons
+
+
+def _override_problems(review: Review, answers: dict, reasons: dict) -> list[str]:
+    problems = []
+    found = None
+    for key in _overridden(review, answers):
+        if reasons.get(key):
+            continue
+        found = found if found is not None else data_answers_of(review)
+        evidence = found[key].evidence if key in found else ""
+        problems.append(
+            capfirst(
+                str(
+                    MSG_OVERRIDE_REASON
+                    % {
+                        "criterion": criterion_labels(review)[key],
+                        "data": _answer_text(review.data_answers[key]),
+                        "evidence": evidence,
+                        "answer": _answer_text(answers[key]),
+                    }
+                )
+            )
+        )
+    return problems
+
+
+def _content(review: Review, data: ReviewInput, answers: dict, default_reason: str = "") -> dict:
     """What is stored besides the scores. Long text is refused, never cut; a comment on a
     criterion the rubric does not have is refused."""
     keys = {c.key for c in rubric_spec_pinned(review.rubric).criteria()}
@@ -198,7 +283,10 @@ def _content(review: Review, data: ReviewInput, answers: dict) -> dict:
                 MSG_COMMENT_TOO_LONG % {"criterion": label, "length": len(text), "limit": MAX_COMMENT}
             )
         comments[str(key)] = text
-    parts = {"causes": _causes(review, data.causes or {}, answers, keys)}
+    parts = {
+        "causes": _causes(review, data.causes or {}, answers, keys),
+        "overrides": _overrides(review, data.overrides, answers, keys, default_reason),
+    }
     for name, title in FEEDBACK_PARTS:
         text = (getattr(data, name) or "").strip()
         if len(text) > MAX_PART:
@@ -279,6 +367,7 @@ def _problems(review: Review, answers: dict, content: dict) -> list[str]:
             labels = labels or criterion_labels(review)
             text = str(MSG_UNANSWERED % {"criterion": labels[criterion.key]})
             problems.append(capfirst(text))
+    problems += _override_problems(review, answers, content["overrides"])
     if review.kind == ReviewKind.REGULAR:  # calibration and second scores give the agent no feedback
         for name, title in FEEDBACK_PARTS:
             if not content[name]:
@@ -312,6 +401,7 @@ def review_start(*, actor, assignment: Assignment) -> Review:
                 reviewer_id=assignment.reviewer_id,
                 rubric=rubric,
                 updated_by=actor,
+                **prefilled(interaction, rubric),
             )
     except IntegrityError:  # opened twice at once: both get the one review
         return Review.objects.get(assignment=assignment)
@@ -346,9 +436,46 @@ def review_save(*, actor, review: Review, data: ReviewInput, expected_revision: 
     )
 
 
-def _released_values(review: Review, data: ReviewInput) -> dict:
+def review_data_refresh(*, actor, review: Review) -> Review:
+    """A draft follows the interaction's data as it arrives (a survey answer often comes days
+    after the call): where the reviewer kept the data's answer, or left the criterion open, the
+    new answer from the data replaces it; an answer the reviewer changed stays theirs. Returns
+    the review as it now is (unchanged when nothing moved, or when someone saved meanwhile)."""
+    if review.status != ReviewStatus.DRAFT or not can_edit(actor, review):
+        return review
+    now = {key: found.answer for key, found in data_answers_of(review).items() if found.answer is not None}
+    if now == review.data_answers:
+        return review
+    answers = dict(review.answers)
+    for key in set(now) | set(review.data_answers):
+        old, new = review.data_answers.get(key), now.get(key)
+        if old != new and answers.get(key) == old:
+            if new is None:
+                answers.pop(key, None)
+            else:
+                answers[key] = new
+    review.data_answers = now
+    data = ReviewInput(
+        answers=answers, comments=review.comments, causes=review.causes, overrides=review.overrides,
+        strengths=review.strengths, improvement=review.improvement, encouragement=review.encouragement,
+    )  # fmt: skip
+    values = _content(review, data, answers) | score_fields(review_result(review, answers))
+    try:
+        with transaction.atomic():
+            return _claim(
+                actor=actor,
+                review=review,
+                expected_revision=review.revision,
+                status=ReviewStatus.DRAFT,
+                values=values | {"data_answers": now},
+            )
+    except DomainError:  # saved by someone meanwhile: the next opening follows the data
+        return Review.every_kind.get(pk=review.pk)
+
+
+def _released_values(review: Review, data: ReviewInput, default_reason: str = "") -> dict:
     answers = clean_answers(rubric_spec_pinned(review.rubric), data.answers, lambda: criterion_labels(review))
-    content = _content(review, data, answers)
+    content = _content(review, data, answers, default_reason)
     problems = _problems(review, answers, content)
     if problems:
         raise DomainError(MSG_INCOMPLETE, errors=problems)
@@ -431,6 +558,7 @@ def snapshot(review_or_values) -> dict:
     )
     keep = (
         "answers",
+        "overrides",
         "comments",
         "causes",
         "strengths",
@@ -457,6 +585,8 @@ def describe_change(before: dict, after: dict, labels: dict[str, str]) -> list[s
         lines.append(_("comments edited"))
     if before.get("causes", {}) != after.get("causes", {}):
         lines.append(_("root causes edited"))
+    if before.get("overrides", {}) != after.get("overrides", {}):
+        lines.append(_("reasons for changing the data's answers edited"))
     for name, title in FEEDBACK_PARTS:
         if before[name] != after[name]:
             lines.append(_("“%(part)s” edited") % {"part": title})
@@ -481,6 +611,7 @@ def input_of(review: Review, answers: dict | None = None) -> ReviewInput:
     """What the review stores, as input for a change (with `answers` changed, if given)."""
     return ReviewInput(
         answers=review.answers | (answers or {}), comments=dict(review.comments), causes=dict(review.causes),
+        overrides=dict(review.overrides),
         strengths=review.strengths, improvement=review.improvement, encouragement=review.encouragement,
     )  # fmt: skip
 
@@ -493,7 +624,7 @@ def review_rescore(
     a dispute): history kept, the agent told, records rebuilt. `why` leads the change's summary."""
     if review.status == ReviewStatus.DRAFT:
         raise DomainError(MSG_IS_DRAFT)
-    values = _released_values(review, data)
+    values = _released_values(review, data, default_reason=why)
     before, after = snapshot(review), snapshot(values)
     if before == after:
         raise DomainError(MSG_UNCHANGED)

@@ -18,6 +18,7 @@ from core.services import audit_record
 
 from ..models import Review, ReviewKind, ReviewStatus, TrustSettings
 from .results import results_write
+from .reviewing import prefilled
 
 
 def trust_settings_get() -> TrustSettings:
@@ -63,7 +64,7 @@ def second_score_maybe(review: Review) -> Review | None:
         with transaction.atomic():
             second = Review.every_kind.create(
                 kind=ReviewKind.SECOND, second_of=review, interaction=review.interaction, agent_id=review.agent_id,
-                reviewer=reviewer, rubric=review.rubric,
+                reviewer=reviewer, rubric=review.rubric, **prefilled(review.interaction, review.rubric),
             )  # fmt: skip
     except IntegrityError:  # released twice at once: one second score
         return Review.every_kind.get(second_of=review, kind=ReviewKind.SECOND)

@@ -40,6 +40,7 @@ from ..services.reviewing import (
     can_acknowledge,
     can_edit,
     clean_answers,
+    data_answers_of,
     review_result,
 )
 from .rows import REVIEW_COLUMNS, review_rows
@@ -68,6 +69,17 @@ class CriterionView:
     comment: str = ""
     result: engine.CriterionResult | None = None
     cause: str = ""  # root cause id of a miss, as text
+    data: object = None  # scoring.data_answers.DataAnswer: what the interaction's data answers
+    data_answer: str = ""  # the data's answer as the page writes answers ("" when it gives none)
+    override: str = ""  # the reviewer's reason for answering otherwise
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.data_answer and self.answer and self.answer != self.data_answer)
+
+    @property
+    def data_answer_label(self) -> str:
+        return self._label(self.data_answer)
 
     @property
     def options_html(self) -> str:
@@ -88,9 +100,12 @@ class CriterionView:
     @property
     def answer_label(self) -> str:
         """ "Yes", "N/A", or "3 / 4" on a scale."""
+        return self._label(self.answer)
+
+    def _label(self, answer: str) -> str:
         numbers = [value for value, _label, _key in self.options if value not in ("yes", "no", "na")]
         for value, label, _key in self.options:
-            if value == self.answer:
+            if value == answer:
                 return f"{label} / {numbers[-1]}" if value in numbers else str(label)
         return "—"
 
@@ -134,10 +149,13 @@ def _lowest(c) -> str:
 
 
 def review_layout(
-    review, answers: dict, comments: dict, causes: dict | None = None
+    review, answers: dict, comments: dict, causes: dict | None = None, overrides: dict | None = None
 ) -> tuple[list[SectionView], engine.ScoreResult | None]:
-    """The rubric as the page shows it, with answers, comments and the engine's result."""
+    """The rubric as the page shows it, with answers, comments, the data's answers and the
+    engine's result."""
     data = rubric_data_pinned(review.rubric)
+    from_data = data_answers_of(review) if review.data_answers or _bound(data) else {}
+    overrides = review.overrides if overrides is None else overrides
     clean = {k: v for k, v in answers.items() if v not in ("", None)}
     try:
         result = review_result(review, clean_answers(rubric_spec_pinned(review.rubric), clean))
@@ -157,11 +175,16 @@ def review_layout(
                     key=key, number=number, behaviour=c.behaviour, guidance=c.guidance, critical=c.critical,
                     na_allowed=c.na_allowed, options=_options(c), lowest=_lowest(c), answer=str(clean.get(key, "")),
                     comment=comments.get(key, ""), result=result.criteria.get(key) if result else None,
-                    cause=str((causes or {}).get(key, "")),
+                    cause=str((causes or {}).get(key, "")), data=from_data.get(key),
+                    data_answer=str(review.data_answers.get(key, "")), override=str(overrides.get(key, "")),
                 )
             )  # fmt: skip
         sections.append(view)
     return sections, result
+
+
+def _bound(data) -> bool:
+    return any(c.data_field for s in data.sections for c in s.criteria)
 
 
 def _input(post) -> ReviewInput:
@@ -169,6 +192,7 @@ def _input(post) -> ReviewInput:
         answers={k[2:]: v for k, v in post.items() if k.startswith("a-")},
         comments={k[2:]: v for k, v in post.items() if k.startswith("c-")},
         causes={k[6:]: v for k, v in post.items() if k.startswith("cause-")},
+        overrides={k[2:]: v for k, v in post.items() if k.startswith("o-")},
         strengths=post.get("strengths", ""),
         improvement=post.get("improvement", ""),
         encouragement=post.get("encouragement", ""),
@@ -200,7 +224,9 @@ def _panel_context(review, sections, result, **extra) -> dict:
 def _score_page(request, review, data: ReviewInput | None = None, *, error=None, problems=None, status=200):
     answers = data.answers if data else review.answers
     comments = data.comments if data else review.comments
-    sections, result = review_layout(review, answers, comments, data.causes if data else review.causes)
+    sections, result = review_layout(
+        review, answers, comments, data.causes if data else review.causes, data.overrides if data else None
+    )
     feedback = data or review
     parts = [
         {"name": name, "title": title, "guidance": PART_GUIDANCE[name], "value": getattr(feedback, name)}
@@ -209,16 +235,33 @@ def _score_page(request, review, data: ReviewInput | None = None, *, error=None,
     context = _panel_context(review, sections, result, saved_at=None)
     gaps = []
     if problems:  # what is missing, each a link to its place, numbered as on the page
-        gaps = [
-            {"href": f"#criterion-{c.key}", "text": f"{c.number}. {c.behaviour}", "why": _("not answered")}
-            for section in sections
-            for c in section.criteria
-            if not c.answer
-        ] + [
-            {"href": f"#f-{p['name']}", "text": f"{i}. {p['title']}", "why": _("empty")}
-            for i, p in enumerate(parts, 1)
-            if not (p["value"] or "").strip()
-        ]
+        gaps = (
+            [
+                {
+                    "href": f"#criterion-{c.key}",
+                    "text": f"{c.number}. {c.behaviour}",
+                    "why": _("not answered"),
+                }
+                for section in sections
+                for c in section.criteria
+                if not c.answer
+            ]
+            + [
+                {
+                    "href": f"#o-{c.key}",
+                    "text": f"{c.number}. {c.behaviour}",
+                    "why": _("changed from the data's answer without a reason"),
+                }
+                for section in sections
+                for c in section.criteria
+                if c.overridden and not c.override.strip()
+            ]
+            + [
+                {"href": f"#f-{p['name']}", "text": f"{i}. {p['title']}", "why": _("empty")}
+                for i, p in enumerate(parts, 1)
+                if not (p["value"] or "").strip()
+            ]
+        )
     blind = review.kind != ReviewKind.REGULAR
     context |= {
         "interaction": review.interaction,
@@ -288,6 +331,7 @@ def review_score(request, pk: int):
     refused = request.session.pop(f"refused-{pk}", None)  # a refused submission, kept as the draft
     review = _editable(request, pk)
     review_activity(review=review, actor=request.user)
+    review = services.review_data_refresh(actor=request.user, review=review)
     if refused:
         return _score_page(request, review, error=refused["error"], problems=refused["problems"])
     return _score_page(request, review)

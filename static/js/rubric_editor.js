@@ -63,6 +63,16 @@
     });
   }
 
+  // The limit, band and empty-data fields only where the criterion is answered from the data.
+  function updateDataFields(scope) {
+    scope.querySelectorAll("[data-data-field]").forEach(function (select) {
+      var crit = select.closest("[data-criterion]");
+      crit.querySelectorAll("[data-bound]").forEach(function (el) {
+        el.hidden = !select.value || (el.hasAttribute("data-band") && select.value !== "handle_time");
+      });
+    });
+  }
+
   function fromTemplate(id) {
     return document.getElementById(id).content.firstElementChild.cloneNode(true);
   }
@@ -84,6 +94,7 @@
       var crit = fromTemplate("criterion-template");
       list.appendChild(crit);
       updateScaleFields(crit);
+      updateDataFields(crit);
       changed();
       crit.querySelector("input[name$='-behaviour']").focus();
     } else if (action === "move-up" && item.previousElementSibling) {
@@ -112,6 +123,7 @@
   form.addEventListener("change", function (event) {
     dirty = true;
     if (event.target.matches("[data-answer-type]")) { updateScaleFields(event.target.closest("[data-criterion]")); }
+    if (event.target.matches("[data-data-field]")) { updateDataFields(event.target.closest("[data-criterion]")); }
   });
   form.addEventListener("submit", function () { renumber(); dirty = false; });
   window.addEventListener("beforeunload", function (event) {
@@ -120,5 +132,6 @@
 
   renumber();
   updateScaleFields(form);
+  updateDataFields(form);
   updateTotals();
 })();

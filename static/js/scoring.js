@@ -39,6 +39,12 @@
     radio.checked = true;
     radio.dispatchEvent(new Event("change", { bubbles: true }));
     mark(el);
+    // A changed answer from the data asks for its reason first.
+    const reason = el.querySelector("[data-override]");
+    if (reason && !reason.hidden) {
+      reason.querySelector("textarea").focus();
+      return true;
+    }
     // On to the next criterion still to answer (or simply the next one).
     const later = criteria.slice(criteria.indexOf(el) + 1);
     focusCriterion(later.find((c) => !c.querySelector("input:checked")) || later[0] || el);
@@ -49,6 +55,9 @@
     const checked = el.querySelector("input[type=radio]:checked");
     el.classList.toggle("answered", !!checked);
     el.classList.toggle("failed", !!checked && checked.value === el.dataset.lowest);
+    // Answered from the data: a different answer needs its reason (kept with the review).
+    const reason = el.querySelector("[data-override]");
+    if (reason) reason.hidden = !checked || checked.value === el.dataset.dataAnswer;
   }
 
   // Typing in a comment or the feedback saves after a pause. A plain event, not an htmx

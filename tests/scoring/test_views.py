@@ -115,6 +115,15 @@ def editor_post(data, revision, **extra):
                     p + "weight": str(c.weight),
                 }
             )
+            if c.data_field:
+                post.update(
+                    {
+                        p + "data_field": c.data_field,
+                        p + "data_limit": "" if c.data_limit is None else str(c.data_limit),
+                        p + "data_band": "" if c.data_band is None else str(c.data_band),
+                        p + "data_empty": c.data_empty,
+                    }
+                )
             if c.na_allowed:
                 post[p + "na_allowed"] = "on"
             if c.critical:
