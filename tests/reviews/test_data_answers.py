@@ -167,7 +167,7 @@ def test_the_scoring_page_shows_the_evidence_and_asks_for_the_reason(client, age
     body = client.get(url).content.decode()
     assert '<span class="badge">From the data</span> CSAT 2 of 5 → <strong>2 / 5</strong>' in body
     assert f'data-data-answer="2" id="criterion-{keys[3]}"' in body
-    assert f'<label class="override" data-override hidden>' in body and f'name="o-{keys[3]}"' in body
+    assert '<label class="override" data-override hidden>' in body and f'name="o-{keys[3]}"' in body
 
     post = {f"a-{k}": v for k, v in complete(keys, "5").answers.items()} | {
         "strengths": "Calm.", "improvement": "Summarise.", "encouragement": "Keep going.", "revision": review.revision,

@@ -113,7 +113,7 @@ def test_evidence_speaks_the_readers_language():
     with translation.override("zh-hans"):
         found = answer_from_data(crit(answer_type="rating", data_field="csat"), VALUES)
         empty = answer_from_data(crit(data_field="csat"), {"csat": None})
-    assert "5" in found.evidence and "CSAT 2 of 5" != found.evidence
+    assert "5" in found.evidence and found.evidence != "CSAT 2 of 5"
     assert "not recorded" not in empty.evidence
 
 
