@@ -64,8 +64,17 @@ def miss_rate(number: int, index: int, last: int) -> float:
 
 
 def _answers(
-    spec, rng: random.Random, miss: float, critical_fail: bool, transcript: str, behaviours=None, source=""
+    spec,
+    rng: random.Random,
+    miss: float,
+    critical_fail: bool,
+    transcript: str,
+    behaviours=None,
+    source="",
+    from_data=None,
 ) -> tuple[dict, dict]:
+    """A demo reviewer's answers; where the rubric answers a criterion from the interaction's data
+    (`from_data`, the review's data answers), the reviewer keeps the data's answer."""
     answers, comments = {}, {}
     for criterion in spec.criteria():
         low, high = criterion.bounds()
@@ -77,6 +86,7 @@ def _answers(
             answer = rng.randint(low, max(low, high - 2)) if missed else rng.randint(max(low, high - 1), high)
         # the closing criterion follows the call's closing (what the demo's closing rule checks)
         answer = closing_answer((behaviours or {}).get(criterion.key, ""), transcript, answer, source)
+        answer = (from_data or {}).get(criterion.key, answer)
         answers[criterion.key] = answer
         if answer in ("no", low):
             comments[criterion.key] = demo_comment(rng, transcript)
@@ -139,6 +149,7 @@ def _score_month(month: dt.date, index: int, last: int, rng: random.Random) -> i
             transcript=assignment.item.interaction.transcript,
             behaviours=behaviours_of(review.rubric_id),
             source=assignment.item.interaction.source_id,
+            from_data=review.data_answers,
         )
         data = ReviewInput(
             answers=answers,

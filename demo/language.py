@@ -58,6 +58,9 @@ ZH = {
     "Great progress this month; I'm looking forward to your next review.": "这个月进步很大，期待你的下一次评分。",
     "Missed here: see the guidance.": "此处失分：请参考评分说明。",
     "Only partly done; try the wording from the guidance.": "只做到一部分；可以试试评分说明中的说法。",
+    "The customer rated the delivery time in the survey, not the call; the call itself was good.": (
+        "客户在调查中评价的是配送时间，而不是这通电话；通话本身处理得很好。"
+    ),
     "Closed with ‘{line}’: no solution or next step. {comment}": "结束语是“{line}”：没有给出方案或下一步。{comment}",
     # Coaching notes
     "Keep an eye on confidence after the hard month": "经历了困难的一个月，多关注自信心",

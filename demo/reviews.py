@@ -156,6 +156,9 @@ ENCOURAGEMENTS = (
     "You clearly know the products well. One small habit and this will be an excellent call.",
     "Great progress this month; I'm looking forward to your next review.",
 )
+OVERRIDE_REASON = (
+    "The customer rated the delivery time in the survey, not the call; the call itself was good."
+)
 COMMENTS = (
     "Missed here: see the guidance.",
     "Only partly done; try the wording from the guidance.",
@@ -217,12 +220,20 @@ def load_demo_reviews(month) -> int:
                 answer = closing_answer(
                     behaviours.get(criterion.key, ""), interaction.transcript, answer, interaction.source_id
                 )
+                answer = review.data_answers.get(criterion.key, answer)  # the data's answer is kept
                 answers[criterion.key] = answer
                 if answer in ("no", low):
                     comments[criterion.key] = demo_comment(rng, assignment.item.interaction.transcript)
+            overrides = {}
+            if index == 1:  # one reviewer answers the survey otherwise, saying why
+                for key, value in review.data_answers.items():
+                    if value != "na" and value != 4:
+                        answers[key], overrides[key] = 4, say(OVERRIDE_REASON)
+                        break
             data = ReviewInput(
                 answers=answers,
                 comments=comments,
+                overrides=overrides,
                 strengths=say(rng.choice(STRENGTHS)),
                 improvement=say(rng.choice(IMPROVEMENTS)),
                 encouragement=say(rng.choice(ENCOURAGEMENTS)),

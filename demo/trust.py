@@ -77,7 +77,7 @@ def _noisy(spec, answers: dict, rng: random.Random, noise: float, lenient: bool 
 
 
 def _submit(person, review, answers: dict) -> Review:
-    data = ReviewInput(answers=answers)
+    data = ReviewInput(answers=answers | review.data_answers)  # the demo's reviewers keep the data's answers
     return review_submit(actor=person, review=review, data=data, expected_revision=review.revision)
 
 
@@ -151,7 +151,10 @@ def _calibrations(today: dt.date, rng: random.Random) -> int:
             benchmark=benchmark, expert=manager if benchmark == BenchmarkKind.EXPERT else None,
             participants=[*reviewers, *([lead] if lead else [])], interactions=calls,
         )  # fmt: skip
-        truth = {item.pk: _base_answers(spec, rng) for item in session.items.all()}
+        from_data = {c.calibration_item_id: c.data_answers for c in cal.calibration_scores(session)}
+        truth = {
+            item.pk: _base_answers(spec, rng) | from_data.get(item.pk, {}) for item in session.items.all()
+        }
         for copy in cal.calibration_scores(session).select_related("reviewer").order_by("pk"):
             person = copy.reviewer
             if state == "scoring" and person.username != "reviewer1":

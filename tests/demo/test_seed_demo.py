@@ -71,6 +71,24 @@ def test_seed_demo_scores_some_reviews_the_way_the_engine_does(settings):
     assert {
         r.rubric.name for r in Review.objects.filter(interaction__channel__in=["phone", "chat", "email"])
     } == {"Standard service quality"}
+    # The survey criterion is answered from CSAT: the data's answer, N/A where the customer did
+    # not answer, never a score for an empty survey; one reviewer answered otherwise, with a reason.
+    from scoring.models import Criterion
+
+    survey = set(Criterion.objects.filter(data_field="csat").values_list("pk", flat=True))
+    checked = 0
+    for review in Review.objects.filter(rubric__name="Standard service quality").select_related(
+        "interaction"
+    ):
+        for key, answer in review.answers.items():
+            if int(key) in survey:
+                csat = review.interaction.csat
+                assert review.data_answers[key] == ("na" if csat is None else csat)
+                assert answer == review.data_answers[key] or review.overrides[key]
+                checked += 1
+    assert checked >= 10
+    overridden = Review.objects.exclude(overrides={})
+    assert 1 <= overridden.count() <= 3 and all(all(r.overrides.values()) for r in overridden)
     call_command("verify_scores")
 
 
