@@ -42,6 +42,17 @@ def test_manager_builds_publishes_and_versions_a_rubric(page, live_server, login
     second.get_by_label("Weight").fill("2")
     expect(second.locator("[data-share]")).to_have_text("= 66.67%")
 
+    # Answered from the data: the limit shows once a field is chosen, the band only for handle time.
+    first = sections.nth(0).locator("[data-criterion]").nth(0)
+    expect(first.get_by_label("Limit or target")).to_be_hidden()
+    first.get_by_label("Answered from the data").select_option("hold_share")
+    expect(first.get_by_label("Limit or target")).to_be_visible()
+    expect(first.get_by_label("Band ± %")).to_be_hidden()
+    first.get_by_label("Limit or target").fill("10")
+    first.get_by_label("Answered from the data").select_option("handle_time")
+    expect(first.get_by_label("Band ± %")).to_be_visible()
+    first.get_by_label("Answered from the data").select_option("hold_share")
+
     # The weights add up as the manager types: 60 + 30 = 90, not yet 100.
     expect(page.locator("#weight-total")).to_have_text("90")
     expect(page.locator("#weight-total")).to_have_class("bad")
@@ -69,6 +80,12 @@ def test_manager_builds_publishes_and_versions_a_rubric(page, live_server, login
         ("yes_no", 1, 1),
         ("points", 5, 2),
     ]
+
+    accuracy = rubric.sections.get(name="Accuracy").criteria.get()
+    assert (accuracy.data_field, accuracy.data_limit, accuracy.data_empty) == ("hold_share", 10, "reviewer")
+    expect(page.locator(".data-rule")).to_have_text(
+        "From the data Answered from the hold share: at most 10 % of the handle time passes; empty: the reviewer answers"
+    )
 
     page.get_by_role("button", name="New version").click()
     expect(page.get_by_text("Version 2 created as a draft.")).to_be_visible()

@@ -15,8 +15,9 @@ from tests.factories import make_assignment
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The default rubric's 13 criteria, in order, answered by key: yes, yes, 4 of 4, yes, no, yes,
-# identity yes, yes, yes, 3 of 4, yes, rating 5, N/A.
-KEYS = ["1", "1", "4", "1", "0", "1", "1", "1", "1", "3", "1", "5", "n"]
+# identity yes, yes, yes, 3 of 4, yes, N/A. The twelfth, the survey result, is answered from the
+# interaction's CSAT (5) before the reviewer starts, and the keys pass over it.
+KEYS = ["1", "1", "4", "1", "0", "1", "1", "1", "1", "3", "1", "n"]
 # Knowledge 100 × 25% + Communication 75 × 25% + Process 100 × 20% + Resolution 83.33… × 20%
 # + Customer experience 100 × 10% = 90.4166… → 90.42 (see docs/scoring.md for the rules).
 TOTAL = "90.42"
@@ -26,7 +27,10 @@ TOTAL = "90.42"
 def assignment(manager, reviewer, agent):
     rubric = scoring_services.rubric_create_from_template(actor=manager, template_key="default")
     scoring_services.rubric_publish(actor=manager, rubric=rubric, expected_revision=rubric.revision)
-    return make_assignment(agent, reviewer)
+    assignment = make_assignment(agent, reviewer)
+    assignment.item.interaction.csat = 5
+    assignment.item.interaction.save()
+    return assignment
 
 
 def logout(page):
@@ -42,15 +46,17 @@ def test_score_with_the_keyboard_release_read_and_acknowledge(
     page.get_by_role("button", name="Score").first.click()
     expect(page.get_by_text("Rubric: Standard service quality, version 1")).to_be_visible()
     total = page.locator("#score-panel .total")
-    expect(total).to_have_text("—")
+    expect(page.locator("#score-panel .answered")).to_have_text("1 of 13 criteria answered")  # by CSAT 5
+    expect(total).to_have_text("100.00")
+    expect(page.locator(".data-answer")).to_have_text("From the data CSAT 5 of 5 → 5 / 5")
     expect(page.locator("#review-form[data-keyboard=ready]")).to_be_attached()  # scripts have run
 
     # Focus starts on the first criterion; each key answers and moves on.
     for n, key in enumerate(KEYS, start=1):
         page.keyboard.press(key)
         if n == 1:
-            expect(page.locator("#score-panel .answered")).to_have_text("1 of 13 criteria answered")
-            expect(total).to_have_text("100.00")  # so far: one "yes"
+            expect(page.locator("#score-panel .answered")).to_have_text("2 of 13 criteria answered")
+            expect(total).to_have_text("100.00")  # so far: one "yes" and the survey's 5
         if n == 5:
             # The fifth answer is "no": comment on it without touching the mouse.
             page.keyboard.press("ArrowUp")
@@ -163,3 +169,43 @@ def test_a_reviewer_quotes_a_transcript_line_in_a_comment(page, live_server, log
     assert "“I'll pass it on to the team, they will get back to you.” No next step" in "".join(
         review.comments.values()
     )
+
+
+def test_a_reviewer_answers_otherwise_than_the_data_with_a_reason(page, live_server, login, shot, assignment):
+    """On a phone: the survey criterion shows the data's answer and its evidence; choosing
+    another answer asks for the reason (the keyboard lands in it), which is saved with the draft
+    and needed to submit."""
+    interaction = assignment.item.interaction
+    interaction.csat = 2
+    interaction.save()
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("reviewer")
+    page.get_by_role("button", name="Score").first.click()
+    expect(page.locator("#review-form[data-keyboard=ready]")).to_be_attached()
+    survey = page.locator(".criterion[data-data-answer]")
+    expect(survey.locator(".data-answer")).to_have_text("From the data CSAT 2 of 5 → 2 / 5")
+    reason = survey.locator("[data-override]")
+    expect(reason).to_be_hidden()
+    survey.locator(".options label", has_text="4").click()
+    expect(reason).to_be_visible()
+    survey.locator(".options label", has_text="2").click()
+    expect(reason).to_be_hidden()  # the data's answer again: no reason needed
+    # By keyboard: 4 on the survey criterion puts the cursor in the reason
+    survey.locator("input[value='2']").focus()
+    page.keyboard.press("4")
+    textarea = survey.locator("textarea[name^='o-']")
+    expect(textarea).to_be_focused()
+    page.keyboard.type("The survey rated the delivery, not the call.")
+    expect(page.locator("#score-panel .save-state")).to_contain_text("Saved")
+    survey.scroll_into_view_if_needed()
+    shot("scoring_data_answer_phone", full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    review = Review.objects.get(assignment=assignment)
+    for _ in range(100):  # the last autosave lands after a pause in typing
+        if review.overrides and next(iter(review.overrides.values())).endswith("call."):
+            break
+        page.wait_for_timeout(100)
+        review.refresh_from_db()
+    key = next(iter(review.data_answers))
+    assert review.data_answers == {key: 2} and review.answers[key] == 4
+    assert review.overrides == {key: "The survey rated the delivery, not the call."}
