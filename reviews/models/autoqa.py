@@ -82,11 +82,18 @@ class TranscriptRule(models.Model):
 class AutoVerdict(models.Model):
     """A rule's verdict on an interaction, and the transcript line that decided it."""
 
+    # No index of their own: the unique (interaction, rule) and the (rule, month, outcome) index
+    # lead with them. Fewer indexes to keep is a faster check of a whole month (bench/autoqa.py).
     interaction = models.ForeignKey(
-        Interaction, on_delete=models.CASCADE, related_name="auto_verdicts", verbose_name=_("interaction")
-    )
+        Interaction, on_delete=models.CASCADE, related_name="auto_verdicts", verbose_name=_("interaction"),
+        db_index=False,
+    )  # fmt: skip
     rule = models.ForeignKey(
-        TranscriptRule, on_delete=models.CASCADE, related_name="verdicts", verbose_name=_("rule")
+        TranscriptRule,
+        on_delete=models.CASCADE,
+        related_name="verdicts",
+        verbose_name=_("rule"),
+        db_index=False,
     )
     rule_version = models.PositiveIntegerField(_("rule version"))
     month = models.DateField(_("month"))  # the interaction's local month
