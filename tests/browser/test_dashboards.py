@@ -32,7 +32,7 @@ def release(agent, reviewer, when, miss: int):
             missed += answer == "no"
         else:
             answer = high
-        answers[c.key] = answer
+        answers[c.key] = review.data_answers.get(c.key, answer)  # the survey: the data's answer
     data = ReviewInput(
         answers=answers, strengths="Warm.", improvement="Summarise.", encouragement="Keep going."
     )

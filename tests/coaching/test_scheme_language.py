@@ -48,7 +48,7 @@ def release_email(agent, reviewer, day):
     answers = {
         c.key: ("yes" if c.answer_type == "yes_no" else c.bounds()[1])
         for c in rubric_spec_pinned(review.rubric).criteria()
-    }
+    } | review.data_answers  # the survey criterion keeps the data's answer (N/A: no CSAT)
     data = ReviewInput(
         answers=answers, strengths="Warm.", improvement="Summarise.", encouragement="Keep going."
     )

@@ -152,6 +152,7 @@ def released(reviewer, agent, day, transcript, *, verified: bool, identity):
     for c in rubric_spec_pinned(review.rubric).criteria():
         best = "yes" if c.answer_type == "yes_no" else c.bounds()[1]
         answers[c.key] = ("yes" if verified else "no") if c.key == str(identity.pk) else best
+    answers |= review.data_answers  # the survey criterion keeps the data's answer (N/A: no CSAT)
     data = ReviewInput(
         answers=answers, strengths="Warm.", improvement="Verify first.", encouragement="Keep going."
     )
