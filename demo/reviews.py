@@ -197,6 +197,7 @@ def load_demo_reviews(month) -> int:
             .order_by("item__agent__username", "pk")
         )
         index = -1
+        overridden = False
         for assignment in assignments:
             if index >= 7:
                 break
@@ -225,10 +226,12 @@ def load_demo_reviews(month) -> int:
                 if answer in ("no", low):
                     comments[criterion.key] = demo_comment(rng, assignment.item.interaction.transcript)
             overrides = {}
-            if index == 1:  # one reviewer answers the survey otherwise, saying why
+            if not overridden and index < 6:  # each reviewer answers one survey otherwise, saying why
                 for key, value in review.data_answers.items():
-                    if value != "na" and value != 4:
+                    if value not in ("na", 4):
                         answers[key], overrides[key] = 4, say(OVERRIDE_REASON)
+                        comments.pop(key, None)
+                        overridden = True
                         break
             data = ReviewInput(
                 answers=answers,

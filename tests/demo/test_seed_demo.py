@@ -88,7 +88,7 @@ def test_seed_demo_scores_some_reviews_the_way_the_engine_does(settings):
                 checked += 1
     assert checked >= 10
     overridden = Review.objects.exclude(overrides={})
-    assert 1 <= overridden.count() <= 3 and all(all(r.overrides.values()) for r in overridden)
+    assert overridden.exists() and all(all(r.overrides.values()) for r in overridden)
     call_command("verify_scores")
 
 

@@ -191,7 +191,7 @@ def test_the_scoring_page_shows_the_evidence_and_asks_for_the_reason(client, age
     client.force_login(agent)
     page = client.get(reverse("reviews:review_detail", args=[review.pk])).content.decode()
     assert (
-        "CSAT 2 of 5 → 2 / 5. Answered otherwise because: The survey rated the delivery, not the call."
+        "CSAT 2 of 5 → 2 / 5 · Answered otherwise because: The survey rated the delivery, not the call."
         in page
     )
 
