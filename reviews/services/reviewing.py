@@ -159,8 +159,12 @@ def clean_answers(spec: engine.RubricSpec, raw: dict, labels=None) -> dict:
 def review_result(review: Review, answers: dict) -> engine.ScoreResult | None:
     """The engine's result for `answers` on the review's pinned rubric (partial while criteria
     are unanswered); None when nothing can be scored yet."""
+    return _result(review.rubric, answers)
+
+
+def _result(rubric, answers: dict) -> engine.ScoreResult | None:
     try:
-        return engine.score(rubric_spec_pinned(review.rubric), answers, partial=True)
+        return engine.score(rubric_spec_pinned(rubric), answers, partial=True)
     except engine.ScoringError:
         return None
 
@@ -198,20 +202,25 @@ def _text(value: Decimal | None) -> str | None:
 def data_answers_of(review: Review) -> dict[str, DataAnswer]:
     """{criterion id: what the interaction's data answers} for the review's bound criteria, as
     the data stands now (scoring.data_answers)."""
-    return answers_from_data(rubric_data_pinned(review.rubric), values_of(review.interaction))
+    return _found(review.interaction, review.rubric)
+
+
+def _found(interaction, rubric) -> dict[str, DataAnswer]:
+    return answers_from_data(rubric_data_pinned(rubric), values_of(interaction))
+
+
+def _given(found: dict[str, DataAnswer]) -> dict:
+    """{criterion id: answer} where the data gives one (an empty field left to the reviewer gives none)."""
+    return {key: item.answer for key, item in found.items() if item.answer is not None}
 
 
 def prefilled(interaction, rubric) -> dict:
     """The fields a new review starts with: the data's answers, as its answers and as what the
     data said, with the partial scores they give."""
-    found = answers_from_data(rubric_data_pinned(rubric), values_of(interaction))
-    answers = {key: found[key].answer for key in found if found[key].answer is not None}
+    answers = _given(_found(interaction, rubric))
     if not answers:
         return {}
-    try:
-        result = engine.score(rubric_spec_pinned(rubric), answers, partial=True)
-    except engine.ScoringError:
-        result = None
+    result = _result(rubric, answers)
     return {"answers": answers, "data_answers": dict(answers), **score_fields(result)}
 
 
@@ -443,7 +452,7 @@ def review_data_refresh(*, actor, review: Review) -> Review:
     the review as it now is (unchanged when nothing moved, or when someone saved meanwhile)."""
     if review.status != ReviewStatus.DRAFT or not can_edit(actor, review):
         return review
-    now = {key: found.answer for key, found in data_answers_of(review).items() if found.answer is not None}
+    now = _given(data_answers_of(review))
     if now == review.data_answers:
         return review
     answers = dict(review.answers)

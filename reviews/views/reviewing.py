@@ -154,7 +154,7 @@ def review_layout(
     """The rubric as the page shows it, with answers, comments, the data's answers and the
     engine's result."""
     data = rubric_data_pinned(review.rubric)
-    from_data = data_answers_of(review) if review.data_answers or _bound(data) else {}
+    from_data = data_answers_of(review)
     overrides = review.overrides if overrides is None else overrides
     clean = {k: v for k, v in answers.items() if v not in ("", None)}
     try:
@@ -181,10 +181,6 @@ def review_layout(
             )  # fmt: skip
         sections.append(view)
     return sections, result
-
-
-def _bound(data) -> bool:
-    return any(c.data_field for s in data.sections for c in s.criteria)
 
 
 def _input(post) -> ReviewInput:

@@ -14,7 +14,6 @@ from reviews import services
 from reviews.models import Review, ReviewKind, ReviewStatus, TrustSettings
 from reviews.services.reviewing import ReviewInput, review_rescore
 from scoring import services as scoring_services
-from scoring.models import Criterion
 from scoring.structure import CriterionData
 from tests.factories import UserFactory, make_assignment, make_interaction, rubric_data
 
@@ -39,14 +38,7 @@ def rubric(manager):
     return scoring_services.rubric_publish(actor=manager, rubric=draft, expected_revision=draft.revision)
 
 
-@pytest.fixture
-def keys(rubric):
-    return [
-        str(pk)
-        for pk in Criterion.objects.filter(section__rubric=rubric)
-        .order_by("section__position", "position")
-        .values_list("pk", flat=True)
-    ]
+# `keys` (tests/reviews/conftest.py) lists this rubric's criterion ids: the fourth is the survey.
 
 
 def start(agent, reviewer, csat):
